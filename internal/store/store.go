@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// ErrLocked reports that another process holds the database file.
+var ErrLocked = errors.New("database is in use by another process")
+
+// ErrReadOnly reports an attempt to write through a read-only handle.
+var ErrReadOnly = errors.New("database is open read-only")
+
+// Store is an open systemic database.
+type Store struct {
+	db       *sql.DB
+	path     string
+	readOnly bool
+	writer   chan struct{} // one open Tx at a time
+}
+
+// Open creates or opens the database at path for reading and writing and
+// brings its schema to SchemaVersion. An empty path or ":memory:" opens a
+// private in-memory database (tests, demo scratch).
+func Open(ctx context.Context, path string) (*Store, error) {
+	s, err := open(ctx, path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s: %w", s.name(), err)
+	}
+	return s, nil
+}
+
+// OpenReadOnly opens an existing database for queries. Writes through it
+// fail, and so does opening a file whose schema is newer than this build.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, errors.New("a read-only open needs a database file")
+	}
+	s, err := open(ctx, path, true)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("database %s: %w", s.name(), err)
+	}
+	if v == 0 {
+		s.Close()
+		return nil, fmt.Errorf("database %s: not a systemic database (no schema); run `systemic sync` first", path)
+	}
+	if v > SchemaVersion {
+		s.Close()
+		return nil, fmt.Errorf("database %s: schema version %d is newer than this systemic (%d); upgrade systemic", path, v, SchemaVersion)
+	}
+	return s, nil
+}
+
+func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
+	dsn := ""
+	if path != "" && path != ":memory:" {
+		dsn = path
+		if readOnly {
+			dsn += "?" + url.Values{"access_mode": {"read_only"}}.Encode()
+		}
+	}
+	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+		_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, openError(path, err)
+	}
+	db := sql.OpenDB(connector)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	return &Store{db: db, path: path, readOnly: readOnly, writer: make(chan struct{}, 1)}, nil
+}
+
+// openError turns DuckDB's lock message into one a user can act on.
+func openError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
+		return fmt.Errorf("database %s is in use by another process; wait for it or use a copy: %w", filepath.Base(path), ErrLocked)
+	}
+	return fmt.Errorf("open database %s: %w", path, err)
+}
+
+// DB returns the underlying handle for queries. Analysis and reports read
+// through it; sync writes go through Begin.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Path returns the database file path ("" for in-memory).
+func (s *Store) Path() string { return s.path }
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// Close releases the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) name() string {
+	if s.path == "" {
+		return ":memory:"
+	}
+	return s.path
+}
+
+// Version returns the schema version recorded in the database (0 when empty).
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'`).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, err
+	}
+	var v sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// migrate applies every migration above the recorded version, each in its
+// own transaction together with its version row.
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx,
+		`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())`); err != nil {
+		return fmt.Errorf("create schema_version: %w", err)
+	}
+	v, err := s.Version(ctx)
+	if err != nil {
+		return err
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("schema version %d is newer than this systemic (%d); upgrade systemic", v, SchemaVersion)
+	}
+	for i := v; i < len(migrations); i++ {
+		if err := s.apply(ctx, i+1, migrations[i]); err != nil {
+			return fmt.Errorf("migrate to schema version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, version int, ddl string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, ddl); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, version); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

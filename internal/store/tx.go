@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Row is a value that can be written through a Tx: one of the row types in
+// rows.go.
+type Row interface {
+	values() []driver.Value
+}
+
+// table describes a writable table: its columns in schema order, the key
+// that upserts match on, and columns an upsert must leave alone.
+type table struct {
+	name    string
+	columns []string
+	key     []string
+	keep    []string
+}
+
+var tables = map[string]*table{}
+
+func register(name, key string, keep string, columns string) *table {
+	t := &table{name: name, columns: strings.Fields(columns), key: strings.Fields(key), keep: strings.Fields(keep)}
+	tables[name] = t
+	return t
+}
+
+var (
+	sourcesTable  = register("sources", "name", "", "name kind url last_sync_at last_status last_error")
+	identityTable = register("identities", "identity_id", "person_id", "identity_id source external_id login email display_name is_bot active person_id")
+	itemsTable    = register("items", "item_id", "team", "item_id source kind key container title type status status_category priority assignee_id reporter_id team parent_key epic_key story_points labels components milestone created_at updated_at resolved_at url")
+	eventsTable   = register("item_events", "event_id", "", "event_id item_id occurred_at actor_id kind field from_value to_value from_id to_id")
+	statusTable   = register("statuses", "source status_id", "", "source status_id name status_category")
+	sprintsTable  = register("sprints", "sprint_id", "", "sprint_id source board_id name state start_at end_at complete_at goal")
+	sprintItems   = register("sprint_items", "sprint_id item_id", "", "sprint_id item_id added_at removed_at committed completed_in_sprint")
+	linksTable    = register("links", "from_item to_item type", "", "from_item to_item type created_at removed_at")
+	pullsTable    = register("pull_requests", "item_id", "", "item_id repo number author_id draft created_at ready_at merged_at closed_at merged_by_id additions deletions changed_files commits base_ref")
+	reviewsTable  = register("reviews", "review_id", "", "review_id item_id reviewer_id state submitted_at")
+	requestsTable = register("review_requests", "request_id", "", "request_id item_id reviewer_id reviewer_team requested_at removed_at requester_id")
+	commentsTable = register("comments", "comment_id", "", "comment_id item_id author_id created_at kind")
+)
+
+func tableOf(r Row) *table {
+	switch r.(type) {
+	case Source:
+		return sourcesTable
+	case Identity:
+		return identityTable
+	case Item:
+		return itemsTable
+	case Event:
+		return eventsTable
+	case Status:
+		return statusTable
+	case Sprint:
+		return sprintsTable
+	case SprintItem:
+		return sprintItems
+	case Link:
+		return linksTable
+	case PullRequest:
+		return pullsTable
+	case Review:
+		return reviewsTable
+	case ReviewRequest:
+		return requestsTable
+	case Comment:
+		return commentsTable
+	}
+	panic(fmt.Sprintf("store: %T is not a row type", r))
+}
+
+// Tx is one write unit: a sync page's rows and its cursor. Rows are streamed
+// through DuckDB appenders into per-connection staging tables and merged into
+// the real tables by Commit, inside one database transaction, so a crash or
+// an error leaves neither half a page nor a cursor ahead of its data.
+//
+// Only one Tx is open at a time per Store; Begin waits for the previous one.
+// Parse a whole page before Begin so the wait stays short.
+type Tx struct {
+	s         *Store
+	ctx       context.Context
+	conn      *sql.Conn
+	appenders map[*table]*duckdb.Appender
+	order     []*table
+	done      bool
+}
+
+// Begin starts a write transaction.
+func (s *Store) Begin(ctx context.Context) (*Tx, error) {
+	if s.readOnly {
+		return nil, ErrReadOnly
+	}
+	select {
+	case s.writer <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		<-s.writer
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		conn.Close()
+		<-s.writer
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{s: s, ctx: ctx, conn: conn, appenders: map[*table]*duckdb.Appender{}}, nil
+}
+
+// Put stages one row. It reaches its table at Commit (or at the next Exec).
+func (tx *Tx) Put(r Row) error {
+	t := tableOf(r)
+	a, err := tx.appender(t)
+	if err != nil {
+		return err
+	}
+	if err := a.AppendRow(r.values()...); err != nil {
+		return fmt.Errorf("stage %s row: %w", t.name, err)
+	}
+	return nil
+}
+
+func (tx *Tx) appender(t *table) (*duckdb.Appender, error) {
+	if a, ok := tx.appenders[t]; ok {
+		return a, nil
+	}
+	stage := "stage_" + t.name
+	q := fmt.Sprintf("CREATE TEMP TABLE IF NOT EXISTS %s AS SELECT * FROM main.%s LIMIT 0", stage, t.name)
+	if _, err := tx.conn.ExecContext(tx.ctx, q); err != nil {
+		return nil, fmt.Errorf("create staging for %s: %w", t.name, err)
+	}
+	var a *duckdb.Appender
+	err := tx.conn.Raw(func(dc any) error {
+		var err error
+		a, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", stage)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("appender for %s: %w", t.name, err)
+	}
+	tx.appenders[t] = a
+	tx.order = append(tx.order, t)
+	return a, nil
+}
+
+// merge flushes the staged rows into the real tables. Within a page the
+// last row staged for a key wins.
+func (tx *Tx) merge() error {
+	for _, t := range tx.order {
+		if err := tx.appenders[t].Close(); err != nil {
+			return fmt.Errorf("flush %s: %w", t.name, err)
+		}
+		delete(tx.appenders, t)
+		if _, err := tx.conn.ExecContext(tx.ctx, upsertSQL(t)); err != nil {
+			return fmt.Errorf("merge %s: %w", t.name, err)
+		}
+		if _, err := tx.conn.ExecContext(tx.ctx, "DELETE FROM temp.main.stage_"+t.name); err != nil {
+			return fmt.Errorf("clear staging for %s: %w", t.name, err)
+		}
+	}
+	tx.order = tx.order[:0]
+	return nil
+}
+
+func upsertSQL(t *table) string {
+	isKey := map[string]bool{}
+	for _, k := range t.key {
+		isKey[k] = true
+	}
+	for _, k := range t.keep {
+		isKey[k] = true
+	}
+	var set []string
+	for _, c := range t.columns {
+		if !isKey[c] {
+			set = append(set, fmt.Sprintf("%s = excluded.%s", c, c))
+		}
+	}
+	key := strings.Join(t.key, ", ")
+	return fmt.Sprintf(`INSERT INTO main.%s SELECT * FROM temp.main.stage_%s
+QUALIFY row_number() OVER (PARTITION BY %s ORDER BY rowid DESC) = 1
+ON CONFLICT (%s) DO UPDATE SET %s`, t.name, t.name, key, key, strings.Join(set, ", "))
+}
+
+// Exec runs a statement inside the transaction, after merging what has been
+// staged so far (so it sees those rows).
+func (tx *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if err := tx.merge(); err != nil {
+		return nil, err
+	}
+	return tx.conn.ExecContext(tx.ctx, query, args...)
+}
+
+// SetCursor records how far a sync of source/scope has come. It commits
+// with the rows of the same Tx, never before them.
+func (tx *Tx) SetCursor(source, scope, cursor, etag string) error {
+	_, err := tx.conn.ExecContext(tx.ctx, `INSERT INTO sync_state (source, scope, cursor, etag, updated_at)
+VALUES (?, ?, ?, ?, ?) ON CONFLICT (source, scope) DO UPDATE SET cursor = excluded.cursor,
+etag = excluded.etag, updated_at = excluded.updated_at`, source, scope, str(cursor), str(etag), time.Now().UTC())
+	if err != nil {
+		return fmt.Errorf("set cursor %s/%s: %w", source, scope, err)
+	}
+	return nil
+}
+
+// Commit merges the staged rows and commits them with the cursors.
+func (tx *Tx) Commit() error {
+	if tx.done {
+		return errors.New("transaction already finished")
+	}
+	if err := tx.merge(); err != nil {
+		tx.Rollback()
+		return err
+	}
+	_, err := tx.conn.ExecContext(tx.ctx, "COMMIT")
+	tx.finish()
+	if err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback discards everything staged and written in the transaction. It is
+// safe to call after Commit (it does nothing then), so `defer tx.Rollback()`
+// is the usual pattern.
+func (tx *Tx) Rollback() error {
+	if tx.done {
+		return nil
+	}
+	for _, t := range tx.order {
+		tx.appenders[t].Close()
+	}
+	_, err := tx.conn.ExecContext(context.WithoutCancel(tx.ctx), "ROLLBACK")
+	tx.finish()
+	return err
+}
+
+func (tx *Tx) finish() {
+	tx.done = true
+	tx.conn.Close()
+	<-tx.s.writer
+}
+
+// Cursor returns the recorded cursor and ETag of source/scope ("" if none).
+func (s *Store) Cursor(ctx context.Context, source, scope string) (cursor, etag string, err error) {
+	var c, e sql.NullString
+	err = s.db.QueryRowContext(ctx, `SELECT cursor, etag FROM sync_state WHERE source = ? AND scope = ?`,
+		source, scope).Scan(&c, &e)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("read cursor %s/%s: %w", source, scope, err)
+	}
+	return c.String, e.String, nil
+}
