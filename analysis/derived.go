@@ -1,0 +1,67 @@
+package analysis
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+)
+
+// Derived is one derived fact shared by the modules and documented for ad
+// hoc queries: a view (or, where recomputing it per query would be slow, a
+// table rebuilt by every analyze) over the store's tables.
+type Derived struct {
+	Name  string // v_... for documented views
+	Doc   string // one line: what a row means
+	SQL   string // the SELECT
+	Table bool   // materialise as a table instead of a view
+	// Order places it among the others: lower first, so a derived fact can
+	// read those with a lower Order.
+	Order int
+}
+
+var derived = map[string]Derived{}
+
+// RegisterDerived adds a derived fact; files call it from init.
+func RegisterDerived(d Derived) {
+	if _, dup := derived[d.Name]; dup {
+		panic("analysis: derived fact registered twice: " + d.Name)
+	}
+	derived[d.Name] = d
+}
+
+// DerivedFacts returns the registered derived facts in creation order.
+func DerivedFacts() []Derived {
+	var ds []Derived
+	for _, d := range derived {
+		ds = append(ds, d)
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		if ds[i].Order != ds[j].Order {
+			return ds[i].Order < ds[j].Order
+		}
+		return ds[i].Name < ds[j].Name
+	})
+	return ds
+}
+
+// Prepare creates or refreshes every derived fact in db. The calendar
+// macros it needs are created first (see calendar.go).
+func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
+	for _, stmt := range prelude(env) {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("prepare: %w\n%s", err, stmt)
+		}
+	}
+	for _, d := range DerivedFacts() {
+		kind := "VIEW"
+		if d.Table {
+			kind = "TABLE"
+		}
+		q := fmt.Sprintf("CREATE OR REPLACE %s %s AS %s", kind, d.Name, d.SQL)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare %s: %w", d.Name, err)
+		}
+	}
+	return nil
+}

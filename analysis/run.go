@@ -1,0 +1,115 @@
+package analysis
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// Options select what Analyze measures.
+type Options struct {
+	Env      Env      // DB is filled from the store
+	Patterns []string // empty: every module
+	// ConfigHash identifies the config the run used (shown in reports).
+	ConfigHash string
+}
+
+// Summary is what one analyze run produced.
+type Summary struct {
+	RunID         string
+	Findings      []Finding
+	Metrics       int
+	NotEnoughData map[string][]string // module -> scopes skipped
+}
+
+// RunID names the run of a window; re-running the same window replaces it.
+func RunID(from, to time.Time) string {
+	return from.UTC().Format(time.DateOnly) + ".." + to.UTC().Format(time.DateOnly)
+}
+
+// Analyze prepares the derived facts, runs the modules over the window and
+// writes the run, its findings and its metrics in one transaction,
+// replacing an earlier run of the same window.
+func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
+	env := opts.Env
+	env.DB = st.DB()
+	if err := Prepare(ctx, env.DB, &env); err != nil {
+		return Summary{}, err
+	}
+	mods := Modules()
+	if len(opts.Patterns) > 0 {
+		mods = mods[:0]
+		for _, name := range opts.Patterns {
+			m, err := Lookup(name)
+			if err != nil {
+				return Summary{}, err
+			}
+			mods = append(mods, m)
+		}
+	}
+	sum := Summary{RunID: RunID(env.From, env.To), NotEnoughData: map[string][]string{}}
+	var metrics []Metric
+	started := time.Now().UTC()
+	for _, m := range mods {
+		res, err := m.Run(ctx, &env)
+		if err != nil {
+			return Summary{}, fmt.Errorf("analyze %s: %w", m.Name(), err)
+		}
+		sum.Findings = append(sum.Findings, res.Findings...)
+		metrics = append(metrics, res.Metrics...)
+		if len(res.NotEnoughData) > 0 {
+			sum.NotEnoughData[m.Name()] = res.NotEnoughData
+		}
+	}
+	sum.Metrics = len(metrics)
+	if err := write(ctx, st, sum, metrics, &env, started, opts.ConfigHash); err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, env *Env, started time.Time, hash string) error {
+	tx, err := st.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, table := range []string{"findings", "metrics", "runs"} {
+		if _, err := tx.Exec("DELETE FROM "+table+" WHERE run_id = ?", sum.RunID); err != nil {
+			return fmt.Errorf("replace run %s: %w", sum.RunID, err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)`, sum.RunID, started,
+		time.Now().UTC(), env.From.UTC(), env.To.UTC(), hash); err != nil {
+		return fmt.Errorf("record run: %w", err)
+	}
+	for _, f := range sum.Findings {
+		ev, err := json.Marshal(f.Evidence)
+		if err != nil {
+			return fmt.Errorf("finding evidence: %w", err)
+		}
+		if _, err := tx.Exec(`INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sum.RunID, f.Pattern,
+			f.Severity, f.Team, f.SubjectKind, f.Subject, f.Score, f.Summary, string(ev)); err != nil {
+			return fmt.Errorf("write finding: %w", err)
+		}
+	}
+	for _, m := range metrics {
+		if _, err := tx.Exec(`INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?)`, sum.RunID, m.ScopeKind,
+			m.Scope, m.Metric, m.Period, m.Value, m.N); err != nil {
+			return fmt.Errorf("write metric: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Hash returns a short stable hash of v's JSON form (config fingerprints).
+func Hash(v any) string {
+	b, _ := json.Marshal(v)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:6])
+}
