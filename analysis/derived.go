@@ -48,7 +48,7 @@ func DerivedFacts() []Derived {
 // Prepare creates or refreshes every derived fact in db. The calendar
 // macros it needs are created first (see calendar.go).
 func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
-	for _, stmt := range prelude(env) {
+	for _, stmt := range preludeStatements(env) {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("prepare: %w\n%s", err, stmt)
 		}
