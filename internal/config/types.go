@@ -36,7 +36,7 @@ func ParseDuration(s string) (time.Duration, error) {
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDuration(n.Value)
 	if err != nil {
-		return err
+		return lineError(n, err)
 	}
 	*d = Duration(v)
 	return nil
@@ -76,7 +76,7 @@ func ParseDate(s string) (Date, error) {
 func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 	v, err := ParseDate(n.Value)
 	if err != nil {
-		return err
+		return lineError(n, err)
 	}
 	*d = v
 	return nil
@@ -90,4 +90,10 @@ func (d Date) String() string {
 		return ""
 	}
 	return d.Format(time.DateOnly)
+}
+
+// lineError reports a bad value as a type error, so decoding goes on and
+// every bad value in the file is reported with its line.
+func lineError(n *yaml.Node, err error) error {
+	return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %v", n.Line, err)}}
 }

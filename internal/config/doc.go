@@ -1,0 +1,7 @@
+// Package config loads systemic.yaml: storage, sources (Jira, GitHub) with
+// credentials expanded from ${ENV} references, teams and what they own,
+// people aliases for identity merge, the state mapping, analysis
+// thresholds, the working calendar and privacy. Load reports every problem
+// at once, each with file:line and the fix, and rejects unknown keys so a
+// typo never passes silently. The plan (plan.yaml) is loaded here too.
+package config

@@ -1,0 +1,157 @@
+package config_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/systemic-dev/systemic/internal/config"
+)
+
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+var allEnv = env(map[string]string{"JIRA_EMAIL": "me@acme.com", "JIRA_API_TOKEN": "t1", "JIRA_PAT": "t2",
+	"GITHUB_TOKEN": "t3", "GHES_TOKEN": "t4"})
+
+func TestExampleLoads(t *testing.T) {
+	data, err := os.ReadFile("../../config.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse("/etc/systemic/systemic.yaml", data, allEnv)
+	if err != nil {
+		t.Fatalf("config.example.yaml does not load: %v", err)
+	}
+	if got, want := len(cfg.Sources), 4; got != want {
+		t.Errorf("sources = %d, want %d", got, want)
+	}
+	if got := cfg.Sources[0].Auth.Token; got != "t1" {
+		t.Errorf("env expansion: token = %q", got)
+	}
+	if got, want := cfg.Storage.Path, filepath.FromSlash("/etc/systemic/systemic.duckdb"); got != want {
+		t.Errorf("storage.path = %q, want %q (relative to the file)", got, want)
+	}
+	if got := cfg.Sources[0].Overlap.D().Hours(); got != 1 {
+		t.Errorf("overlap = %vh", got)
+	}
+	if got := cfg.Thresholds.BlockedMax.D().Hours(); got != 48 {
+		t.Errorf("thresholds.blocked = %vh, want 48", got)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string
+	}{
+		{
+			name: "missing env var names file, line, field and variable",
+			yaml: `sources:
+  - name: gh
+    kind: github
+    auth:
+      token: "${GITHUB_TOKEN}"
+    repos: [acme/api]
+`,
+			want: []string{"systemic.yaml:5: sources[0].auth.token: environment variable GITHUB_TOKEN is not set; export it before running systemic"},
+		},
+		{
+			name: "unknown keys are errors, each with its line",
+			yaml: `storage: {path: x.duckdb}
+sources:
+  - name: gh
+    kind: github
+    auth: {tokn: abc, token: abc}
+    repos: [acme/api]
+teamz: []
+`,
+			want: []string{
+				`systemic.yaml:5: unknown key "tokn" in auth; check its spelling against config.example.yaml`,
+				`systemic.yaml:7: unknown key "teamz" in config; check its spelling against config.example.yaml`,
+			},
+		},
+		{
+			name: "every problem at once",
+			yaml: `sources:
+  - name: j
+    kind: jira
+    url: "ftp://x"
+    auth: {email: a@b.c}
+  - name: j
+    kind: gitlab
+    url: https://gitlab.com
+calendar:
+  timezone: Mars/Olympus
+  day_start: "9am"
+`,
+			want: []string{
+				`systemic.yaml:4: sources[0].url: "ftp://x" is not an http(s) URL`,
+				`systemic.yaml:5: sources[0].auth: Jira Cloud needs both email and token (an API token from id.atlassian.com)`,
+				`systemic.yaml:2: sources[0].jql: missing; give a jql (e.g. "project in (PLAT, GROW)") or a projects list`,
+				`systemic.yaml:6: sources[1].name: "j" is used by another source; names must be unique`,
+				`systemic.yaml:7: sources[1].kind: "gitlab" is not a source kind; use jira or github`,
+				`systemic.yaml:10: calendar.timezone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Berlin)`,
+				`systemic.yaml:11: calendar.day_start: "9am": use HH:MM, e.g. 09:00`,
+			},
+		},
+		{
+			name: "bad duration and date",
+			yaml: `sources:
+  - {name: gh, kind: github, auth: {token: x}, repos: [acme/api], since: 2025-13-01}
+thresholds:
+  blocked: two days
+`,
+			want: []string{
+				`systemic.yaml:2: invalid date "2025-13-01" (use YYYY-MM-DD)`,
+				`systemic.yaml:4: invalid duration "two days" (use e.g. 90m, 36h, 2d, 1w)`,
+			},
+		},
+		{
+			name: "empty file",
+			yaml: "",
+			want: []string{"systemic.yaml: the file is empty; start from config.example.yaml"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Parse("systemic.yaml", []byte(tt.yaml), env(nil))
+			var ve *config.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("err = %v, want a *ValidationError", err)
+			}
+			var got []string
+			for _, p := range ve.Problems {
+				got = append(got, p.String())
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := config.Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want fs.ErrNotExist", err)
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for in, want := range map[string]float64{"90m": 1.5, "36h": 36, "2d": 48, "1w": 168, "1.5d": 36} {
+		d, err := config.ParseDuration(in)
+		if err != nil || d.Hours() != want {
+			t.Errorf("ParseDuration(%q) = %v, %v; want %vh", in, d, err, want)
+		}
+	}
+	if _, err := config.ParseDuration("-2d"); err == nil || !strings.Contains(err.Error(), "invalid duration") {
+		t.Errorf("negative duration accepted: %v", err)
+	}
+}
