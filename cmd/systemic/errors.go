@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/systemic-dev/systemic/connectors"
+)
+
+// Exit codes, decided in one place (exitCode).
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitPartial = 3
+)
+
+// usageErr marks a usage or configuration problem (exit 2).
+type usageErr struct{ err error }
+
+func (e usageErr) Error() string { return e.err.Error() }
+func (e usageErr) Unwrap() error { return e.err }
+
+// usageError returns an error that exits with code 2.
+func usageError(format string, args ...any) error {
+	return usageErr{fmt.Errorf(format, args...)}
+}
+
+// asUsage marks err (a configuration problem) as a usage error.
+func asUsage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageErr{err}
+}
+
+// errNotBuilt is returned by commands whose machinery has not landed yet.
+func errNotBuilt(what string) error {
+	return usageError("%s is not built yet in this version of systemic", what)
+}
+
+func exitCode(err error) int {
+	var u usageErr
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &u):
+		return exitUsage
+	case errors.Is(err, connectors.ErrPartial):
+		return exitPartial
+	}
+	return exitFailure
+}

@@ -1,0 +1,37 @@
+package main
+
+import "github.com/spf13/cobra"
+
+// Commands whose machinery has not landed yet. Each says so plainly and
+// exits 2; never fake output. When a command's own file lands (analyze.go,
+// report.go, query.go, export.go, demo.go), delete its stub here.
+
+func pendingCmd(use, short, example string) *cobra.Command {
+	return &cobra.Command{
+		Use: use, Short: short, Example: example,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errNotBuilt("'systemic " + cmd.Name() + "'")
+		},
+	}
+}
+
+func newAnalyzeCmd(a *app) *cobra.Command {
+	return pendingCmd("analyze", "Detect patterns in the stored history (not built yet)", "  systemic analyze --from 2026-10-01 --to 2026-11-01")
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	return pendingCmd("report", "Write the HTML, Markdown and JSON diagnostic report (not built yet)", "  systemic report --period last-month --out reports/")
+}
+
+func newQueryCmd(a *app) *cobra.Command {
+	return pendingCmd("query", "Answer named questions or run read-only SQL (not built yet)", "  systemic query review-load --team platform")
+}
+
+func newExportCmd(a *app) *cobra.Command {
+	return pendingCmd("export", "Export every table as Parquet (not built yet)", "  systemic export --format parquet --out export/")
+}
+
+func newDemoCmd(a *app) *cobra.Command {
+	return pendingCmd("demo", "Run the whole pipeline on a bundled demo organisation (not built yet)", "  systemic demo --out ./systemic-demo")
+}

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// app holds what every command shares: global flags, output streams, the
+// lazily loaded config and the logger.
+type app struct {
+	configPath string
+	dbPath     string
+	logLevel   string
+	noProgress bool
+
+	stdout, stderr io.Writer
+	log            *slog.Logger
+	now            func() time.Time
+
+	cfg *config.Config
+}
+
+// run executes the command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := &app{stdout: stdout, stderr: stderr, now: time.Now}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
+		err = usageError("%v; run 'systemic --help' for the commands", err)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "systemic: %v\n", err)
+	}
+	return exitCode(err)
+}
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "systemic",
+		Short: "Find execution patterns in Jira and GitHub history and hold them against the plan",
+		Long: `systemic pulls issue and review history from Jira and GitHub into DuckDB, detects
+systemic patterns (approval bottlenecks, stalled commitments, cross-team dependency
+delays, decision latency, handoff churn, silos, WIP overload) and writes reports that
+hold observed behaviour against the teams' stated plans.`,
+		Example: `  systemic demo                       # the whole pipeline on a bundled demo organisation
+  systemic validate --config acme.yaml
+  systemic run --period last-month --out reports/`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return a.setup()
+		},
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErr{fmt.Errorf("%w (see '%s --help')", err, cmd.CommandPath())}
+	})
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configPath, "config", envOr("SYSTEMIC_CONFIG", "systemic.yaml"), "config file (env SYSTEMIC_CONFIG)")
+	pf.StringVar(&a.dbPath, "db", "", "DuckDB database file (overrides storage.path)")
+	pf.StringVar(&a.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	pf.BoolVar(&a.noProgress, "no-progress", false, "never draw progress bars (logs instead)")
+
+	root.AddCommand(
+		newSyncCmd(a),
+		newAnalyzeCmd(a),
+		newReportCmd(a),
+		newRunCmd(a),
+		newQueryCmd(a),
+		newExportCmd(a),
+		newDemoCmd(a),
+		newValidateCmd(a),
+		newVersionCmd(a),
+	)
+	// Unknown subcommands and bad args are usage errors (exit 2).
+	for _, c := range root.Commands() {
+		if c.Long != "" { // help leads with the one-line purpose
+			c.Long = c.Short + ".\n\n" + c.Long
+		}
+		if c.Args == nil {
+			c.Args = cobra.NoArgs
+		}
+		wrapArgs(c)
+	}
+	return root
+}
+
+func wrapArgs(c *cobra.Command) {
+	check := c.Args
+	c.Args = func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageErr{err}
+		}
+		return nil
+	}
+}
+
+func (a *app) setup() error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
+		return usageError("--log-level %q: use debug, info, warn or error", a.logLevel)
+	}
+	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+// config loads the config file once. A missing or invalid file is a usage
+// error (exit 2) that says what to fix.
+func (a *app) config() (*config.Config, error) {
+	if a.cfg != nil {
+		return a.cfg, nil
+	}
+	cfg, err := config.Load(a.configPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usageError("no config file at %s: copy config.example.yaml to systemic.yaml and edit it, or pass --config (try 'systemic demo' for a ready-made one)", a.configPath)
+	}
+	if err != nil {
+		return nil, asUsage(err)
+	}
+	if a.dbPath != "" {
+		cfg.Storage.Path = a.dbPath
+	}
+	a.cfg = cfg
+	return cfg, nil
+}
+
+// storePath is --db, else the config's storage.path.
+func (a *app) storePath() (string, error) {
+	if a.dbPath != "" {
+		return a.dbPath, nil
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return "", err
+	}
+	return cfg.Storage.Path, nil
+}
+
+// openStore opens the database for writing (creating it if needed).
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	path, err := a.storePath()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, path)
+}
+
+// openReadOnly opens an existing database for queries.
+func (a *app) openReadOnly(ctx context.Context) (*store.Store, error) {
+	path, err := a.storePath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, usageError("no database at %s: run 'systemic sync' (or 'systemic demo') first, or pass --db", path)
+	}
+	return store.OpenReadOnly(ctx, path)
+}
+
+// progress reports whether to draw progress bars: stderr is a terminal and
+// --no-progress was not given.
+func (a *app) progress() bool {
+	f, ok := a.stderr.(*os.File)
+	return ok && !a.noProgress && term.IsTerminal(int(f.Fd()))
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/systemic-dev/systemic/connectors"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+type syncFlags struct {
+	full    bool
+	only    []string
+	maxWait time.Duration
+}
+
+func newSyncCmd(a *app) *cobra.Command {
+	var f syncFlags
+	cmd := &cobra.Command{
+		Use:   "sync",
+		Short: "Fetch what changed in every configured tracker into the database",
+		Long: `sync fetches issues, pull requests and their history from each configured source
+into the DuckDB database, page by page: each page commits with its cursor, so an
+interrupted sync resumes where it stopped. Re-running is safe. After fetching, it merges
+identities into people and assigns items to teams from the config.
+
+Exit codes: 0 all sources synced, 3 some sources failed or stopped early (the others'
+data is kept), 1 every source failed, 2 configuration error.`,
+		Example: `  systemic sync
+  systemic sync --source acme-github --full
+  systemic sync --max-wait 5m   # stop (exit 3) rather than wait longer for a rate limit`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			_, err = a.syncAll(cmd.Context(), st, cfg, f)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&f.full, "full", false, "ignore cursors and fetch everything again")
+	cmd.Flags().StringSliceVar(&f.only, "source", nil, "sync only these sources (repeatable)")
+	cmd.Flags().DurationVar(&f.maxWait, "max-wait", 15*time.Minute, "longest wait for a rate-limit reset before stopping with exit 3")
+	return cmd
+}
+
+// syncResult is one source's outcome.
+type syncResult struct {
+	source string
+	stats  connectors.Stats
+	err    error
+}
+
+// syncAll syncs the selected sources one after another, then resolves
+// identities and teams. A failing source never stops the others; the
+// error says which failed (wrapping ErrPartial when some succeeded).
+func (a *app) syncAll(ctx context.Context, st *store.Store, cfg *config.Config, f syncFlags) ([]syncResult, error) {
+	sources, err := selectSources(cfg.Sources, f.only)
+	if err != nil {
+		return nil, err
+	}
+	var results []syncResult
+	for _, sc := range sources {
+		r := a.syncOne(ctx, st, sc, f)
+		results = append(results, r)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := st.Resolve(ctx, orgOf(cfg)); err != nil {
+		return results, fmt.Errorf("resolve identities and teams: %w", err)
+	}
+	printSync(a, results)
+	return results, syncError(ctx, results)
+}
+
+func (a *app) syncOne(ctx context.Context, st *store.Store, sc config.Source, f syncFlags) syncResult {
+	log := a.log.With("source", sc.Name)
+	r := syncResult{source: sc.Name}
+	src, err := connectors.New(sc)
+	if err == nil {
+		log.Info("sync started", "kind", sc.Kind, "full", f.full)
+		r.stats, err = src.Sync(ctx, st, connectors.Options{Full: f.full, MaxWait: f.maxWait,
+			Progress: a.progress(), Logger: log, Now: a.now})
+	}
+	r.err = err
+	status := "ok"
+	switch {
+	case errors.Is(err, connectors.ErrPartial):
+		status = "partial"
+	case err != nil:
+		status = "failed"
+	}
+	if err != nil {
+		log.Error("sync "+status, "err", err)
+	} else {
+		log.Info("sync finished", "items", r.stats.Items, "events", r.stats.Events, "requests", r.stats.Requests)
+	}
+	if err := recordStatus(ctx, st, sc, status, err, a.now()); err != nil {
+		log.Warn("cannot record the source status", "err", err)
+	}
+	return r
+}
+
+// recordStatus notes the outcome on the source row, so reports can show
+// which sources are stale or failed.
+func recordStatus(ctx context.Context, st *store.Store, sc config.Source, status string, syncErr error, now time.Time) error {
+	tx, err := st.Begin(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	msg := ""
+	if syncErr != nil {
+		msg = syncErr.Error()
+	}
+	if _, err := tx.Exec(`INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error)
+VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_status = excluded.last_status,
+last_error = excluded.last_error, last_sync_at = CASE WHEN excluded.last_status = 'ok'
+THEN excluded.last_sync_at ELSE sources.last_sync_at END`,
+		sc.Name, sc.Kind, sc.URL, now.UTC(), status, nullable(msg)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func selectSources(all []config.Source, only []string) ([]config.Source, error) {
+	if len(only) == 0 {
+		return all, nil
+	}
+	var out []config.Source
+	var names []string
+	for _, s := range all {
+		names = append(names, s.Name)
+	}
+	for _, name := range only {
+		found := false
+		for _, s := range all {
+			if s.Name == name {
+				out = append(out, s)
+				found = true
+			}
+		}
+		if !found {
+			return nil, usageError("--source %s: no such source (configured: %s)", name, strings.Join(names, ", "))
+		}
+	}
+	return out, nil
+}
+
+func syncError(ctx context.Context, results []syncResult) error {
+	var failed []string
+	partial := false
+	for _, r := range results {
+		if r.err != nil {
+			failed = append(failed, r.source)
+			partial = partial || errors.Is(r.err, connectors.ErrPartial)
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("sync interrupted; what was fetched is stored, re-run to resume: %w", ctx.Err())
+	case len(failed) == 0:
+		return nil
+	case len(failed) == len(results) && !partial:
+		return fmt.Errorf("every source failed: %s", strings.Join(failed, ", "))
+	}
+	return fmt.Errorf("%w: not complete for %s (see the log above); the other sources' data is stored", connectors.ErrPartial, strings.Join(failed, ", "))
+}
+
+func printSync(a *app, results []syncResult) {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tSTATUS\tITEMS\tEVENTS\tREQUESTS")
+	for _, r := range results {
+		status := "ok"
+		if r.err != nil {
+			status = "failed"
+			if errors.Is(r.err, connectors.ErrPartial) {
+				status = "partial"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", r.source, status, r.stats.Items, r.stats.Events, r.stats.Requests)
+	}
+	tw.Flush()
+}
+
+// orgOf turns the config's teams and people into the store's resolve input.
+func orgOf(cfg *config.Config) store.Org {
+	var org store.Org
+	for _, t := range cfg.Teams {
+		org.Teams = append(org.Teams, store.Team{Name: t.Name, Members: t.Members, Projects: t.Jira.Projects,
+			Components: t.Jira.Components, Repos: t.GitHub.Repos, GitHubTeams: t.GitHub.Teams})
+	}
+	for _, p := range cfg.People {
+		org.People = append(org.People, store.Person{Name: p.Name, IDs: p.IDs})
+	}
+	return org
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/systemic-dev/systemic/internal/config"
+)
+
+func newValidateCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate",
+		Short: "Check the config file and summarise what it configures",
+		Long: `validate loads the config, expands ${ENV} references and reports every problem at
+once with its file:line and the fix (exit 2), or prints a summary of the sources,
+teams and people it configures (exit 0). It contacts no tracker.`,
+		Example: "  systemic validate --config acme.yaml",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			summarise(a.stdout, cfg)
+			return nil
+		},
+	}
+}
+
+func summarise(w io.Writer, cfg *config.Config) {
+	fmt.Fprintf(w, "%s is valid.\n\n", cfg.File)
+	fmt.Fprintf(w, "database: %s\n", cfg.Storage.Path)
+	if cfg.Plan != "" {
+		fmt.Fprintf(w, "plan:     %s\n", cfg.Plan)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tKIND\tURL\tSCOPE\tSINCE")
+	for _, s := range cfg.Sources {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.URL, scope(s), orDash(s.Since.String()))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TEAM\tMEMBERS\tOWNS")
+	for _, t := range cfg.Teams {
+		owns := append(append(append([]string{}, t.Jira.Projects...), t.Jira.Components...), t.GitHub.Repos...)
+		fmt.Fprintf(tw, "%s\t%d\t%s\n", t.Name, len(t.Members), orDash(strings.Join(owns, ", ")))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d people declared for identity merge; privacy: %s\n", len(cfg.People), privacyWord(cfg.Privacy.Names))
+}
+
+func scope(s config.Source) string {
+	switch {
+	case s.JQL != "":
+		return s.JQL
+	case len(s.Projects) > 0:
+		return "projects " + strings.Join(s.Projects, ", ")
+	case len(s.Repos) > 0:
+		return strings.Join(s.Repos, ", ")
+	case s.Org != "":
+		return "org " + s.Org
+	}
+	return "-"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func privacyWord(names bool) string {
+	if names {
+		return "names shown"
+	}
+	return "pseudonyms (names hidden)"
+}
