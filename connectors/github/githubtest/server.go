@@ -262,3 +262,14 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	fmt.Fprintf(&b, `{"message":%q,"documentation_url":"https://docs.github.com/rest"}`, msg)
 	w.Write(b.Bytes())
 }
+
+// Paths returns the request count of every path requested so far.
+func (s *Server) Paths() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.paths))
+	for k, v := range s.paths {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,66 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+)
+
+// sinceListing syncs a repository-wide listing that takes `since` and sorts
+// by update time, oldest first (issues, issue comments, review comments):
+// every page moves the cursor to the newest update it held.
+func sinceListing[T any](ctx context.Context, r *run, repo, name, path string,
+	updated func(T) time.Time, rows func(*page, T)) error {
+	scope := repo + ":" + name
+	raw, etag, err := r.cursorIn(ctx, scope)
+	if err != nil {
+		return err
+	}
+	done, _ := time.Parse(time.RFC3339Nano, raw)
+	since := r.since(done)
+	q := "sort=updated&direction=asc&per_page=100"
+	if name == "issues" {
+		q = "state=all&" + q
+	}
+	if !since.IsZero() {
+		q += "&since=" + url.QueryEscape(since.UTC().Format(time.RFC3339))
+	}
+	newest, firstEtag := done, ""
+	for pg := 1; pg > 0; {
+		var list []T
+		u := fmt.Sprintf("repos/%s/%s?%s&page=%d", repo, path, q, pg)
+		resp, notModified, err := r.get(ctx, u, etagOnFirst(pg, etag), &list)
+		if err != nil || notModified {
+			return err
+		}
+		if pg == 1 {
+			firstEtag = resp.Header.Get("ETag")
+		}
+		p := r.newPage()
+		for _, v := range list {
+			newest = latest(newest, updated(v))
+			rows(p, v)
+		}
+		pg = resp.NextPage
+		// The ETag belongs to this run's first URL; the next run asks the
+		// same URL only if the cursor did not move.
+		tag := ""
+		if pg == 0 && newest.Equal(done) {
+			tag = firstEtag
+		}
+		if err := r.commit(ctx, p, &cursor{scope: scope, value: stamp(newest), etag: tag}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func updatedAt(t *gh.Timestamp) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.Time
+}

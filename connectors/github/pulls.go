@@ -1,0 +1,240 @@
+package github
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	gh "github.com/google/go-github/v60/github"
+
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// pullCursor is the ":pulls" cursor. done: every PR updated up to then is
+// stored. While a listing is interrupted, (low, top] is the update-time
+// range it already finished, so a resumed run skips those PRs.
+type pullCursor struct {
+	done, low, top time.Time
+}
+
+func parsePullCursor(s string) pullCursor {
+	var c pullCursor
+	parts := strings.Split(s, "|")
+	c.done, _ = time.Parse(time.RFC3339Nano, parts[0])
+	if len(parts) == 3 {
+		c.low, _ = time.Parse(time.RFC3339Nano, parts[1])
+		c.top, _ = time.Parse(time.RFC3339Nano, parts[2])
+	}
+	return c
+}
+
+func (c pullCursor) String() string {
+	s := stamp(c.done)
+	if !c.top.IsZero() {
+		s += "|" + stamp(c.low) + "|" + stamp(c.top)
+	}
+	return s
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// syncPulls lists the repository's pull requests by update time, newest
+// first, until it passes the cursor, and writes each page with the reviews
+// of its PRs.
+func (r *run) syncPulls(ctx context.Context, repo string) error {
+	scope := repo + ":pulls"
+	raw, etag, err := r.cursorIn(ctx, scope)
+	if err != nil {
+		return err
+	}
+	cur := parsePullCursor(raw)
+	stop := r.since(cur.done)
+	if !cur.top.IsZero() {
+		etag = "" // an unfinished listing must be walked again
+	}
+	runTop, newEtag := time.Time{}, ""
+	for pg := 1; pg > 0; {
+		var prs []*gh.PullRequest
+		u := fmt.Sprintf("repos/%s/pulls?state=all&sort=updated&direction=desc&per_page=100&page=%d", repo, pg)
+		resp, notModified, err := r.get(ctx, u, etagOnFirst(pg, etag), &prs)
+		if err != nil || notModified {
+			return err
+		}
+		if pg == 1 {
+			newEtag = resp.Header.Get("ETag")
+			if len(prs) > 0 {
+				runTop = prs[0].GetUpdatedAt().Time
+			}
+		}
+		todo, past := pullsToDo(prs, stop, cur)
+		p := r.newPage()
+		if err := r.pullRows(ctx, p, repo, todo); err != nil {
+			return err
+		}
+		pg = resp.NextPage
+		if past {
+			pg = 0
+		}
+		next, tag := cur, ""
+		if pg == 0 { // finished: everything up to the newest update is stored
+			next, tag = pullCursor{done: latest(cur.done, cur.top, runTop)}, newEtag
+			p.fix = repo
+		} else {
+			next = cur.extend(runTop, prs[len(prs)-1].GetUpdatedAt().Time)
+		}
+		if err := r.commit(ctx, p, &cursor{scope: scope, value: next.String(), etag: tag}); err != nil {
+			return err
+		}
+		r.progress.Add(len(todo))
+		cur = next
+	}
+	return nil
+}
+
+// extend records that this run finished (low, top]. It merges with the
+// range an earlier interrupted run finished when the two touch; otherwise
+// it keeps the earlier one (the newer PRs are cheap to redo).
+func (c pullCursor) extend(top, low time.Time) pullCursor {
+	switch {
+	case c.top.IsZero():
+		return pullCursor{done: c.done, low: low, top: top}
+	case !low.After(c.top):
+		return pullCursor{done: c.done, low: earliest(low, c.low), top: latest(top, c.top)}
+	}
+	return c
+}
+
+// pullsToDo drops PRs an interrupted run already finished and reports
+// whether the page went past the stop time.
+func pullsToDo(prs []*gh.PullRequest, stop time.Time, cur pullCursor) ([]*gh.PullRequest, bool) {
+	var todo []*gh.PullRequest
+	for _, pr := range prs {
+		up := pr.GetUpdatedAt().Time
+		if up.Before(stop) {
+			return todo, true
+		}
+		if !cur.top.IsZero() && up.After(cur.low) && !up.After(cur.top) {
+			continue
+		}
+		todo = append(todo, pr)
+	}
+	return todo, false
+}
+
+// pullRows fetches the reviews of prs and adds their rows to p.
+func (r *run) pullRows(ctx context.Context, p *page, repo string, prs []*gh.PullRequest) error {
+	reviews, err := r.reviewsOf(ctx, repo, prs)
+	if err != nil {
+		return err
+	}
+	for i, pr := range prs {
+		itemID := r.itemID(repo, pr.GetNumber())
+		p.put(r.pullItem(p, repo, pr), r.pullRow(p, repo, pr))
+		for _, rv := range reviews[i] {
+			r.reviewRows(p, itemID, rv)
+		}
+	}
+	return nil
+}
+
+func (r *run) itemID(repo string, number int) string {
+	return r.src.cfg.Name + ":" + repo + "#" + strconv.Itoa(number)
+}
+
+func (r *run) pullItem(p *page, repo string, pr *gh.PullRequest) store.Item {
+	status := "open"
+	switch {
+	case pr.MergedAt != nil:
+		status = "merged"
+	case pr.GetState() == "closed":
+		status = "closed"
+	}
+	it := store.Item{
+		ItemID: r.itemID(repo, pr.GetNumber()), Source: r.src.cfg.Name, Kind: "pull_request",
+		Key: repo + "#" + strconv.Itoa(pr.GetNumber()), Container: repo, Title: pr.GetTitle(),
+		Status: status, StatusCategory: category(status), ReporterID: p.user(pr.User),
+		AssigneeID: firstAssignee(p, pr.Assignees, pr.Assignee), Labels: labelNames(pr.Labels),
+		Milestone: pr.GetMilestone().GetTitle(), CreatedAt: ts(pr.CreatedAt), UpdatedAt: ts(pr.UpdatedAt),
+		ResolvedAt: ts(pr.MergedAt), URL: pr.GetHTMLURL(),
+	}
+	if it.ResolvedAt == nil && status == "closed" {
+		it.ResolvedAt = ts(pr.ClosedAt)
+	}
+	return it
+}
+
+func (r *run) pullRow(p *page, repo string, pr *gh.PullRequest) store.PullRequest {
+	for _, u := range pr.RequestedReviewers {
+		p.user(u)
+	}
+	return store.PullRequest{
+		ItemID: r.itemID(repo, pr.GetNumber()), Repo: repo, Number: pr.GetNumber(), AuthorID: p.user(pr.User),
+		Draft: pr.GetDraft(), CreatedAt: ts(pr.CreatedAt), MergedAt: ts(pr.MergedAt), ClosedAt: ts(pr.ClosedAt),
+		MergedByID: p.user(pr.MergedBy), Additions: pr.Additions, Deletions: pr.Deletions,
+		ChangedFiles: pr.ChangedFiles, Commits: pr.Commits, BaseRef: pr.GetBase().GetRef(),
+	}
+}
+
+func category(status string) string {
+	if status == "open" {
+		return "indeterminate"
+	}
+	return "done"
+}
+
+func firstAssignee(p *page, all []*gh.User, one *gh.User) string {
+	for _, u := range all {
+		p.user(u)
+	}
+	if len(all) > 0 {
+		return p.user(all[0])
+	}
+	return p.user(one)
+}
+
+func labelNames(ls []*gh.Label) []string {
+	out := []string{}
+	for _, l := range ls {
+		out = append(out, l.GetName())
+	}
+	return out
+}
+
+func ts(t *gh.Timestamp) *time.Time {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	v := t.Time.UTC()
+	return &v
+}
+
+func etagOnFirst(pg int, etag string) string {
+	if pg == 1 {
+		return etag
+	}
+	return ""
+}
+
+func latest(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
