@@ -12,8 +12,9 @@ import (
 
 // Pseudonymizer maps person ids to stable pseudonyms.
 type Pseudonymizer struct {
-	salt  string
-	names map[string]string
+	salt    string
+	names   map[string]string
+	aliases map[string]string // identity id, login, display name, email -> person id
 }
 
 // New numbers ids 1..n in the order of their salted hashes. Duplicates and
@@ -27,7 +28,7 @@ func New(salt string, ids []string) *Pseudonymizer {
 			uniq = append(uniq, id)
 		}
 	}
-	p := &Pseudonymizer{salt: salt, names: make(map[string]string, len(uniq))}
+	p := &Pseudonymizer{salt: salt, names: make(map[string]string, len(uniq)), aliases: map[string]string{}}
 	sort.Slice(uniq, func(i, j int) bool {
 		hi, hj := p.hash(uniq[i]), p.hash(uniq[j])
 		if hi != hj {
@@ -41,28 +42,56 @@ func New(salt string, ids []string) *Pseudonymizer {
 	return p
 }
 
+// Alias makes another name of a person (identity id, login, display name,
+// email) take the person's pseudonym.
+func (p *Pseudonymizer) Alias(alias, id string) {
+	if alias != "" && alias != id {
+		if _, ok := p.names[id]; ok {
+			p.aliases[alias] = id
+		}
+	}
+}
+
 // FromDB builds a Pseudonymizer over every person id of a systemic
 // database: configured people and every identity (an identity without a
-// person falls back to its identity id, as the analysis views do).
+// person falls back to its identity id, as the analysis views do). Each
+// identity's id, login, display name and email become aliases.
 func FromDB(ctx context.Context, db *sql.DB, salt string) (*Pseudonymizer, error) {
-	rows, err := db.QueryContext(ctx, `SELECT person_id FROM people
-UNION SELECT coalesce(person_id, identity_id) FROM identities`)
+	rows, err := db.QueryContext(ctx, `SELECT person_id, NULL, NULL, display_name, email FROM people
+UNION ALL SELECT coalesce(person_id, identity_id), identity_id, login, display_name, email FROM identities`)
 	if err != nil {
 		return nil, fmt.Errorf("read person ids: %w", err)
 	}
 	defer rows.Close()
 	var ids []string
+	var aliases [][5]sql.NullString // person id, identity id, login, display name, email
 	for rows.Next() {
-		var id sql.NullString
-		if err := rows.Scan(&id); err != nil {
+		var a [5]sql.NullString
+		if err := rows.Scan(&a[0], &a[1], &a[2], &a[3], &a[4]); err != nil {
 			return nil, fmt.Errorf("read person ids: %w", err)
 		}
-		ids = append(ids, id.String)
+		ids = append(ids, a[0].String)
+		aliases = append(aliases, a)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read person ids: %w", err)
 	}
-	return New(salt, ids), nil
+	p := New(salt, ids)
+	for _, a := range aliases {
+		for _, alias := range a[1:] {
+			p.Alias(alias.String, a[0].String)
+		}
+	}
+	return p, nil
+}
+
+// Known reports whether s is a person id or an alias the Pseudonymizer knows.
+func (p *Pseudonymizer) Known(s string) bool {
+	_, ok := p.names[s]
+	if !ok {
+		_, ok = p.aliases[s]
+	}
+	return ok
 }
 
 // Name returns the pseudonym of a person id. A team reviewer ("team:x") and
@@ -74,6 +103,9 @@ func (p *Pseudonymizer) Name(id string) string {
 	}
 	if n, ok := p.names[id]; ok {
 		return n
+	}
+	if person, ok := p.aliases[id]; ok {
+		return p.names[person]
 	}
 	return "person-" + p.hash(id)[:6]
 }

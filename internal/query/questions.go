@@ -1,0 +1,160 @@
+package query
+
+// The named questions. Each reads the documented views (see Views), never
+// the trackers; window filters are open when $from/$to are NULL.
+func init() {
+	register(Question{
+		Name:        "review-load",
+		Description: "per reviewer: review requests, pickup time in working hours (median, P85), open requests and share of all requests",
+		Params:      []string{"team", "period", "limit"},
+		Limit:       20,
+		SQL: `WITH w AS (
+	SELECT * FROM v_review_waits
+	WHERE ($team = '' OR reviewer_team = $team)
+		AND ($from IS NULL OR requested_at >= $from)
+		AND ($to IS NULL OR requested_at < $to)
+)
+SELECT reviewer, mode(reviewer_team) AS team, count(*) AS requests,
+	median(work_hours) FILTER (WHERE NOT open) AS pickup_p50_work_hours,
+	quantile_cont(work_hours, 0.85) FILTER (WHERE NOT open) AS pickup_p85_work_hours,
+	count(*) FILTER (WHERE open) AS open_requests,
+	(epoch($now) - epoch(min(requested_at) FILTER (WHERE open))) / 86400.0 AS oldest_open_days,
+	count(*) / sum(count(*)) OVER () AS share
+FROM w
+GROUP BY reviewer
+ORDER BY requests DESC, reviewer
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "who-waits-on-whom",
+		Description: "team pairs: how often and how long one team waited on another for reviews and dependencies (working hours)",
+		Params:      []string{"team", "period", "limit"},
+		SQL: `WITH waits AS (
+	SELECT author_team AS waiting_team, reviewer_team AS waits_on_team, 'review' AS kind, work_hours
+	FROM v_review_waits
+	WHERE ($from IS NULL OR requested_at >= $from) AND ($to IS NULL OR requested_at < $to)
+	UNION ALL
+	SELECT waiting_team, blocker_team, 'dependency', work_hours
+	FROM v_dependency_waits
+	WHERE ($from IS NULL OR end_at IS NULL OR end_at >= $from) AND ($to IS NULL OR start_at < $to)
+)
+SELECT coalesce(waiting_team, '(none)') AS waiting_team, coalesce(waits_on_team, '(none)') AS waits_on_team,
+	count(*) FILTER (WHERE kind = 'review') AS review_waits,
+	median(work_hours) FILTER (WHERE kind = 'review') AS review_p50_work_hours,
+	count(*) FILTER (WHERE kind = 'dependency') AS dependency_waits,
+	median(work_hours) FILTER (WHERE kind = 'dependency') AS dependency_p50_work_hours,
+	sum(work_hours) AS total_work_hours
+FROM waits
+WHERE $team = '' OR waiting_team = $team OR waits_on_team = $team
+GROUP BY ALL
+ORDER BY total_work_hours DESC NULLS LAST, waiting_team, waits_on_team
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "carryover",
+		Description: "items carried from sprint to sprint: how many sprints, how many in a row, current status and assignee",
+		Params:      []string{"team", "period", "limit"},
+		Limit:       50,
+		SQL: `SELECT c.key, c.team, c.sprints, c.consecutive, i.status, i.assignee, i.title
+FROM v_carryover c LEFT JOIN v_items i ON i.item_id = c.item_id
+WHERE ($team = '' OR c.team = $team)
+	AND (($from IS NULL AND $to IS NULL) OR EXISTS (
+		SELECT 1 FROM sprint_items si JOIN sprints s ON s.sprint_id = si.sprint_id
+		WHERE si.item_id = c.item_id
+			AND ($to IS NULL OR s.start_at < $to)
+			AND ($from IS NULL OR coalesce(s.complete_at, s.end_at) >= $from)))
+ORDER BY c.sprints DESC, c.consecutive DESC, c.key
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "blocked-by-team",
+		Description: "per team: what blocked its work (another team, a blocked status, a flag), how often and for how many working hours",
+		Params:      []string{"team", "period", "limit"},
+		SQL: `SELECT team, coalesce(blocker_team, '(' || reason || ')') AS blocked_by,
+	count(*) AS episodes, count(DISTINCT item_id) AS items,
+	median(work_hours) AS p50_work_hours, quantile_cont(work_hours, 0.85) AS p85_work_hours,
+	sum(work_hours) AS total_work_hours, count(*) FILTER (WHERE end_at IS NULL) AS still_blocked
+FROM v_blocked
+WHERE ($team = '' OR team = $team)
+	AND ($to IS NULL OR start_at < $to)
+	AND ($from IS NULL OR end_at IS NULL OR end_at >= $from)
+GROUP BY ALL
+ORDER BY total_work_hours DESC NULLS LAST, team, blocked_by
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "decision-latency",
+		Description: "per decider and decision state: decisions taken, latency in working hours (median, P85), decisions still open",
+		Params:      []string{"team", "period", "limit"},
+		SQL: `SELECT decider, team, state, count(*) AS decisions,
+	median(work_hours) FILTER (WHERE NOT open) AS p50_work_hours,
+	quantile_cont(work_hours, 0.85) FILTER (WHERE NOT open) AS p85_work_hours,
+	count(*) FILTER (WHERE open) AS open_decisions,
+	(epoch($now) - epoch(min(entered_at) FILTER (WHERE open))) / 86400.0 AS oldest_open_days
+FROM v_decisions
+WHERE ($team = '' OR team = $team)
+	AND ($from IS NULL OR entered_at >= $from)
+	AND ($to IS NULL OR entered_at < $to)
+GROUP BY ALL
+ORDER BY p50_work_hours DESC NULLS LAST, decisions DESC, team, state
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "aging-wip",
+		Description: "open work in progress, oldest first: days since work started and days in the current status",
+		Params:      []string{"team", "limit"},
+		Limit:       25,
+		SQL: `WITH started AS (
+	SELECT item_id, min(start_at) AS started_at
+	FROM v_status_intervals WHERE state_class NOT IN ('new', 'done')
+	GROUP BY item_id
+)
+SELECT i.key, i.team, i.assignee, s.status, s.state_class,
+	(epoch($now) - epoch(coalesce(st.started_at, i.created_at))) / 86400.0 AS age_days,
+	(epoch($now) - epoch(s.start_at)) / 86400.0 AS in_status_days,
+	i.title
+FROM v_items i
+JOIN v_status_intervals s ON s.item_id = i.item_id AND s.end_at IS NULL
+LEFT JOIN started st ON st.item_id = i.item_id
+WHERE i.status_category = 'indeterminate' AND i.resolved_at IS NULL
+	AND ($team = '' OR i.team = $team)
+ORDER BY age_days DESC, i.key
+LIMIT $limit`,
+	})
+	register(Question{
+		Name: "findings",
+		Description: "findings of the latest analyze run (the run of exactly --period when there is one), " +
+			"most severe first; --pattern picks one family",
+		Params: []string{"team", "period", "pattern", "limit"},
+		Limit:  50,
+		SQL: `WITH run AS (
+	SELECT run_id FROM runs
+	ORDER BY (from_ts = $from AND to_ts = $to) DESC NULLS LAST, started_at DESC
+	LIMIT 1
+)
+SELECT pattern, severity, team, subject_kind, subject, score, summary, run_id
+FROM v_findings
+WHERE run_id = (SELECT run_id FROM run)
+	AND ($pattern = '' OR pattern = $pattern)
+	AND ($team = '' OR team = $team)
+ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, score DESC, pattern, subject
+LIMIT $limit`,
+	})
+	register(Question{
+		Name:        "health-trend",
+		Description: "monthly health snapshots of the last six periods (up to --period) per team and metric, with the change from the period before",
+		Params:      []string{"team", "period", "limit"},
+		SQL: `WITH periods AS (
+	SELECT DISTINCT period FROM health_snapshots
+	WHERE $until IS NULL OR period <= $until
+	ORDER BY period DESC
+	LIMIT 6
+)
+SELECT team, metric, period, value, n,
+	value - lag(value) OVER (PARTITION BY team, metric ORDER BY period) AS change
+FROM health_snapshots
+WHERE period IN (SELECT period FROM periods) AND ($team = '' OR team = $team)
+ORDER BY team, metric, period
+LIMIT $limit`,
+	})
+}

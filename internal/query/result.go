@@ -1,0 +1,142 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/systemic-dev/systemic/internal/privacy"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// Column is one result column with its DuckDB type name.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+}
+
+// Result is what a question or a statement returned. Values are as the
+// DuckDB driver scans them: nil, string, bool, int*, float64, time.Time,
+// []any, map[string]any and a few driver types.
+type Result struct {
+	Columns []Column
+	Rows    [][]any
+}
+
+func fetch(ctx context.Context, db *sql.DB, text string, args ...any) (*Result, error) {
+	rows, err := db.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	for _, t := range types {
+		res.Columns = append(res.Columns, Column{Name: t.Name(), Type: t.DatabaseTypeName()})
+	}
+	for rows.Next() {
+		vals := make([]any, len(types))
+		ptrs := make([]any, len(types))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		res.Rows = append(res.Rows, vals)
+	}
+	return res, rows.Err()
+}
+
+var (
+	readOnlyErr = regexp.MustCompile(`statement of type "([A-Z_ ]+)" on database "[^"]*" which is attached in read-only mode`)
+	missingView = regexp.MustCompile(`Table with name (v_[a-z_]+) does not exist`)
+)
+
+// explain turns DuckDB errors a user can act on into clear messages.
+func explain(err error) error {
+	msg := err.Error()
+	if m := readOnlyErr.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("refused: a %s statement would change the database, and queries run read-only: %w", m[1], store.ErrReadOnly)
+	}
+	if m := missingView.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("view %s does not exist in this database yet: run 'systemic analyze' first (%w)", m[1], err)
+	}
+	return err
+}
+
+// personColumns hold person ids, identity ids or other names of people in
+// every view and table.
+var personColumns = map[string]bool{
+	"person": true, "person_id": true, "reviewer": true, "author": true, "decider": true,
+	"assignee": true, "reporter": true, "requester": true, "merged_by": true, "actor": true,
+	"entered_by": true, "left_by": true, "owner": true, "identity_id": true,
+	"assignee_id": true, "reporter_id": true, "actor_id": true, "author_id": true,
+	"reviewer_id": true, "requester_id": true, "merged_by_id": true,
+	"display_name": true, "login": true, "email": true,
+}
+
+// maybePerson columns hold a person in some rows only (a finding's subject,
+// an assignee change's from/to): only names the database knows are replaced.
+var maybePerson = map[string]bool{
+	"subject": true, "from_id": true, "to_id": true, "from_value": true, "to_value": true,
+}
+
+// Pseudonymise replaces person ids and names by p's pseudonyms, in place.
+// Person ids inside JSON evidence ("people") are replaced too; external
+// account ids are hidden.
+func (r *Result) Pseudonymise(p *privacy.Pseudonymizer) {
+	for c, col := range r.Columns {
+		name := strings.ToLower(col.Name)
+		for _, row := range r.Rows {
+			row[c] = pseudonymCell(p, name, row[c])
+		}
+	}
+}
+
+func pseudonymCell(p *privacy.Pseudonymizer, col string, v any) any {
+	switch s := v.(type) {
+	case string:
+		switch {
+		case personColumns[col], maybePerson[col] && p.Known(s):
+			return p.Name(s)
+		case col == "external_id":
+			return "(hidden)"
+		}
+	case map[string]any:
+		if col == "evidence" {
+			return pseudonymEvidence(p, s)
+		}
+	}
+	return v
+}
+
+func pseudonymEvidence(p *privacy.Pseudonymizer, ev map[string]any) map[string]any {
+	people, ok := ev["people"].([]any)
+	if !ok {
+		return ev
+	}
+	out := make(map[string]any, len(ev))
+	for k, v := range ev {
+		out[k] = v
+	}
+	named := make([]any, len(people))
+	for i, v := range people {
+		if s, ok := v.(string); ok {
+			named[i] = p.Name(s)
+		} else {
+			named[i] = v
+		}
+	}
+	out["people"] = named
+	return out
+}
+
+// IsReadOnly reports whether err is a refused write.
+func IsReadOnly(err error) bool { return errors.Is(err, store.ErrReadOnly) }
