@@ -1,0 +1,294 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// stalledCommitment is the stalled_commitment pattern, per team (the
+// items' team), from three signals:
+//   - carry-over: items that missed more than Thresholds.CarryOver
+//     (default 1) consecutive sprints, i.e. were in two or more sprints in
+//     a row at their close without being done (v_carryover), the last of
+//     them closing in the window, against the distinct items committed to
+//     sprints closing in the window;
+//   - aging WIP: items in an active, review, waiting, blocked or decision
+//     state at env.Now whose age since work started exceeds the team's own
+//     Thresholds.AgingPercentile (default 0.85) cycle time (start to first
+//     done, over the team's done items);
+//   - inactive: such items with no event, comment or review for
+//     Thresholds.Inactive (default 5d = 5 working days).
+//
+// Severity: critical when at least 40% of committed items carried over,
+// warn at 20% (both need two or more items); aging or inactive items raise
+// it to warn when they are half or more of a WIP of at least
+// Thresholds.MinSample items; otherwise info. Teams with fewer than
+// MinSample committed items and fewer than MinSample done items are "not
+// enough data". Metrics: carry_over_items, commitment_completion (all and
+// per month of the sprints' close).
+type stalledCommitment struct{}
+
+var _ Module = stalledCommitment{}
+
+func init() { Register(stalledCommitment{}) }
+
+func (stalledCommitment) Name() string { return "stalled_commitment" }
+
+func (stalledCommitment) Explain() string {
+	return `stalled_commitment: committed work that does not finish, per team.
+- Carry-over: items in two or more consecutive sprints at their close without being done (more than
+  thresholds.carry_over sprints, default 1), against the items committed to sprints that closed in the
+  window. Critical at 40% of committed items, warn at 20% (two items or more).
+- Aging work in progress: items in progress now (active, review, waiting, blocked or decision states)
+  older than the team's own thresholds.aging_percentile (default 0.85) cycle time.
+- Inactive: items in progress with no event, comment or review for thresholds.inactive (default 5d =
+  5 working days).
+Aging and inactive items make it warn when they are half or more of a work in progress of at least
+min_sample items. Teams with fewer than min_sample (default 5) committed and done items: not enough data.
+Score: the larger of twice the carry-over share and the stuck share of work in progress (capped at 1).
+Metrics: carry_over_items, commitment_completion (completed/committed, per month and for the window).`
+}
+
+// teamStall gathers one team's signals.
+type teamStall struct {
+	committed, carried int
+	carriedItems       []EvidenceItem
+	cycles             []float64 // hours, done items
+	wip                []wipItem
+}
+
+type wipItem struct {
+	key, url, status string
+	ageHours, idleWH float64
+}
+
+func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
+	th := WithDefaults(env.Thresholds)
+	teams := map[string]*teamStall{}
+	get := func(team string) *teamStall {
+		if teams[team] == nil {
+			teams[team] = &teamStall{}
+		}
+		return teams[team]
+	}
+	var res Result
+	steps := []func(context.Context, *Env, func(string) *teamStall) error{stallCommitted, stallCarried, stallCycles, stallWIP}
+	for _, step := range steps {
+		if err := step(ctx, env, get); err != nil {
+			return Result{}, fmt.Errorf("stalled commitment: %w", err)
+		}
+	}
+	completion, err := commitmentMetrics(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Metrics = append(res.Metrics, completion...)
+	idleLimit := workThreshold(env, th.Inactive)
+	for _, team := range sortedKeys(teams) {
+		ts := teams[team]
+		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team", Scope: team, Metric: "carry_over_items",
+			Period: "all", Value: float64(ts.carried), N: ts.committed})
+		if ts.committed < th.MinSample && len(ts.cycles) < th.MinSample {
+			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %d committed and %d done items (minimum %d)",
+				team, ts.committed, len(ts.cycles), th.MinSample))
+			continue
+		}
+		if f, ok := stallFinding(env, th.MinSample, th.AgingPercentile, idleLimit, team, ts); ok {
+			res.Findings = append(res.Findings, f)
+		}
+	}
+	return res, nil
+}
+
+func stallFinding(env *Env, minSample int, pct, idleLimit float64, team string, ts *teamStall) (Finding, bool) {
+	rate := 0.0
+	if ts.committed >= minSample {
+		rate = float64(ts.carried) / float64(ts.committed)
+	} else {
+		ts.carried, ts.carriedItems = 0, nil
+	}
+	p85 := math.NaN()
+	if len(ts.cycles) >= minSample {
+		p85 = Quantile(ts.cycles, pct)
+	}
+	var aging, idle, nStuck int
+	var stuck []EvidenceItem
+	for _, w := range ts.wip {
+		var notes []string
+		if !math.IsNaN(p85) && w.ageHours > p85 {
+			aging++
+			notes = append(notes, fmt.Sprintf("in progress %.1f days (team p%.0f cycle time %.1f days)", w.ageHours/24, pct*100, p85/24))
+		}
+		if w.idleWH > idleLimit {
+			idle++
+			notes = append(notes, "no activity for "+workDays(env, w.idleWH))
+		}
+		if len(notes) == 0 {
+			continue
+		}
+		nStuck++
+		stuck = append(stuck, EvidenceItem{Key: w.key, URL: w.url, Value: round2(w.ageHours / 24), Note: w.status + ": " + strings.Join(notes, "; ")})
+		for i := range ts.carriedItems {
+			if ts.carriedItems[i].Key == w.key { // one entry per item
+				ts.carriedItems[i].Note += "; " + stuck[len(stuck)-1].Note
+				stuck = stuck[:len(stuck)-1]
+				break
+			}
+		}
+	}
+	stuckShare := 0.0
+	if len(ts.wip) > 0 {
+		stuckShare = float64(nStuck) / float64(len(ts.wip))
+	}
+	sev := Info
+	switch {
+	case ts.carried >= 2 && rate >= 0.4:
+		sev = Critical
+	case ts.carried >= 2 && rate >= 0.2, len(ts.wip) >= minSample && nStuck >= 3 && stuckShare >= 0.5:
+		sev = Warn
+	case ts.carried == 0 && nStuck < 2:
+		return Finding{}, false
+	}
+	var parts []string
+	if ts.committed >= minSample {
+		parts = append(parts, fmt.Sprintf("%d of %d items committed to sprints that closed in the window (%.0f%%) missed %d or more sprints in a row",
+			ts.carried, ts.committed, rate*100, 2))
+	}
+	if nStuck > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d items in progress are stuck (%d older than the team's p%.0f cycle time, %d without activity for %s)",
+			nStuck, len(ts.wip), aging, pct*100, idle, workDays(env, idleLimit)))
+	}
+	items := append(topItems(ts.carriedItems, 15), topItems(stuck, 15)...)
+	return Finding{
+		Pattern: "stalled_commitment", Severity: sev, Team: team, SubjectKind: "team", Subject: team,
+		Score:   round2(math.Min(1, math.Max(2*rate, stuckShare))),
+		Summary: strings.Join(parts, "; ") + ".",
+		Evidence: Evidence{Values: map[string]float64{"committed_items": float64(ts.committed),
+			"carried_over_items": float64(ts.carried), "carry_over_share": round2(rate),
+			"wip_items": float64(len(ts.wip)), "aging_items": float64(aging), "inactive_items": float64(idle),
+			"cycle_time_pct_days": round2(p85 / 24), "done_items": float64(len(ts.cycles))}, Items: items},
+	}, true
+}
+
+// stallCommitted counts per team the distinct items committed to sprints
+// that closed in the window.
+func stallCommitted(ctx context.Context, env *Env, get func(string) *teamStall) error {
+	const q = `SELECT it.team, count(DISTINCT x.item_id)
+FROM sprint_items x JOIN v_sprint_commitment s USING (sprint_id) JOIN items it ON it.item_id = x.item_id
+WHERE x.committed AND s.ended AND s.close_at >= $1 AND s.close_at < $2 AND it.team IS NOT NULL
+GROUP BY it.team`
+	return queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
+		var team string
+		var n int
+		if err := scan(&team, &n); err != nil {
+			return err
+		}
+		get(team).committed = n
+		return nil
+	})
+}
+
+// stallCarried reads the items over the carry-over threshold whose run
+// ended in the window.
+func stallCarried(ctx context.Context, env *Env, get func(string) *teamStall) error {
+	const q = `SELECT c.team, c.key, coalesce(it.url, ''), c.consecutive, array_to_string(c.run_sprints, ', ')
+FROM v_carryover c JOIN items it USING (item_id)
+WHERE c.consecutive > $3 AND c.last_end_at >= $1 AND c.last_end_at < $2 AND c.team IS NOT NULL
+ORDER BY c.team, c.key`
+	args := append(windowArgs(env)[:2], WithDefaults(env.Thresholds).CarryOver)
+	return queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
+		var team, sprints string
+		var it EvidenceItem
+		if err := scan(&team, &it.Key, &it.URL, &it.Value, &sprints); err != nil {
+			return err
+		}
+		it.Note = "not done in " + sprints
+		ts := get(team)
+		ts.carried++
+		ts.carriedItems = append(ts.carriedItems, it)
+		return nil
+	})
+}
+
+// stallCycles reads the cycle times (first start to first done, hours) of
+// each team's items done by now.
+func stallCycles(ctx context.Context, env *Env, get func(string) *teamStall) error {
+	const q = `SELECT team, (epoch(done_at) - epoch(started_at)) / 3600.0 FROM (
+	SELECT any_value(team) AS team,
+		min(start_at) FILTER (WHERE state_class = 'done') AS done_at,
+		min(start_at) FILTER (WHERE state_class NOT IN ('new', 'done')) AS started_at
+	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1 GROUP BY item_id)
+WHERE done_at IS NOT NULL AND started_at IS NOT NULL AND started_at <= done_at`
+	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC()}, func(scan func(...any) error) error {
+		var team string
+		var h float64
+		if err := scan(&team, &h); err != nil {
+			return err
+		}
+		ts := get(team)
+		ts.cycles = append(ts.cycles, h)
+		return nil
+	})
+}
+
+// stallWIP reads the items in progress at now: their age since work
+// started and the working hours since their last event, comment or review.
+func stallWIP(ctx context.Context, env *Env, get func(string) *teamStall) error {
+	const q = `WITH cur AS (
+	SELECT item_id, team, status FROM v_status_intervals
+	WHERE start_at <= $1 AND (end_at IS NULL OR end_at > $1) AND team IS NOT NULL
+		AND state_class NOT IN ('new', 'done')),
+started AS (
+	SELECT item_id, min(start_at) AS started_at FROM v_status_intervals
+	WHERE state_class <> 'new' AND item_id IN (SELECT item_id FROM cur) GROUP BY item_id),
+act AS (
+	SELECT item_id, max(ts) AS last_at FROM (
+		SELECT item_id, occurred_at AS ts FROM item_events WHERE item_id IN (SELECT item_id FROM cur)
+		UNION ALL SELECT item_id, created_at FROM comments WHERE item_id IN (SELECT item_id FROM cur)
+		UNION ALL SELECT item_id, submitted_at FROM reviews WHERE item_id IN (SELECT item_id FROM cur))
+	WHERE ts <= $1 GROUP BY item_id)
+SELECT c.team, it.key, coalesce(it.url, ''), c.status,
+	greatest(epoch($1::TIMESTAMPTZ) - epoch(s.started_at), 0) / 3600.0,
+	work_hours(greatest(a.last_at, it.created_at, s.started_at), $1::TIMESTAMPTZ)
+FROM cur c JOIN items it USING (item_id) JOIN started s USING (item_id) LEFT JOIN act a USING (item_id)
+ORDER BY c.team, it.key`
+	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC()}, func(scan func(...any) error) error {
+		var team string
+		var w wipItem
+		if err := scan(&team, &w.key, &w.url, &w.status, &w.ageHours, &w.idleWH); err != nil {
+			return err
+		}
+		ts := get(team)
+		ts.wip = append(ts.wip, w)
+		return nil
+	})
+}
+
+// commitmentMetrics is commitment_completion per team: completed over
+// committed items of the sprints that closed in the window, for the window
+// and per month of the close.
+func commitmentMetrics(ctx context.Context, env *Env) ([]Metric, error) {
+	const q = `SELECT team, period, sum(completed) / sum(committed), sum(committed)::INTEGER FROM (
+	SELECT team, completed, committed, 'all' AS period FROM v_sprint_commitment
+	WHERE ended AND team IS NOT NULL AND close_at >= $1 AND close_at < $2
+	UNION ALL
+	SELECT team, completed, committed, strftime(close_at, '%Y-%m') FROM v_sprint_commitment
+	WHERE ended AND team IS NOT NULL AND close_at >= $1 AND close_at < $2)
+GROUP BY team, period HAVING sum(committed) > 0 ORDER BY team, period`
+	var out []Metric
+	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
+		m := Metric{ScopeKind: "team", Metric: "commitment_completion"}
+		if err := scan(&m.Scope, &m.Period, &m.Value, &m.N); err != nil {
+			return err
+		}
+		m.Value = round2(m.Value)
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("commitment completion: %w", err)
+	}
+	return out, nil
+}
