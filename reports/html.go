@@ -1,0 +1,3 @@
+package reports
+
+func HTML(r *Report) ([]byte, error) { return nil, nil }

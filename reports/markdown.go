@@ -1,0 +1,3 @@
+package reports
+
+func Markdown(r *Report) []byte { return nil }

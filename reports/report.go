@@ -1,0 +1,147 @@
+package reports
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// SchemaVersion is report.json's schema_version. Fields are only ever
+// added; a rename or removal bumps it.
+const SchemaVersion = 1
+
+// Formats are the formats Generate writes, in the order it writes them.
+var Formats = []string{"html", "md", "json"}
+
+// Options say what to report on and where to write it.
+type Options struct {
+	Plan     *config.Plan // nil: no plan comparison
+	From, To time.Time    // the window, To exclusive
+	// Period labels a monthly report ("2026-10"); when set, Generate stores
+	// the month's health snapshot.
+	Period     string
+	Formats    []string // html, md, json; empty: all
+	OutDir     string
+	Names      bool   // show people by name instead of pseudonyms
+	Salt       string // varies pseudonyms between organisations
+	Thresholds config.Thresholds
+	Now        time.Time
+	// Coverage are extra notes for the coverage section, e.g. "source
+	// acme-jira failed: ..." from the run command.
+	Coverage []string
+	// Title heads the report (default "Systemic report").
+	Title string
+}
+
+// Result lists what Generate wrote and the headline numbers.
+type Result struct {
+	Files    []string       // paths written, in Formats order
+	Goals    map[string]int // verdict -> goals
+	Findings map[string]int // severity -> findings
+	Report   *Report        // the model the files were rendered from
+}
+
+// Generate builds the report from the store and writes each format into
+// opts.OutDir as report.<ext>.
+func Generate(ctx context.Context, st *store.Store, opts Options) (Result, error) {
+	formats := opts.Formats
+	if len(formats) == 0 {
+		formats = Formats
+	}
+	for _, f := range formats {
+		if !slices.Contains(Formats, f) {
+			return Result{}, fmt.Errorf("unknown report format %q (use %s)", f, strings.Join(Formats, ", "))
+		}
+	}
+	r, err := Build(ctx, st, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	if opts.OutDir != "" {
+		if err := os.MkdirAll(opts.OutDir, 0o755); err != nil {
+			return Result{}, fmt.Errorf("report directory: %w", err)
+		}
+	}
+	res := Result{Goals: r.Headline.Goals, Findings: r.Headline.Findings, Report: r}
+	for _, f := range Formats {
+		if !slices.Contains(formats, f) {
+			continue
+		}
+		path := filepath.Join(opts.OutDir, "report."+f)
+		if err := writeFile(path, r, f); err != nil {
+			return Result{}, err
+		}
+		res.Files = append(res.Files, path)
+	}
+	return res, nil
+}
+
+func writeFile(path string, r *Report, format string) error {
+	var data []byte
+	var err error
+	switch format {
+	case "html":
+		data, err = HTML(r)
+	case "md":
+		data = Markdown(r)
+	case "json":
+		data, err = JSON(r)
+	}
+	if err != nil {
+		return fmt.Errorf("render %s: %w", format, err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// Build reads the store and computes the report model without writing
+// files. It does store the monthly health snapshot when opts.Period is set.
+func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now().UTC()
+	}
+	if opts.To.IsZero() || !opts.From.Before(opts.To) {
+		return nil, fmt.Errorf("report window %s..%s is empty (give --period or --from/--to)",
+			opts.From.Format(time.DateOnly), opts.To.Format(time.DateOnly))
+	}
+	opts.Thresholds = analysis.WithDefaults(opts.Thresholds)
+	m, err := newModel(ctx, st, opts)
+	if err != nil {
+		return nil, err
+	}
+	return m.build(ctx)
+}
+
+var monthRE = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
+// ParsePeriod turns --period into a window: "2026-10" is that month,
+// "last-month" the month before now's, "this-month" now's month so far.
+// label is the month ("2026-10").
+func ParsePeriod(s string, now time.Time) (from, to time.Time, label string, err error) {
+	now = now.UTC()
+	switch {
+	case s == "last-month":
+		from = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
+	case s == "this-month":
+		from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case monthRE.MatchString(s):
+		from, err = time.Parse("2006-01", s)
+		if err != nil {
+			return from, to, "", fmt.Errorf("invalid period %q (use YYYY-MM or last-month)", s)
+		}
+	default:
+		return from, to, "", fmt.Errorf("invalid period %q (use YYYY-MM, last-month or this-month)", s)
+	}
+	return from, from.AddDate(0, 1, 0), from.Format("2006-01"), nil
+}

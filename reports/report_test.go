@@ -1,0 +1,81 @@
+package reports_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/systemic-dev/systemic/internal/store"
+	"github.com/systemic-dev/systemic/reports"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", name, diff)
+	}
+}
+
+func TestGenerateFixtureGolden(t *testing.T) {
+	st := newFixture(t)
+	dir := t.TempDir()
+	res, err := reports.Generate(context.Background(), st, fixtureOptions(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 3 {
+		t.Fatalf("files = %v", res.Files)
+	}
+	for _, name := range []string{"report.md", "report.json"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "fixture."+name, got)
+	}
+}
+
+func TestGenerateOnEmptyStoreDegrades(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	opts := fixtureOptions(t, t.TempDir())
+	res, err := reports.Generate(ctx, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Report
+	if len(r.Coverage.NotMeasured) == 0 {
+		t.Error("no not-measured notes on an empty store")
+	}
+	for _, a := range r.Plan.Agreements {
+		if a.Verdict != reports.Unknown {
+			t.Errorf("agreement %s: verdict %q on an empty store", a.ID, a.Verdict)
+		}
+	}
+	for _, g := range r.Plan.Goals {
+		if g.Verdict != reports.Unknown {
+			t.Errorf("goal %s: verdict %q on an empty store", g.ID, g.Verdict)
+		}
+	}
+}
