@@ -19,8 +19,8 @@ type DecisionResult struct {
 	Verdict     string   `json:"verdict"`
 	Reason      string   `json:"reason"`
 	NotMeasured string   `json:"not_measured,omitempty"`
-	Decided     int      `json:"decided"`      // decisions taken in the period
-	Open        int      `json:"open"`         // waiting at the end of the period
+	Decided     int      `json:"decided"`       // decisions taken in the period
+	Open        int      `json:"open"`          // waiting at the end of the period
 	OpenOverSLA int      `json:"open_over_sla"` // of those, waiting longer than the SLA
 	OwnerShare  float64  `json:"owner_share"`   // 0..1 of Decided taken by an owner
 	P50Hours    float64  `json:"p50_hours"`
