@@ -1,0 +1,116 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const pageSize = 100
+
+// reOrderBy finds a trailing ORDER BY in configured JQL: systemic orders by
+// updated itself, which the cursor relies on.
+var reOrderBy = regexp.MustCompile(`(?is)\s+order\s+by\s+.*$|^\s*order\s+by\s+.*$`)
+
+// jql builds the search: the configured JQL (or project in (...)), from
+// `since` when set, ordered by updated ascending so the cursor only grows.
+func (s *Source) jql(since time.Time, loc *time.Location) string {
+	base := strings.TrimSpace(reOrderBy.ReplaceAllString(s.cfg.JQL, ""))
+	if base == "" {
+		quoted := make([]string, len(s.cfg.Projects))
+		for i, p := range s.cfg.Projects {
+			quoted[i] = strconv.Quote(p)
+		}
+		base = "project in (" + strings.Join(quoted, ", ") + ")"
+	}
+	var clauses []string
+	if base != "" {
+		if regexp.MustCompile(`(?i)\sor\s`).MatchString(base) {
+			base = "(" + base + ")"
+		}
+		clauses = append(clauses, base)
+	}
+	if !since.IsZero() {
+		clauses = append(clauses, fmt.Sprintf(`updated >= "%s"`, since.In(loc).Format("2006/01/02 15:04")))
+	}
+	return strings.Join(clauses, " AND ") + " ORDER BY updated ASC"
+}
+
+// searchPage is a page of either search: Data Center fills startAt/total,
+// Cloud's enhanced search nextPageToken/isLast.
+type searchPage struct {
+	StartAt       int        `json:"startAt"`
+	MaxResults    int        `json:"maxResults"`
+	Total         int        `json:"total"`
+	Issues        []rawIssue `json:"issues"`
+	NextPageToken string     `json:"nextPageToken"`
+	IsLast        bool       `json:"isLast"`
+}
+
+// pager walks the pages of one search.
+type pager struct {
+	a      *api
+	cloud  bool
+	jql    string
+	fields string
+	start  int
+	token  string
+	done   bool
+}
+
+func (s *Source) newPager(a *api, cloud bool, jql string, f fieldIDs) *pager {
+	fields := append([]string(nil), systemFields...)
+	fields = append(fields, f.StoryPoints...)
+	for _, id := range []string{f.Sprint, f.EpicLink, f.Flagged} {
+		if id != "" && !contains(fields, id) {
+			fields = append(fields, id)
+		}
+	}
+	return &pager{a: a, cloud: cloud, jql: jql, fields: strings.Join(fields, ",")}
+}
+
+// next fetches the next page; it returns nil at the end.
+func (p *pager) next(ctx context.Context) (*searchPage, error) {
+	if p.done {
+		return nil, nil
+	}
+	q := url.Values{"jql": {p.jql}, "fields": {p.fields}, "expand": {"changelog"}, "maxResults": {strconv.Itoa(pageSize)}}
+	path := "rest/api/2/search"
+	if p.cloud {
+		path = "rest/api/2/search/jql"
+		if p.token != "" {
+			q.Set("nextPageToken", p.token)
+		}
+	} else {
+		q.Set("startAt", strconv.Itoa(p.start))
+	}
+	var pg searchPage
+	if err := p.a.call(ctx, "GET", path, q, nil, &pg); err != nil {
+		return nil, fmt.Errorf("%w (JQL: %s)", err, p.jql)
+	}
+	if p.cloud {
+		p.token = pg.NextPageToken
+		p.done = pg.IsLast || pg.NextPageToken == "" || len(pg.Issues) == 0
+	} else {
+		p.start = pg.StartAt + len(pg.Issues)
+		p.done = len(pg.Issues) == 0 || p.start >= pg.Total
+	}
+	return &pg, nil
+}
+
+// approximateCount asks Jira Cloud how many issues a JQL matches, for the
+// progress total (the enhanced search reports none).
+func approximateCount(ctx context.Context, a *api, jql string) (int, error) {
+	var out struct {
+		Count int `json:"count"`
+	}
+	body := map[string]string{"jql": jql}
+	if err := a.call(ctx, "POST", "rest/api/2/search/approximate-count", nil, body, &out); err != nil {
+		return 0, err
+	}
+	return out.Count, nil
+}

@@ -1,0 +1,328 @@
+package jira
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// sprint is an agile sprint object (board sprint list, or the Sprint field
+// of a Cloud issue).
+type sprint struct {
+	ID            int    `json:"id"`
+	Name          string `json:"name"`
+	State         string `json:"state"`
+	StartDate     string `json:"startDate"`
+	EndDate       string `json:"endDate"`
+	CompleteDate  string `json:"completeDate"`
+	OriginBoardID int    `json:"originBoardId"`
+	BoardID       int    `json:"boardId"`
+	Goal          string `json:"goal"`
+}
+
+func (c *converter) sprintRow(sp sprint) (store.Sprint, error) {
+	row := store.Sprint{
+		SprintID: c.sprintID(strconv.Itoa(sp.ID)),
+		Source:   c.src,
+		Name:     clean(sp.Name),
+		State:    strings.ToLower(sp.State),
+		Goal:     clean(sp.Goal),
+	}
+	if b := max(sp.OriginBoardID, sp.BoardID); b > 0 {
+		row.BoardID = strconv.Itoa(b)
+	}
+	var err error
+	if row.StartAt, err = optTime(sp.StartDate); err != nil {
+		return row, fmt.Errorf("sprint %d startDate: %w", sp.ID, err)
+	}
+	if row.EndAt, err = optTime(sp.EndDate); err != nil {
+		return row, fmt.Errorf("sprint %d endDate: %w", sp.ID, err)
+	}
+	if row.CompleteAt, err = optTime(sp.CompleteDate); err != nil {
+		return row, fmt.Errorf("sprint %d completeDate: %w", sp.ID, err)
+	}
+	return row, nil
+}
+
+func (c *converter) sprintID(id string) string { return c.src + ":" + id }
+
+// reDCSprint matches the Data Center form of a Sprint field value:
+// com.atlassian.greenhopper.service.sprint.Sprint@1a2b[id=1,rapidViewId=2,state=CLOSED,name=S 1,...].
+var reDCSprint = regexp.MustCompile(`\[(.*)\]\s*$`)
+
+// sprintField reads the issue's current sprints (objects on Cloud, strings on
+// Data Center), records them as sprint rows of the page and returns their ids.
+func (c *converter) sprintField(p *page, raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var vals []json.RawMessage
+	if err := json.Unmarshal(raw, &vals); err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, v := range vals {
+		var sp sprint
+		if len(v) > 0 && v[0] == '{' {
+			if err := json.Unmarshal(v, &sp); err != nil {
+				return nil, err
+			}
+		} else {
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return nil, err
+			}
+			sp = parseDCSprint(s)
+		}
+		if sp.ID == 0 {
+			continue
+		}
+		row, err := c.sprintRow(sp)
+		if err != nil {
+			return nil, err
+		}
+		p.sprints[row.SprintID] = row
+		ids = append(ids, strconv.Itoa(sp.ID))
+	}
+	return ids, nil
+}
+
+func parseDCSprint(s string) sprint {
+	var sp sprint
+	m := reDCSprint.FindStringSubmatch(s)
+	if m == nil {
+		return sp
+	}
+	for _, kv := range strings.Split(m[1], ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		if v == "<null>" {
+			v = ""
+		}
+		switch k {
+		case "id":
+			sp.ID, _ = strconv.Atoi(v)
+		case "rapidViewId":
+			sp.BoardID, _ = strconv.Atoi(v)
+		case "state":
+			sp.State = v
+		case "name":
+			sp.Name = v
+		case "startDate":
+			sp.StartDate = v
+		case "endDate":
+			sp.EndDate = v
+		case "completeDate":
+			sp.CompleteDate = v
+		}
+	}
+	return sp
+}
+
+// sprintIDs splits a Sprint changelog value ("7, 9") into sprint ids.
+func sprintIDs(s string) []string {
+	var ids []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			ids = append(ids, f)
+		}
+	}
+	return ids
+}
+
+// memberships derives sprint_items from the Sprint field's history and its
+// current value: added_at is the first time the issue entered the sprint
+// (its creation when it was in it before any history), removed_at the last
+// time it left, when it is no longer in it. committed and
+// completed_in_sprint are set after the sync from the sprint dates (see
+// sprintCommitment).
+func (c *converter) memberships(it store.Item, hs []history, current []string) []store.SprintItem {
+	type span struct {
+		added, removed *time.Time
+		seen           bool
+	}
+	spans := map[string]*span{}
+	get := func(id string) *span {
+		if spans[id] == nil {
+			spans[id] = &span{}
+		}
+		return spans[id]
+	}
+	for _, h := range hs {
+		for _, ch := range h.Items {
+			if !c.isSprintChange(ch) {
+				continue
+			}
+			from, to := sprintIDs(ch.From), sprintIDs(ch.To)
+			for _, id := range from {
+				s := get(id)
+				if !s.seen && s.added == nil {
+					s.added = it.CreatedAt // in the sprint before its first recorded change
+				}
+				s.seen = true
+				if !contains(to, id) {
+					t := h.at
+					s.removed = &t
+				}
+			}
+			for _, id := range to {
+				s := get(id)
+				if !contains(from, id) && s.added == nil {
+					t := h.at
+					s.added = &t
+				}
+				s.seen = true
+			}
+		}
+	}
+	for _, id := range current {
+		s := get(id)
+		if s.added == nil {
+			s.added = it.CreatedAt
+		}
+		s.removed = nil
+	}
+	ids := make([]string, 0, len(spans))
+	for id := range spans {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	out := make([]store.SprintItem, 0, len(ids))
+	for _, id := range ids {
+		s := spans[id]
+		if !contains(current, id) && s.removed == nil && len(current) > 0 {
+			continue // history says member, current value disagrees: trust the current value
+		}
+		out = append(out, store.SprintItem{SprintID: c.sprintID(id), ItemID: it.ItemID, AddedAt: s.added, RemovedAt: s.removed})
+	}
+	return out
+}
+
+func (c *converter) isSprintChange(ch change) bool {
+	return (c.fields.Sprint != "" && ch.FieldID == c.fields.Sprint) || strings.EqualFold(ch.Field, "sprint")
+}
+
+// boardsAndSprints lists the configured boards (or those of the projects)
+// and all their sprints.
+func (s *Source) boardsAndSprints(ctx context.Context, a *api, c *converter, projects []string) ([]store.Sprint, error) {
+	boards := append([]int(nil), s.cfg.Boards...)
+	if len(boards) == 0 {
+		for _, p := range projects {
+			ids, err := s.projectBoards(ctx, a, p)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids {
+				if !containsInt(boards, id) {
+					boards = append(boards, id)
+				}
+			}
+		}
+	}
+	var rows []store.Sprint
+	for _, b := range boards {
+		sps, err := s.boardSprints(ctx, a, c, b)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, sps...)
+	}
+	return rows, nil
+}
+
+type agilePage struct {
+	StartAt    int               `json:"startAt"`
+	MaxResults int               `json:"maxResults"`
+	IsLast     bool              `json:"isLast"`
+	Values     []json.RawMessage `json:"values"`
+}
+
+// agileList pages through an agile listing.
+func agileList(ctx context.Context, a *api, path string, q url.Values, each func(json.RawMessage) error) error {
+	for start := 0; ; {
+		q.Set("startAt", strconv.Itoa(start))
+		q.Set("maxResults", "50")
+		var pg agilePage
+		if err := a.call(ctx, "GET", path, q, nil, &pg); err != nil {
+			return err
+		}
+		for _, v := range pg.Values {
+			if err := each(v); err != nil {
+				return err
+			}
+		}
+		start += len(pg.Values)
+		if pg.IsLast || len(pg.Values) == 0 {
+			return nil
+		}
+	}
+}
+
+func (s *Source) projectBoards(ctx context.Context, a *api, project string) ([]int, error) {
+	var ids []int
+	err := agileList(ctx, a, "rest/agile/1.0/board", url.Values{"projectKeyOrId": {project}}, func(v json.RawMessage) error {
+		var b struct {
+			ID int `json:"id"`
+		}
+		if err := json.Unmarshal(v, &b); err != nil {
+			return fmt.Errorf("jira %s: board of project %s: %w", s.cfg.Name, project, err)
+		}
+		ids = append(ids, b.ID)
+		return nil
+	})
+	return ids, err
+}
+
+func (s *Source) boardSprints(ctx context.Context, a *api, c *converter, board int) ([]store.Sprint, error) {
+	var rows []store.Sprint
+	path := fmt.Sprintf("rest/agile/1.0/board/%d/sprint", board)
+	err := agileList(ctx, a, path, url.Values{}, func(v json.RawMessage) error {
+		var sp sprint
+		if err := json.Unmarshal(v, &sp); err != nil {
+			return fmt.Errorf("jira %s: sprint of board %d: %w", s.cfg.Name, board, err)
+		}
+		if sp.OriginBoardID == 0 {
+			sp.OriginBoardID = board
+		}
+		row, err := c.sprintRow(sp)
+		if err != nil {
+			return fmt.Errorf("jira %s: board %d: %w", s.cfg.Name, board, err)
+		}
+		rows = append(rows, row)
+		return nil
+	})
+	return rows, err
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// sprintCommitment sets committed (in the sprint when it started) and
+// completed_in_sprint (resolved before the sprint completed, while in it) on
+// every sprint_items row of the source, from the stored sprint dates and
+// resolution times. It runs after every sync, so rows written before a
+// sprint started or completed are brought up to date.
+const sprintCommitment = `
+UPDATE sprint_items SET
+  committed = s.start_at IS NOT NULL
+    AND COALESCE(sprint_items.added_at, i.created_at) <= s.start_at
+    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at > s.start_at),
+  completed_in_sprint = s.complete_at IS NOT NULL AND i.resolved_at IS NOT NULL
+    AND i.resolved_at <= s.complete_at
+    AND COALESCE(sprint_items.added_at, i.created_at) <= i.resolved_at
+    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at >= i.resolved_at)
+FROM sprints s, items i
+WHERE sprint_items.sprint_id = s.sprint_id AND sprint_items.item_id = i.item_id AND i.source = ?`

@@ -1,0 +1,344 @@
+package jira
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/systemic-dev/systemic/connectors"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// cursorScope is the sync_state scope of the issue cursor: the largest
+// `updated` stored, RFC 3339 in UTC.
+const cursorScope = "issues"
+
+// defaultOverlap re-reads the last hour before the cursor: JQL dates have
+// minute precision and clocks drift.
+const defaultOverlap = time.Hour
+
+// Sync fetches the issues updated since the cursor (all with opts.Full),
+// page by page, then the boards' sprints, then recomputes link history and
+// sprint commitment over what is stored, and records the source's status.
+func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Options) (connectors.Stats, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a, err := newAPI(s.cfg, opts)
+	if err != nil {
+		return connectors.Stats{}, err
+	}
+	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger}
+	err = r.sync(ctx)
+	r.stats.Requests = int(a.requests.Load())
+	if werr := s.writeSource(ctx, st, opts.Now(), err); werr != nil && err == nil {
+		err = werr
+	}
+	return r.stats, err
+}
+
+// run is the state of one sync.
+type run struct {
+	s     *Source
+	st    *store.Store
+	a     *api
+	opts  connectors.Options
+	log   *slog.Logger
+	conv  *converter
+	cloud bool
+	loc   *time.Location
+	stats connectors.Stats
+}
+
+func (r *run) sync(ctx context.Context) error {
+	if err := r.detect(ctx); err != nil {
+		return err
+	}
+	fields, err := r.s.discoverFields(ctx, r.a)
+	if err != nil {
+		return err
+	}
+	statusRows, cats, err := r.s.statuses(ctx, r.a)
+	if err != nil {
+		return err
+	}
+	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats}
+	if err := r.write(ctx, func(tx *store.Tx) error { return putAll(tx, statusRows) }); err != nil {
+		return err
+	}
+	if err := r.issues(ctx, fields); err != nil {
+		return err
+	}
+	if err := r.sprints(ctx); err != nil {
+		return err
+	}
+	return r.finish(ctx)
+}
+
+// detect settles Cloud or Data Center: from the config, else serverInfo.
+func (r *run) detect(ctx context.Context) error {
+	r.loc = time.UTC
+	switch strings.ToLower(r.s.cfg.Deployment) {
+	case "cloud":
+		r.cloud = true
+		return nil
+	case "datacenter", "server":
+		return nil
+	}
+	var info struct {
+		DeploymentType string `json:"deploymentType"`
+		ServerTimeZone string `json:"serverTimeZone"`
+	}
+	if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
+		return err
+	}
+	r.cloud = strings.EqualFold(info.DeploymentType, "Cloud")
+	if info.ServerTimeZone != "" {
+		if loc, err := time.LoadLocation(info.ServerTimeZone); err == nil {
+			r.loc = loc
+		}
+	}
+	r.log.Debug("jira deployment", "cloud", r.cloud, "type", info.DeploymentType)
+	return nil
+}
+
+// since is where this run starts: the cursor minus the overlap, or the
+// configured since date, or the beginning.
+func (r *run) since(ctx context.Context) (time.Time, time.Time, error) {
+	var cursor time.Time
+	if !r.opts.Full {
+		c, _, err := r.st.Cursor(ctx, r.s.cfg.Name, cursorScope)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		if c != "" {
+			if cursor, err = time.Parse(time.RFC3339Nano, c); err != nil {
+				return time.Time{}, time.Time{}, fmt.Errorf("jira %s: stored cursor %q: %w (run with --full)", r.s.cfg.Name, c, err)
+			}
+		}
+	}
+	if cursor.IsZero() {
+		return r.s.cfg.Since.Time, cursor, nil
+	}
+	overlap := r.s.cfg.Overlap.D()
+	if overlap <= 0 {
+		overlap = defaultOverlap
+	}
+	from := cursor.Add(-overlap)
+	if from.Before(r.s.cfg.Since.Time) {
+		from = r.s.cfg.Since.Time
+	}
+	return from, cursor, nil
+}
+
+// issues pages through the search, writing each page with the cursor.
+func (r *run) issues(ctx context.Context, fields fieldIDs) error {
+	from, cursor, err := r.since(ctx)
+	if err != nil {
+		return err
+	}
+	jql := r.s.jql(from, r.loc)
+	progress := connectors.NewProgress(os.Stderr, r.opts.Progress, r.log, "jira "+r.s.cfg.Name)
+	defer progress.Finish()
+	if r.cloud {
+		if n, err := approximateCount(ctx, r.a, jql); err == nil {
+			progress.SetTotal(n)
+		} else if ctx.Err() != nil {
+			return ctx.Err()
+		} else {
+			r.log.Debug("jira approximate count unavailable", "err", err)
+		}
+	}
+	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
+	pg := r.s.newPager(r.a, r.cloud, jql, fields)
+	for n := 1; ; n++ {
+		sp, err := pg.next(ctx)
+		if err != nil {
+			return fmt.Errorf("search page %d: %w", n, err)
+		}
+		if sp == nil {
+			return nil
+		}
+		if !r.cloud {
+			progress.SetTotal(sp.Total)
+		}
+		p, err := r.parse(ctx, sp)
+		if err != nil {
+			return fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
+		}
+		if p.maxUpdated.After(cursor) {
+			cursor = p.maxUpdated
+		}
+		if err := r.writePage(ctx, p, cursor); err != nil {
+			return fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
+		}
+		progress.Add(len(p.items))
+	}
+}
+
+// parse completes truncated changelogs and converts a page into rows.
+func (r *run) parse(ctx context.Context, sp *searchPage) (*page, error) {
+	p := newPage()
+	for i := range sp.Issues {
+		ri := &sp.Issues[i]
+		if err := completeChangelog(ctx, r.a, ri); err != nil {
+			return nil, err
+		}
+		if err := r.conv.add(p, ri); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (r *run) writePage(ctx context.Context, p *page, cursor time.Time) error {
+	err := r.write(ctx, func(tx *store.Tx) error {
+		if err := putAll(tx, p.items); err != nil {
+			return err
+		}
+		if err := putAll(tx, p.events); err != nil {
+			return err
+		}
+		if err := putAll(tx, sortedValues(p.identities)); err != nil {
+			return err
+		}
+		if err := putAll(tx, sortedValues(p.sprints)); err != nil {
+			return err
+		}
+		if err := putAll(tx, p.sprintItems); err != nil {
+			return err
+		}
+		if err := putAll(tx, p.links); err != nil {
+			return err
+		}
+		if cursor.IsZero() {
+			return nil
+		}
+		return tx.SetCursor(r.s.cfg.Name, cursorScope, cursor.UTC().Format(time.RFC3339Nano), "")
+	})
+	if err == nil {
+		r.stats.Items += len(p.items)
+		r.stats.Events += len(p.events)
+	}
+	return err
+}
+
+// sprints reads the boards' sprints; an instance without the agile API
+// (Jira without Software) only logs a warning.
+func (r *run) sprints(ctx context.Context) error {
+	projects := r.s.cfg.Projects
+	if len(projects) == 0 && len(r.s.cfg.Boards) == 0 {
+		var err error
+		if projects, err = storedProjects(ctx, r.st, r.s.cfg.Name); err != nil {
+			return err
+		}
+	}
+	rows, err := r.s.boardsAndSprints(ctx, r.a, r.conv, projects)
+	if err != nil {
+		if ctx.Err() != nil || errors.Is(err, connectors.ErrPartial) {
+			return err
+		}
+		r.log.Warn("jira sprints skipped", "err", err)
+		return nil
+	}
+	return r.write(ctx, func(tx *store.Tx) error { return putAll(tx, rows) })
+}
+
+// finish recomputes link history and sprint commitment over the source.
+func (r *run) finish(ctx context.Context) error {
+	links, err := linkHistory(ctx, r.st, r.s.cfg.Name)
+	if err != nil {
+		return fmt.Errorf("jira %s: %w", r.s.cfg.Name, err)
+	}
+	return r.write(ctx, func(tx *store.Tx) error {
+		if err := putAll(tx, links); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(sprintCommitment, r.s.cfg.Name); err != nil {
+			return fmt.Errorf("sprint commitment: %w", err)
+		}
+		return nil
+	})
+}
+
+func (r *run) write(ctx context.Context, fn func(tx *store.Tx) error) error {
+	tx, err := r.st.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func storedProjects(ctx context.Context, st *store.Store, src string) ([]string, error) {
+	rows, err := st.DB().QueryContext(ctx, `SELECT DISTINCT container FROM items WHERE source = ? AND container IS NOT NULL ORDER BY 1`, src)
+	if err != nil {
+		return nil, fmt.Errorf("jira %s: projects: %w", src, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// writeSource records how the sync ended. It runs even when ctx was
+// cancelled, so an interrupted sync is visible as failed.
+func (s *Source) writeSource(ctx context.Context, st *store.Store, now time.Time, syncErr error) error {
+	row := store.Source{Name: s.cfg.Name, Kind: "jira", URL: s.cfg.URL, LastSyncAt: &now, LastStatus: "ok"}
+	switch {
+	case errors.Is(syncErr, connectors.ErrPartial):
+		row.LastStatus, row.LastError = "partial", syncErr.Error()
+	case syncErr != nil:
+		row.LastStatus, row.LastError = "failed", syncErr.Error()
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	tx, err := st.Begin(wctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.Put(row); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func putAll[T store.Row](tx *store.Tx, rows []T) error {
+	for _, r := range rows {
+		if err := tx.Put(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortedValues[T any](m map[string]T) []T {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, m[k])
+	}
+	return out
+}
