@@ -110,3 +110,11 @@ func topItems(items []EvidenceItem, n int) []EvidenceItem {
 	}
 	return items
 }
+
+// plural writes n with word, adding an s unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
