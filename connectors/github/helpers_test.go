@@ -19,7 +19,7 @@ var testNow = func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.
 // record when (not what) left out of the content hash, and the ETags
 // (HTTP cache validators, not data).
 var hashedTables = []struct{ name, exclude string }{
-	{"sources", "EXCLUDE (last_sync_at)"},
+	{"sources", "EXCLUDE (last_sync_at, url)"},
 	{"sync_state", "EXCLUDE (updated_at, etag)"},
 	{"identities", ""}, {"items", ""}, {"item_events", ""}, {"pull_requests", ""},
 	{"reviews", ""}, {"review_requests", ""}, {"comments", ""},

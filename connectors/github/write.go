@@ -57,8 +57,12 @@ type cursor struct {
 
 // commit writes a page's rows, recomputes derived columns when asked and
 // sets the cursor, all in one transaction.
+//
+// A page fetched whole is written even when the sync is being cancelled
+// (another worker failed, Ctrl-C): it is consistent, and a commit cut off
+// midway would only waste it.
 func (r *run) commit(ctx context.Context, p *page, cur *cursor) error {
-	tx, err := r.st.Begin(ctx)
+	tx, err := r.st.Begin(context.WithoutCancel(ctx))
 	if err != nil {
 		return r.storeErr(err)
 	}

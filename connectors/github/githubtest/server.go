@@ -273,3 +273,10 @@ func (s *Server) Paths() map[string]int {
 	}
 	return out
 }
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.Faults = nil
+}
