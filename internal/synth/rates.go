@@ -1,0 +1,39 @@
+package synth
+
+// rates are the behaviour of one team: how long work takes, how often it
+// is blocked, bounced or reassigned, and who decides.
+type rates struct {
+	active      [2]float64 // working hours of active work (right-skewed)
+	bigShare    float64    // share of items that are much larger
+	big         [2]float64
+	review      [2]float64 // working hours in review
+	slots       int        // items a person works on at once
+	scopeAdd    float64    // share of items added to a running sprint
+	shortBlock  float64    // share of items blocked for a few hours
+	reassign    float64    // share of items handed to someone else once
+	bounce      float64    // share of items sent back from review once
+	churn       float64    // share of items ping-ponging between owners
+	decide      float64    // share of items passing "Awaiting Approval"
+	decider     int        // person who moves items out of it
+	decideHours [2]float64 // working hours until the decision
+	bugShare    float64
+}
+
+func (o *org) rates(t int) rates {
+	r := rates{active: [2]float64{6, 30}, review: [2]float64{3, 14}, slots: 2, scopeAdd: 0.12,
+		shortBlock: 0.08, reassign: 0.08, bounce: 0.08, decider: -1, bugShare: 0.25}
+	switch t {
+	case teamPlatform:
+		r.decide, r.decider, r.decideHours = 0.25, o.fastDecider, [2]float64{1, 6}
+	case teamGrowth:
+		r.review = [2]float64{12, 36} // their pull requests wait on the bottleneck reviewer
+	case teamPayments:
+		r.churn = 0.6
+		r.decide, r.decider, r.decideHours = 0.7, o.slowDecider, [2]float64{30, 70}
+	case teamMobile:
+		r.active, r.bigShare, r.big = [2]float64{30, 90}, 0.25, [2]float64{110, 170}
+	case teamWeb:
+		r = rates{active: [2]float64{4, 14}, review: [2]float64{1, 4}, slots: 1, decider: -1, bugShare: 0.2}
+	}
+	return r
+}
