@@ -87,8 +87,11 @@ CREATE TABLE items (
 	resolved_at     TIMESTAMPTZ,
 	url             TEXT
 );
+-- item_events is the largest table by far: it has no primary key because
+-- maintaining the index costs more than the page merge (delete the page's
+-- event ids, then insert) that keeps event_id unique.
 CREATE TABLE item_events (
-	event_id    TEXT PRIMARY KEY,
+	event_id    TEXT NOT NULL,
 	item_id     TEXT NOT NULL,
 	occurred_at TIMESTAMPTZ NOT NULL,
 	actor_id    TEXT,

@@ -156,42 +156,47 @@ func (tx *Tx) appender(t *table) (*duckdb.Appender, error) {
 }
 
 // merge flushes the staged rows into the real tables. Within a page the
-// last row staged for a key wins.
+// last row staged for a key wins. An upsert here is a delete of the keys
+// being written followed by one insert, which DuckDB runs far faster than
+// ON CONFLICT DO UPDATE; columns the resolve step owns (keep) are carried
+// over from the rows being replaced.
 func (tx *Tx) merge() error {
 	for _, t := range tx.order {
 		if err := tx.appenders[t].Close(); err != nil {
 			return fmt.Errorf("flush %s: %w", t.name, err)
 		}
 		delete(tx.appenders, t)
-		if _, err := tx.conn.ExecContext(tx.ctx, upsertSQL(t)); err != nil {
-			return fmt.Errorf("merge %s: %w", t.name, err)
-		}
-		if _, err := tx.conn.ExecContext(tx.ctx, "DELETE FROM temp.main.stage_"+t.name); err != nil {
-			return fmt.Errorf("clear staging for %s: %w", t.name, err)
+		for _, q := range mergeSQL(t) {
+			if _, err := tx.conn.ExecContext(tx.ctx, q); err != nil {
+				return fmt.Errorf("merge %s: %w", t.name, err)
+			}
 		}
 	}
 	tx.order = tx.order[:0]
 	return nil
 }
 
-func upsertSQL(t *table) string {
-	isKey := map[string]bool{}
-	for _, k := range t.key {
-		isKey[k] = true
-	}
-	for _, k := range t.keep {
-		isKey[k] = true
-	}
-	var set []string
-	for _, c := range t.columns {
-		if !isKey[c] {
-			set = append(set, fmt.Sprintf("%s = excluded.%s", c, c))
-		}
-	}
+func mergeSQL(t *table) []string {
+	stage := "temp.main.stage_" + t.name
 	key := strings.Join(t.key, ", ")
-	return fmt.Sprintf(`INSERT INTO main.%s SELECT * FROM temp.main.stage_%s
-QUALIFY row_number() OVER (PARTITION BY %s ORDER BY rowid DESC) = 1
-ON CONFLICT (%s) DO UPDATE SET %s`, t.name, t.name, key, key, strings.Join(set, ", "))
+	match := make([]string, len(t.key))
+	for i, k := range t.key {
+		match[i] = fmt.Sprintf("s.%s = m.%s", k, k)
+	}
+	var stmts []string
+	if len(t.keep) > 0 {
+		set := make([]string, len(t.keep))
+		for i, c := range t.keep {
+			set[i] = fmt.Sprintf("%s = m.%s", c, c)
+		}
+		stmts = append(stmts, fmt.Sprintf("UPDATE %s s SET %s FROM main.%s m WHERE %s",
+			stage, strings.Join(set, ", "), t.name, strings.Join(match, " AND ")))
+	}
+	return append(stmts,
+		fmt.Sprintf("DELETE FROM main.%s m WHERE (%s) IN (SELECT (%s) FROM %s)", t.name, key, key, stage),
+		fmt.Sprintf(`INSERT INTO main.%s SELECT * FROM %s QUALIFY row_number() OVER (PARTITION BY %s ORDER BY rowid DESC) = 1`,
+			t.name, stage, key),
+		"DELETE FROM "+stage)
 }
 
 // Exec runs a statement inside the transaction, after merging what has been
