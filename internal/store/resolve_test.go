@@ -50,7 +50,7 @@ func TestResolve(t *testing.T) {
 	}
 	want := map[string]string{
 		"jira/5b10": "alice-martin", "gh/101": "alice-martin", // declared person, by email and by github login
-		"gh/102": "gh/102", // unmatched: its own identity
+		"gh/102":  "gh/102",                                 // unmatched: its own identity
 		"jira/77": "bob@acme.com", "gh/103": "bob@acme.com", // same email merges across sources
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
