@@ -91,7 +91,7 @@ func (g *gen) pickup(r *rand.Rand, p int, at time.Time) time.Time {
 	base, perQ := 3.0, 1.5
 	switch {
 	case p == g.org.bottleneck:
-		base, perQ = 16, 4
+		base, perQ = 20, 4
 	case p == g.org.silo:
 		base, perQ = 3, 1
 	case p == g.org.crossReviewer || g.org.people[p].Team == teamWeb:
