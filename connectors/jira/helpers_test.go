@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -111,3 +112,5 @@ func count(t testing.TB, st *store.Store, q string, args ...any) int {
 	}
 	return n
 }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

@@ -57,12 +57,18 @@ type api struct {
 	requests *atomic.Int64
 }
 
+// retryPolicy is the retrying client's policy (defaults of
+// connectors.RetryPolicy); tests shorten its backoff.
+var retryPolicy connectors.RetryPolicy
+
 func newAPI(cfg config.Source, opts connectors.Options) (*api, error) {
 	a := &api{src: cfg.Name, cfg: cfg, requests: &atomic.Int64{}}
-	hc := connectors.NewHTTPClient(opts.Logger, connectors.RetryPolicy{
-		MaxWait:   opts.MaxWait,
-		OnAttempt: func(*http.Request) { a.requests.Add(1) },
-	})
+	p := retryPolicy
+	if opts.MaxWait > 0 {
+		p.MaxWait = opts.MaxWait
+	}
+	p.OnAttempt = func(*http.Request) { a.requests.Add(1) }
+	hc := connectors.NewHTTPClient(opts.Logger, p)
 	var httpClient *http.Client
 	switch {
 	case cfg.Auth.Bearer != "":

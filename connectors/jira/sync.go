@@ -207,7 +207,7 @@ func (r *run) writePage(ctx context.Context, p *page, cursor time.Time) error {
 		if err := putAll(tx, p.events); err != nil {
 			return err
 		}
-		if err := putAll(tx, sortedValues(p.identities)); err != nil {
+		if err := putIdentities(tx, sortedValues(p.identities)); err != nil {
 			return err
 		}
 		if err := putAll(tx, sortedValues(p.sprints)); err != nil {
