@@ -1,0 +1,131 @@
+package analysis_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// approvals gives red n items that wait in Awaiting Approval from Monday
+// 09:00 for days working days until who approves them.
+func approvals(s *scenario, prefix, who string, n, days int) {
+	for i := 1; i <= n; i++ {
+		k := fmt.Sprintf("%s-%d", prefix, i)
+		s.item(k, "red", "Done", day(0, 9))
+		s.move(k, day(0, 9), "In Progress", "Awaiting Approval", "ann")
+		s.move(k, day(days, 9), "Awaiting Approval", "Done", who)
+	}
+}
+
+func decisionPeople(s *scenario) {
+	s.person("ann", "red")
+	s.person("carol", "product")
+	s.person("dave", "red")
+	s.add(store.Identity{Source: "j", ExternalID: "robot", Login: "robot", IsBot: true})
+}
+
+func TestDecisionsView(t *testing.T) {
+	s := newScenario(t)
+	decisionPeople(s)
+	approvals(s, "A", "carol", 1, 3)
+	s.item("B-1", "red", "Awaiting Approval", day(1, 9))
+	s.move("B-1", day(1, 10), "To Do", "Awaiting Approval", "ann")
+	gh := s.item("o/r#5", "red", "open", day(0, 9))
+	gh.Source = "gh"
+	s.event("o/r#5", day(1, 9), "labeled", "", "needs-decision", "ann")
+	s.event("o/r#5", day(2, 9), "unlabeled", "", "needs-decision", "dave")
+	s.event("o/r#5", day(2, 9), "labeled", "", "bug", "ann")
+	j := s.item("C-1", "red", "Done", day(0, 9))
+	j.Labels = []string{"backend"}
+	s.event("C-1", day(0, 12), "labels", "backend", "backend needs-decision", "ann")
+	s.move("C-1", day(1, 12), "In Progress", "Done", "carol")
+	env := s.env(day(0, 0), day(7, 0), day(3, 17))
+	got := rows(t, env.DB, `SELECT key, state, entered_at, decided_at, decider, work_hours, open FROM v_decisions ORDER BY key`)
+	want := [][]string{
+		{"A-1", "Awaiting Approval", "2026-01-05T09:00", "2026-01-08T09:00", "j/carol", "24.00", "false"},
+		{"B-1", "Awaiting Approval", "2026-01-06T10:00", "-", "-", "23.00", "true"},
+		{"C-1", "label:needs-decision", "2026-01-05T12:00", "2026-01-06T12:00", "j/carol", "8.00", "false"},
+		{"o/r#5", "label:needs-decision", "2026-01-06T09:00", "2026-01-07T09:00", "j/dave", "8.00", "false"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_decisions (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecisionLatency(t *testing.T) {
+	tests := []struct {
+		name      string
+		build     func(s *scenario)
+		want      []brief
+		notEnough int
+	}{
+		{name: "no data", build: func(s *scenario) {}},
+		{name: "one slow decision is not enough data", build: func(s *scenario) { approvals(s, "A", "carol", 1, 4) }, notEnough: 1},
+		{
+			name: "a slow decider, a fast one, a slow bot and an open decision",
+			build: func(s *scenario) {
+				approvals(s, "A", "carol", 5, 3)
+				approvals(s, "B", "dave", 5, 1)
+				approvals(s, "C", "robot", 5, 4)
+				s.item("D-1", "red", "Awaiting Approval", day(0, 9))
+				s.move("D-1", day(0, 9), "To Do", "Awaiting Approval", "ann")
+			},
+			want: []brief{{"decision_latency", "warn", "product", "person", "j/carol"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScenario(t)
+			decisionPeople(s)
+			tc.build(s)
+			env := s.env(day(0, 0), day(14, 0), day(6, 17))
+			res := runModule(t, "decision_latency", env)
+			if diff := cmp.Diff(tc.want, briefs(res.Findings)); diff != "" {
+				t.Errorf("findings (-want +got):\n%s", diff)
+			}
+			if len(res.NotEnoughData) != tc.notEnough {
+				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
+			}
+			for _, f := range res.Findings {
+				t.Log(f.Summary)
+				if len(f.Evidence.Items) != 5 {
+					t.Errorf("evidence items %v, want carol's 5", evidenceKeys(f))
+				}
+			}
+		})
+	}
+}
+
+func TestDecisionStats(t *testing.T) {
+	s := newScenario(t)
+	decisionPeople(s)
+	approvals(s, "A", "carol", 3, 1)
+	approvals(s, "B", "dave", 2, 3)
+	s.item("D-1", "red", "Awaiting Approval", day(0, 9))
+	s.move("D-1", day(0, 9), "To Do", "Awaiting Approval", "ann")
+	env := s.env(day(0, 0), day(14, 0), day(6, 17))
+	right := config.DecisionRight{ID: "release", Owners: []string{"Carol"},
+		Match: config.Match{States: []string{"awaiting approval"}, Projects: []string{"P"}}}
+	got, err := analysis.DecisionStats(context.Background(), env, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := analysis.DecisionStat{Decisions: 5, ByOwners: 3, OwnerShare: 0.6, WithinSLA: 3, P50Hours: 8,
+		P85Hours: 24, SLAHours: 16, Open: 1, OpenOverSLA: 1, Deciders: map[string]int{"j/carol": 3, "j/dave": 2}}
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(analysis.DecisionStat{}, "Drift", "Late")); diff != "" {
+		t.Errorf("DecisionStats (-want +got):\n%s", diff)
+	}
+	if keys := []string{got.Drift[0].Key, got.Drift[1].Key}; !cmp.Equal(keys, []string{"B-1", "B-2"}) {
+		t.Errorf("drift %v, want dave's B-1, B-2", got.Drift)
+	}
+	right.Match.Projects = []string{"OTHER"}
+	if got, _ := analysis.DecisionStats(context.Background(), env, right); got.Decisions != 0 {
+		t.Errorf("another project: %d decisions, want 0", got.Decisions)
+	}
+}
