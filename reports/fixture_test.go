@@ -23,7 +23,7 @@ var (
 
 func oct(d int, h int) time.Time { return time.Date(2026, 10, d, h, 0, 0, 0, time.UTC) }
 
-func exec(t testing.TB, st *store.Store, q string, args ...any) {
+func sqlExec(t testing.TB, st *store.Store, q string, args ...any) {
 	t.Helper()
 	if _, err := st.DB().Exec(q, args...); err != nil {
 		t.Fatalf("%v\n%s", err, q)
@@ -37,7 +37,7 @@ func item(t testing.TB, st *store.Store, key, team, title, kind, container strin
 	if resolved != nil {
 		cat = "done"
 	}
-	exec(t, st, `INSERT INTO items (item_id, source, kind, key, container, title, status, status_category, team,
+	sqlExec(t, st, `INSERT INTO items (item_id, source, kind, key, container, title, status, status_category, team,
 	epic_key, story_points, labels, created_at, resolved_at, url) VALUES (?, 'acme-jira', ?, ?, ?, ?, ?, ?, ?, ?, ?, `+labels+`, ?, ?, ?)`,
 		"acme-jira:"+key, kind, key, container, title, cat, cat, team, nullable(epic), points, created, resolved,
 		"https://acme.atlassian.net/browse/"+key)
@@ -58,11 +58,11 @@ func newFixture(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	exec(t, st, `INSERT INTO sources VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL),
+	sqlExec(t, st, `INSERT INTO sources VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL),
 	('acme-github', 'github', 'https://api.github.com', ?, 'failed', 'rate limited until 09:00')`, fxNow, fxNow.Add(-time.Hour))
-	exec(t, st, `INSERT INTO people VALUES ('alice-martin', 'Alice Martin', NULL, false), ('bob-stone', 'Bob Stone', NULL, false),
+	sqlExec(t, st, `INSERT INTO people VALUES ('alice-martin', 'Alice Martin', NULL, false), ('bob-stone', 'Bob Stone', NULL, false),
 	('carol-diaz', 'Carol Diaz', NULL, false), ('dave-kim', 'Dave Kim', NULL, false)`)
-	exec(t, st, `INSERT INTO identities (identity_id, source, external_id, login, display_name, person_id)
+	sqlExec(t, st, `INSERT INTO identities (identity_id, source, external_id, login, display_name, person_id)
 	SELECT 'acme-jira/' || person_id, 'acme-jira', person_id, person_id, display_name, person_id FROM people`)
 	// Growth: the onboarding epic, ten issues, four done in October; one
 	// title tries to inject a script.
@@ -106,7 +106,7 @@ func newFixture(t testing.TB) *store.Store {
 
 // views creates the analysis views as tables holding October's facts.
 func views(t testing.TB, st *store.Store) {
-	exec(t, st, `CREATE TABLE v_review_waits AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_review_waits AS SELECT * FROM (VALUES
 	('gh:1', 'acme/api#1', 'acme/api', 'carol-diaz', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-02 10:00:00+00', TIMESTAMPTZ '2026-10-05 10:00:00+00', 72.0, 8.0, false),
 	('gh:2', 'acme/api#2', 'acme/api', 'dave-kim', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-06 10:00:00+00', TIMESTAMPTZ '2026-10-06 12:00:00+00', 2.0, 2.0, false),
 	('gh:3', 'acme/api#3', 'acme/api', 'bob-stone', 'platform', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-07 10:00:00+00', TIMESTAMPTZ '2026-10-08 09:00:00+00', 23.0, 7.0, false),
@@ -116,12 +116,12 @@ func views(t testing.TB, st *store.Store) {
 	('gh:7', 'acme/api#7', 'acme/api', 'dave-kim', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-28 10:00:00+00', NULL, NULL, NULL, true),
 	('gh:8', 'acme/api#8', 'acme/api', 'bob-stone', 'platform', 'alice-martin', 'platform', TIMESTAMPTZ '2026-09-08 10:00:00+00', TIMESTAMPTZ '2026-09-08 12:00:00+00', 2.0, 2.0, false)
 	) v(item_id, key, repo, author, author_team, reviewer, reviewer_team, requested_at, first_review_at, wait_hours, work_hours, open)`)
-	exec(t, st, `CREATE TABLE v_dependency_waits AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_dependency_waits AS SELECT * FROM (VALUES
 	('GROW-105', 'growth', 'PLAT-201', 'platform', TIMESTAMPTZ '2026-10-05 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE)),
 	('GROW-106', 'growth', 'PLAT-210', 'platform', TIMESTAMPTZ '2026-10-06 09:00:00+00', TIMESTAMPTZ '2026-10-20 10:00:00+00', 337.0, 80.0),
 	('PLAT-150', 'platform', 'GROW-101', 'growth', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-03 09:00:00+00', 24.0, 8.0)
 	) v(waiting_key, waiting_team, blocker_key, blocker_team, start_at, end_at, hours, work_hours)`)
-	exec(t, st, `CREATE TABLE v_decisions AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_decisions AS SELECT * FROM (VALUES
 	('acme-jira:GROW-101', 'GROW-101', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-03 09:00:00+00', 'carol-diaz', 24.0, 8.0, false),
 	('acme-jira:GROW-102', 'GROW-102', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-05 09:00:00+00', TIMESTAMPTZ '2026-10-05 15:00:00+00', 'carol-diaz', 6.0, 6.0, false),
 	('acme-jira:GROW-103', 'GROW-103', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-07 09:00:00+00', TIMESTAMPTZ '2026-10-11 09:00:00+00', 'alice-martin', 96.0, 24.0, false),
@@ -129,35 +129,35 @@ func views(t testing.TB, st *store.Store) {
 	('acme-jira:GROW-108', 'GROW-108', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-27 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true),
 	('acme-jira:PLAT-150', 'PLAT-150', 'platform', 'Awaiting Approval', TIMESTAMPTZ '2026-10-07 09:00:00+00', TIMESTAMPTZ '2026-10-08 09:00:00+00', 'bob-stone', 24.0, 8.0, false)
 	) v(item_id, key, team, state, entered_at, decided_at, decider, hours, work_hours, open)`)
-	exec(t, st, `CREATE TABLE v_blocked AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_blocked AS SELECT * FROM (VALUES
 	('acme-jira:GROW-105', 'GROW-105', 'growth', TIMESTAMPTZ '2026-10-05 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), 'link', 'PLAT-201', 'platform'),
 	('acme-jira:GROW-106', 'GROW-106', 'growth', TIMESTAMPTZ '2026-10-06 09:00:00+00', TIMESTAMPTZ '2026-10-07 09:00:00+00', 24.0, 8.0, 'flag', NULL, NULL),
 	('acme-jira:PLAT-151', 'PLAT-151', 'platform', TIMESTAMPTZ '2026-10-06 09:00:00+00', TIMESTAMPTZ '2026-10-06 19:00:00+00', 10.0, 8.0, 'status', NULL, NULL)
 	) v(item_id, key, team, start_at, end_at, hours, work_hours, reason, blocker_key, blocker_team)`)
-	exec(t, st, `CREATE TABLE v_wip AS SELECT p.person AS person, p.team AS team, d.day AS day, p.items + (d.k % 2) AS items
+	sqlExec(t, st, `CREATE TABLE v_wip AS SELECT p.person AS person, p.team AS team, d.day AS day, p.items + (d.k % 2) AS items
 	FROM (VALUES ('alice-martin', 'platform', 4), ('bob-stone', 'platform', 2), ('carol-diaz', 'growth', 1)) p(person, team, items),
 	(SELECT CAST(TIMESTAMPTZ '2026-09-01 00:00:00+00' + to_days(CAST(range AS INTEGER)) AS DATE) AS day, range AS k FROM range(61)) d`)
-	exec(t, st, `CREATE TABLE v_pr_phases AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_pr_phases AS SELECT * FROM (VALUES
 	('gh:1', 'acme/api#1', 'acme/api', 'carol-diaz', 'growth', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-02 10:00:00+00', TIMESTAMPTZ '2026-10-05 10:00:00+00', TIMESTAMPTZ '2026-10-05 11:00:00+00', TIMESTAMPTZ '2026-10-06 10:00:00+00', CAST(NULL AS TIMESTAMPTZ), 72.0, 1.0, 23.0, true, false),
 	('gh:9', 'acme/api#9', 'acme/api', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-14 09:00:00+00', TIMESTAMPTZ '2026-10-14 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS TIMESTAMPTZ), TIMESTAMPTZ '2026-10-14 11:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), 2.0, false, true)
 	) v(item_id, key, repo, author, team, created_at, ready_at, first_review_at, first_approval_at, merged_at, closed_at, pickup_hours, review_hours, merge_hours, approved, unreviewed_merge)`)
-	exec(t, st, `CREATE TABLE v_sprint_commitment AS SELECT * FROM (VALUES
+	sqlExec(t, st, `CREATE TABLE v_sprint_commitment AS SELECT * FROM (VALUES
 	('acme-jira:1', 'GROW Sprint 20', 'growth', TIMESTAMPTZ '2026-09-21 09:00:00+00', TIMESTAMPTZ '2026-10-05 09:00:00+00', 10, 8, 1, 0, 2),
 	('acme-jira:2', 'GROW Sprint 21', 'growth', TIMESTAMPTZ '2026-10-05 09:00:00+00', TIMESTAMPTZ '2026-10-19 09:00:00+00', 12, 6, 4, 1, 6),
 	('acme-jira:3', 'GROW Sprint 22', 'growth', TIMESTAMPTZ '2026-10-19 09:00:00+00', TIMESTAMPTZ '2026-11-02 09:00:00+00', 11, 0, 0, 0, 0),
 	('acme-jira:4', 'PLAT Sprint 7', 'platform', TIMESTAMPTZ '2026-10-01 09:00:00+00', TIMESTAMPTZ '2026-10-15 09:00:00+00', 9, 9, 0, 0, 0),
 	('acme-jira:5', 'PLAT Sprint 8', 'platform', TIMESTAMPTZ '2026-10-15 09:00:00+00', TIMESTAMPTZ '2026-10-29 09:00:00+00', 10, 7, 2, 0, 3)
 	) v(sprint_id, sprint, team, start_at, end_at, committed, completed, added, removed, carried_over)`)
-	exec(t, st, `INSERT INTO sprints (sprint_id, source, name, state, start_at, end_at) SELECT sprint_id, 'acme-jira', sprint, 'closed', start_at, end_at FROM v_sprint_commitment`)
-	exec(t, st, `INSERT INTO sprint_items VALUES ('acme-jira:2', 'acme-jira:GROW-105', NULL, NULL, true, false),
+	sqlExec(t, st, `INSERT INTO sprints (sprint_id, source, name, state, start_at, end_at) SELECT sprint_id, 'acme-jira', sprint, 'closed', start_at, end_at FROM v_sprint_commitment`)
+	sqlExec(t, st, `INSERT INTO sprint_items VALUES ('acme-jira:2', 'acme-jira:GROW-105', NULL, NULL, true, false),
 	('acme-jira:5', 'acme-jira:GROW-105', NULL, NULL, true, false), ('acme-jira:4', 'acme-jira:PLAT-150', NULL, NULL, true, true),
 	('acme-jira:5', 'acme-jira:PLAT-201', NULL, NULL, true, false), ('acme-jira:2', 'acme-jira:GROW-106', NULL, NULL, true, false)`)
 }
 
 // run records an analyze run of October with findings and metrics.
 func run(t testing.TB, st *store.Store) {
-	exec(t, st, `INSERT INTO runs VALUES ('2026-10-01..2026-11-01', ?, ?, ?, ?, 'abc')`, fxNow, fxNow, fxFrom, fxTo)
-	exec(t, st, `INSERT INTO findings VALUES
+	sqlExec(t, st, `INSERT INTO runs VALUES ('2026-10-01..2026-11-01', ?, ?, ?, ?, 'abc')`, fxNow, fxNow, fxFrom, fxTo)
+	sqlExec(t, st, `INSERT INTO findings VALUES
 	('2026-10-01..2026-11-01', 'approval_bottleneck', 'critical', 'platform', 'person', 'alice-martin', 0.91,
 	 'Five of six review requests to platform wait on one reviewer; the median pickup is 2 days.',
 	 '{"values": {"requests": 6, "share": 0.83}, "items": [{"key": "acme/api#6", "url": "https://github.com/acme/api/pull/6", "value": 192}, {"key": "acme/api#7", "url": "javascript:alert(1)", "note": "<b>open</b>"}], "people": ["alice-martin"]}'),
@@ -167,7 +167,7 @@ func run(t testing.TB, st *store.Store) {
 	 'Half of what growth commits to a sprint is carried into the next.', '{"items": [{"key": "GROW-105", "url": "https://acme.atlassian.net/browse/GROW-105", "value": 2}]}'),
 	('2026-10-01..2026-11-01', 'silo', 'info', 'platform', 'repo', 'acme/billing', 0.4,
 	 'One person did 9 of 10 reviews in acme/billing.', '{}')`)
-	exec(t, st, `INSERT INTO metrics VALUES
+	sqlExec(t, st, `INSERT INTO metrics VALUES
 	('2026-10-01..2026-11-01', 'team', 'growth', 'throughput', '2026-10', 10, 10),
 	('2026-10-01..2026-11-01', 'team', 'growth', 'cycle_time_p85_days', 'all', 9.5, 10),
 	('2026-10-01..2026-11-01', 'team', 'platform', 'cycle_time_p85_days', 'all', 4.2, 20),
@@ -175,7 +175,7 @@ func run(t testing.TB, st *store.Store) {
 	('2026-10-01..2026-11-01', 'person', 'alice-martin', 'wip_max', 'all', 5, 31)`)
 	// Five earlier months of health, as earlier monthly reports stored them.
 	for i, p := range []string{"2026-05", "2026-06", "2026-07", "2026-08", "2026-09"} {
-		exec(t, st, `INSERT INTO health_snapshots VALUES (?, 'growth', 'throughput', ?, 10), (?, 'growth', 'cycle_time_p85_days', ?, 10),
+		sqlExec(t, st, `INSERT INTO health_snapshots VALUES (?, 'growth', 'throughput', ?, 10), (?, 'growth', 'cycle_time_p85_days', ?, 10),
 		(?, 'platform', 'throughput', ?, 10), (?, 'platform', 'review_pickup_p85_hours', ?, 10)`,
 			p, 6+i, p, 12-float64(i)/2, p, 14-i, p, 40+20*i)
 	}

@@ -1,3 +1,141 @@
 package reports
 
-func HTML(r *Report) ([]byte, error) { return nil, nil }
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+)
+
+//go:embed templates/report.html.tmpl templates/style.css
+var templateFS embed.FS
+
+var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"verdictClass": func(v string) string { return "v-" + strings.ReplaceAll(v, " ", "-") },
+	"counts":       func(m map[string]int) string { return countsText(m, Verdicts) },
+	"severities":   func(m map[string]int) string { return countsText(m, Severities) },
+	"progress":     progressText,
+	"barWidth": func(p Progress) string {
+		if p.Items == 0 {
+			return "0"
+		}
+		return fmt.Sprintf("%.0f", 100*float64(p.Done)/float64(p.Items))
+	},
+	"history": func(h []int) string {
+		s := make([]string, len(h))
+		for i, n := range h {
+			s[i] = fmt.Sprint(n)
+		}
+		return strings.Join(s, ", ") + " items a week"
+	},
+	"fan":        func(f *Forecast, due string) template.HTML { return template.HTML(FanChart(f, due)) },
+	"spark":      func(v []*float64) template.HTML { return template.HTML(Sparkline(v)) },
+	"wait":       waitText,
+	"hours":      hoursText,
+	"pct":        pct,
+	"compliance": complianceText,
+	"join":       func(s []string) string { return strings.Join(s, ", ") },
+	"others": func(cs []Count) string {
+		var s []string
+		for _, c := range cs {
+			s = append(s, fmt.Sprintf("%s (%d)", c.Name, c.N))
+		}
+		return strings.Join(s, ", ")
+	},
+	"pattern": patternText,
+	"subject": subjectText,
+	"link":    safeLink,
+	"first":   func(s []string) string { return s[0] },
+	"last":    func(s []string) string { return s[len(s)-1] },
+	"latest": func(v []*float64) string {
+		if len(v) == 0 {
+			return "–"
+		}
+		return valueText(v[len(v)-1])
+	},
+}).ParseFS(templateFS, "templates/report.html.tmpl"))
+
+// htmlData is what the template sees: the report and the pieces built in
+// Go (charts are SVG built by svg.go, which escapes its text).
+type htmlData struct {
+	R                         *Report
+	CSS                       template.CSS
+	Headline, PeriodText      string
+	Top, Content, Interaction []Finding
+	Sprints, Reviews, Heatmap template.HTML
+}
+
+// HTML renders one self-contained page: inline CSS and SVG, no scripts,
+// nothing fetched from the network. Tracker text goes through html/template
+// escaping; links are made only of http and https URLs.
+func HTML(r *Report) ([]byte, error) {
+	css, err := templateFS.ReadFile("templates/style.css")
+	if err != nil {
+		return nil, err
+	}
+	d := htmlData{R: r, CSS: template.CSS(css), Headline: headlineText(r), PeriodText: periodText(r.Period),
+		Top: topFindings(r.Findings, 3), Content: findingsOf(r.Findings, "content"),
+		Interaction: findingsOf(r.Findings, "interaction"),
+		Sprints:     template.HTML(SprintChart(r.Interaction.Sprints)),
+		Reviews:     template.HTML(ReviewWaitChart(r.Interaction.ReviewWaits)),
+		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits))}
+	var b bytes.Buffer
+	if err := page.Execute(&b, d); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// periodText shows the window with its last day (To is exclusive).
+func periodText(p PeriodInfo) string {
+	last := p.To
+	if t, err := time.Parse(time.DateOnly, p.To); err == nil {
+		last = day(t.AddDate(0, 0, -1))
+	}
+	if p.Label != "" {
+		return fmt.Sprintf("%s (%s to %s)", p.Label, p.From, last)
+	}
+	return fmt.Sprintf("%s to %s", p.From, last)
+}
+
+// plural is "1 finding", "2 findings".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// headlineText is the one sentence the first screen leads with.
+func headlineText(r *Report) string {
+	h := r.Headline
+	var parts []string
+	if n := len(r.Plan.Goals); n > 0 {
+		bad := h.Goals[OffTrack] + h.Goals[AtRisk]
+		switch {
+		case h.Goals[OffTrack] > 0:
+			parts = append(parts, fmt.Sprintf("%d of %d goals off track", h.Goals[OffTrack], n))
+		case bad > 0:
+			parts = append(parts, fmt.Sprintf("%d of %d goals at risk", bad, n))
+		default:
+			parts = append(parts, fmt.Sprintf("%d of %d goals done or on track", h.Goals[Done]+h.Goals[OnTrack], n))
+		}
+	}
+	if n := h.Dependencies[Late] + h.Dependencies[OffTrack]; n > 0 {
+		parts = append(parts, plural(n, "dependency", "dependencies")+" late")
+	}
+	if n := h.Agreements[OffTrack]; n > 0 {
+		parts = append(parts, plural(n, "working agreement", "working agreements")+" broken")
+	}
+	if n := h.Findings["critical"]; n > 0 {
+		parts = append(parts, plural(n, "critical finding", "critical findings"))
+	} else if n := len(r.Findings); n > 0 {
+		parts = append(parts, plural(n, "finding", "findings"))
+	}
+	if len(parts) == 0 {
+		return "Nothing stands out this period"
+	}
+	return strings.Join(parts, " · ")
+}
