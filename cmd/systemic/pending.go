@@ -24,14 +24,6 @@ func newReportCmd(a *app) *cobra.Command {
 	return pendingCmd("report", "Write the HTML, Markdown and JSON diagnostic report (not built yet)", "  systemic report --period last-month --out reports/")
 }
 
-func newQueryCmd(a *app) *cobra.Command {
-	return pendingCmd("query", "Answer named questions or run read-only SQL (not built yet)", "  systemic query review-load --team platform")
-}
-
-func newExportCmd(a *app) *cobra.Command {
-	return pendingCmd("export", "Export every table as Parquet (not built yet)", "  systemic export --format parquet --out export/")
-}
-
 func newDemoCmd(a *app) *cobra.Command {
 	return pendingCmd("demo", "Run the whole pipeline on a bundled demo organisation (not built yet)", "  systemic demo --out ./systemic-demo")
 }

@@ -94,3 +94,17 @@ CREATE TABLE v_findings AS SELECT * FROM (VALUES
 	('2026-10-01..2026-11-01', 'decision_latency', 'warn', 'growth', 'person', 'carol', 0.7, 'approvals took 6 working days', '{}'::JSON, TIMESTAMPTZ '2026-10-01 00:00:00+00', TIMESTAMPTZ '2026-11-01 00:00:00+00'),
 	('2026-09-01..2026-10-01', 'approval_bottleneck', 'warn', 'platform', 'person', 'bob', 0.5, 'older run', '{}'::JSON, TIMESTAMPTZ '2026-09-01 00:00:00+00', TIMESTAMPTZ '2026-10-01 00:00:00+00')
 ) t(run_id, pattern, severity, team, subject_kind, subject, score, summary, evidence, from_ts, to_ts);
+
+-- The views compute hours as DOUBLE; the literals above are DECIMAL.
+ALTER TABLE v_items ALTER story_points TYPE DOUBLE;
+ALTER TABLE v_status_intervals ALTER hours TYPE DOUBLE;
+ALTER TABLE v_status_intervals ALTER work_hours TYPE DOUBLE;
+ALTER TABLE v_review_waits ALTER wait_hours TYPE DOUBLE;
+ALTER TABLE v_review_waits ALTER work_hours TYPE DOUBLE;
+ALTER TABLE v_dependency_waits ALTER hours TYPE DOUBLE;
+ALTER TABLE v_dependency_waits ALTER work_hours TYPE DOUBLE;
+ALTER TABLE v_blocked ALTER hours TYPE DOUBLE;
+ALTER TABLE v_blocked ALTER work_hours TYPE DOUBLE;
+ALTER TABLE v_decisions ALTER hours TYPE DOUBLE;
+ALTER TABLE v_decisions ALTER work_hours TYPE DOUBLE;
+ALTER TABLE v_findings ALTER score TYPE DOUBLE;

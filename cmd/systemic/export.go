@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/systemic-dev/systemic/internal/export"
+	"github.com/systemic-dev/systemic/internal/query"
+)
+
+func newExportCmd(a *app) *cobra.Command {
+	var format, out string
+	cmd := &cobra.Command{
+		Use:   "export --out DIR",
+		Short: "Export every table as Parquet for BI tools, Spark, Trino or DuckDB elsewhere",
+		Long: `export writes every table of the database (items, events, reviews, sprints, findings,
+metrics, health snapshots, ...) as Parquet into DIR, one directory per table. items and
+item_events are Hive-partitioned by source and month (source=.../month=2026-10/), so
+engines read only the partitions a query needs. DIR/manifest.json lists the tables, their
+columns, partitioning and row counts. Re-running replaces the tables in DIR.
+
+The export holds people's ids, logins and names as stored: treat it as sensitive.`,
+		Example: `  systemic export --format parquet --out export/
+  duckdb -c "SELECT source, month, count(*) FROM read_parquet('export/items/**/*.parquet', hive_partitioning = true) GROUP BY ALL"`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "parquet" {
+				return usageError("--format %q: only parquet is supported", format)
+			}
+			if out == "" {
+				return usageError("--out DIR is required: the directory to write the Parquet files into")
+			}
+			st, err := a.openReadOnly(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			m, err := export.Parquet(cmd.Context(), st.DB(), out, a.now())
+			if err != nil {
+				return err
+			}
+			res := &query.Result{Columns: []query.Column{{Name: "table", Type: "VARCHAR"},
+				{Name: "rows", Type: "BIGINT"}, {Name: "partitioned_by", Type: "VARCHAR"}}}
+			var total int64
+			for _, t := range m.Tables {
+				res.Rows = append(res.Rows, []any{t.Name, t.Rows, strings.Join(t.PartitionedBy, ", ")})
+				total += t.Rows
+			}
+			if err := query.Write(a.stdout, res, "table", a.termWidth()); err != nil {
+				return err
+			}
+			a.log.Info("export written", "dir", out, "tables", len(m.Tables), "rows", total)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "parquet", "file format (parquet)")
+	cmd.Flags().StringVar(&out, "out", "", "directory to write into (created if missing)")
+	return cmd
+}
