@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
 	"testing"
 	"time"
 
@@ -184,4 +185,10 @@ func cell(v any) string {
 		return fmt.Sprintf("%.2f", x)
 	}
 	return fmt.Sprint(v)
+}
+
+func sortedStrings(xs []string) []string {
+	out := append([]string(nil), xs...)
+	sort.Strings(out)
+	return out
 }

@@ -1,0 +1,152 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+)
+
+// handoffChurn is the handoff_churn pattern: work that bounces. Over the
+// items with an event in the window (history up to the window's end), an
+// item churns when it shows any of:
+//   - Thresholds.AssigneeChanges (default 3) or more handoffs: Jira
+//     assignee changes away from someone (first assignments do not
+//     count), GitHub assignments after the first;
+//   - Thresholds.StatusReturns (default 2) or more moves back: into a
+//     status it had been in before, from one it first reached later
+//     (In Progress -> In Review -> In Progress is one; going to review
+//     again is not another); reopens count, as a done item going back
+//     to work moves back;
+//   - Thresholds.ReviewRounds (default 2) or more changes-requested
+//     reviews on a pull request.
+//
+// Per team (the items' team) with at least Thresholds.MinSample such
+// items: warn when 3 or more items and at least 10% of them churn,
+// critical at 25%; score = twice the share, capped at 1. Metric:
+// handoff_churn_share per team.
+type handoffChurn struct{}
+
+var _ Module = handoffChurn{}
+
+func init() { Register(handoffChurn{}) }
+
+func (handoffChurn) Name() string { return "handoff_churn" }
+
+func (handoffChurn) Explain() string {
+	return `handoff_churn: work that bounces between people and states. Over the items with activity in the
+window, an item churns when it has thresholds.assignee_changes (default 3) or more handoffs (assignee
+changed away from someone), thresholds.status_returns (default 2) or more moves back to a status it
+had been in before (ping-pong, reopens included), or thresholds.review_rounds (default 2) or more
+changes-requested reviews.
+Per team with at least min_sample (default 5) active items: warn when 3 or more items and 10% or more of
+them churn, critical at 25%; info for fewer. Score = twice the churning share, capped at 1.
+Evidence: the churning items with their counts. Metric: handoff_churn_share.`
+}
+
+type churnItem struct {
+	key, url                          string
+	handoffs, returns, reopens, round int
+}
+
+func (m handoffChurn) Run(ctx context.Context, env *Env) (Result, error) {
+	th := WithDefaults(env.Thresholds)
+	items, err := churnItems(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
+	type teamChurn struct {
+		active  int
+		churned []EvidenceItem
+	}
+	teams := map[string]*teamChurn{}
+	for team, its := range items {
+		tc := &teamChurn{active: len(its)}
+		teams[team] = tc
+		for _, c := range its {
+			if c.handoffs < th.AssigneeChanges && c.returns < th.StatusReturns && c.round < th.ReviewRounds {
+				continue
+			}
+			tc.churned = append(tc.churned, EvidenceItem{Key: c.key, URL: c.url, Value: float64(c.handoffs + c.returns + c.round),
+				Note: fmt.Sprintf("%s, %s (%s), %s", plural(c.handoffs, "handoff"), plural(c.returns, "status return"),
+					plural(c.reopens, "reopen"), plural(c.round, "changes-requested round"))})
+		}
+	}
+	var res Result
+	for _, team := range sortedKeys(teams) {
+		tc := teams[team]
+		share := float64(len(tc.churned)) / float64(tc.active)
+		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team", Scope: team, Metric: "handoff_churn_share",
+			Period: "all", Value: round2(share), N: tc.active})
+		if tc.active < th.MinSample {
+			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %d active items (minimum %d)", team, tc.active, th.MinSample))
+			continue
+		}
+		if len(tc.churned) == 0 {
+			continue
+		}
+		sev := Info
+		switch {
+		case len(tc.churned) >= 3 && share >= 0.25:
+			sev = Critical
+		case len(tc.churned) >= 3 && share >= 0.1:
+			sev = Warn
+		}
+		res.Findings = append(res.Findings, Finding{
+			Pattern: "handoff_churn", Severity: sev, Team: team, SubjectKind: "team", Subject: team,
+			Score: round2(math.Min(1, 2*share)),
+			Summary: fmt.Sprintf("%d of %d items active in the window (%.0f%%) bounced: %d or more handoffs, %d or more returns to an earlier status, or %d or more changes-requested rounds.",
+				len(tc.churned), tc.active, share*100, th.AssigneeChanges, th.StatusReturns, th.ReviewRounds),
+			Evidence: Evidence{Values: map[string]float64{"active_items": float64(tc.active),
+				"churned_items": float64(len(tc.churned)), "churn_share": round2(share)}, Items: topItems(tc.churned, 20)},
+		})
+	}
+	return res, nil
+}
+
+// churnItems reads, per team, every item with an event in the window and
+// its handoffs, status returns, reopens and changes-requested rounds up to
+// the window's end.
+func churnItems(ctx context.Context, env *Env) (map[string][]churnItem, error) {
+	q := `WITH active AS (
+	SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
+handoffs AS (
+	SELECT item_id, count(*) FILTER (WHERE kind = 'assignee' AND coalesce(from_value, '') <> '')
+		+ greatest(count(*) FILTER (WHERE kind = 'assigned') - 1, 0) AS n
+	FROM item_events
+	WHERE kind IN ('assignee', 'assigned') AND occurred_at < $2 AND item_id IN (SELECT item_id FROM active)
+	GROUP BY item_id),
+firsts AS (
+	SELECT item_id, seq, state_class, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
+	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM active)),
+seqd AS (
+	SELECT item_id,
+		first_seq < seq AND first_seq < lag(first_seq) OVER w AS again,
+		state_class <> 'done' AND lag(state_class) OVER w = 'done' AS reopen
+	FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq)),
+returns AS (
+	SELECT item_id, count(*) FILTER (WHERE again) AS n, count(*) FILTER (WHERE reopen) AS reopens
+	FROM seqd GROUP BY item_id),
+rounds AS (
+	SELECT item_id, count(*) AS n FROM reviews
+	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2 AND item_id IN (SELECT item_id FROM active)
+	GROUP BY item_id)
+SELECT it.team, it.key, coalesce(it.url, ''), coalesce(h.n, 0), coalesce(r.n, 0), coalesce(r.reopens, 0), coalesce(x.n, 0)
+FROM active a JOIN items it USING (item_id)
+LEFT JOIN handoffs h USING (item_id) LEFT JOIN returns r USING (item_id) LEFT JOIN rounds x USING (item_id)
+WHERE it.team IS NOT NULL AND it.kind <> 'epic'
+ORDER BY it.team, it.key`
+	out := map[string][]churnItem{}
+	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
+		var team string
+		var c churnItem
+		if err := scan(&team, &c.key, &c.url, &c.handoffs, &c.returns, &c.reopens, &c.round); err != nil {
+			return err
+		}
+		out[team] = append(out[team], c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("handoff churn: %w", err)
+	}
+	return out, nil
+}
