@@ -86,7 +86,7 @@ LIMIT $limit`,
 		Name:        "decision-latency",
 		Description: "per decider and decision state: decisions taken, latency in working hours (median, P85), decisions still open",
 		Params:      []string{"team", "period", "limit"},
-		SQL: `SELECT decider, team, state, count(*) AS decisions,
+		SQL: `SELECT coalesce(decider, '(undecided)') AS decider, team, state, count(*) AS decisions,
 	median(work_hours) FILTER (WHERE NOT open) AS p50_work_hours,
 	quantile_cont(work_hours, 0.85) FILTER (WHERE NOT open) AS p85_work_hours,
 	count(*) FILTER (WHERE open) AS open_decisions,
@@ -101,7 +101,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "aging-wip",
-		Description: "open work in progress, oldest first: days since work started and days in the current status",
+		Description: "open work in progress, oldest first: days since work started, days in the current status, assignee (or pull request author)",
 		Params:      []string{"team", "limit"},
 		Limit:       25,
 		SQL: `WITH started AS (
@@ -109,13 +109,15 @@ LIMIT $limit`,
 	FROM v_status_intervals WHERE state_class NOT IN ('new', 'done')
 	GROUP BY item_id
 )
-SELECT i.key, i.team, i.assignee, s.status, s.state_class,
+SELECT i.key, i.team, coalesce(i.assignee, author.person_id) AS person, s.status, s.state_class,
 	(epoch($now) - epoch(coalesce(st.started_at, i.created_at))) / 86400.0 AS age_days,
 	(epoch($now) - epoch(s.start_at)) / 86400.0 AS in_status_days,
 	i.title
 FROM v_items i
 JOIN v_status_intervals s ON s.item_id = i.item_id AND s.end_at IS NULL
 LEFT JOIN started st ON st.item_id = i.item_id
+LEFT JOIN pull_requests pr ON pr.item_id = i.item_id
+LEFT JOIN v_identity author ON author.identity_id = pr.author_id
 WHERE i.status_category = 'indeterminate' AND i.resolved_at IS NULL
 	AND ($team = '' OR i.team = $team)
 ORDER BY age_days DESC, i.key

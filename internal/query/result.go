@@ -66,7 +66,7 @@ func explain(err error) error {
 		return fmt.Errorf("refused: a %s statement would change the database, and queries run read-only: %w", m[1], store.ErrReadOnly)
 	}
 	if m := missingView.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("view %s does not exist in this database yet: run 'systemic analyze' first (%w)", m[1], err)
+		return fmt.Errorf("view %s does not exist in this database yet: run 'systemic analyze' first", m[1])
 	}
 	return err
 }
@@ -103,6 +103,9 @@ func (r *Result) Pseudonymise(p *privacy.Pseudonymizer) {
 func pseudonymCell(p *privacy.Pseudonymizer, col string, v any) any {
 	switch s := v.(type) {
 	case string:
+		if strings.HasPrefix(s, "(") { // a placeholder such as "(undecided)"
+			return v
+		}
 		switch {
 		case personColumns[col], maybePerson[col] && p.Known(s):
 			return p.Name(s)

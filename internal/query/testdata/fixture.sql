@@ -37,6 +37,12 @@ INSERT INTO health_snapshots VALUES
 	('2026-10', 'platform', 'review_pickup_p50_hours', 44.125, 15),
 	('2026-10', 'growth', 'review_pickup_p50_hours', 12, 8),
 	('2026-09', 'growth', 'review_pickup_p50_hours', 14, 6);
+INSERT INTO pull_requests (item_id, repo, number, author_id, created_at) VALUES
+	('gh:acme/api#7', 'acme/api', 7, 'gh/4', '2026-10-20 15:30:00+00');
+
+CREATE TABLE v_identity AS
+	SELECT identity_id, source, login, display_name, coalesce(person_id, identity_id) AS person_id, is_bot
+	FROM identities;
 
 CREATE TABLE v_items AS SELECT * FROM (VALUES
 	('j:101', 'j', 'issue', 'PLAT-101', 'PLAT', 'Rotate signing keys', 'Story', 'In Progress', 'indeterminate', 'platform', 'alice', 'bob', TIMESTAMPTZ '2026-09-01 09:00:00+00', NULL::TIMESTAMPTZ, 3.0, ['security'], 'https://jira.test/browse/PLAT-101'),
