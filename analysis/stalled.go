@@ -21,10 +21,15 @@ import (
 //   - inactive: such items with no event, comment or review for
 //     Thresholds.Inactive (default 5d = 5 working days).
 //
+// Aging and inactivity look at tracker issues only (see trackedWork).
+//
 // Severity: critical when at least 40% of committed items carried over,
 // warn at 20% (both need two or more items); aging or inactive items raise
 // it to warn when they are half or more of a WIP of at least
-// Thresholds.MinSample items; otherwise info. Teams with fewer than
+// Thresholds.MinSample items; otherwise info. When three quarters or more
+// of the carried items are one person's and the rest of the team carries
+// less than 20%, the finding stays info and points at that person's load
+// (the team's commitment is not what stalls). Teams with fewer than
 // MinSample committed items and fewer than MinSample done items are "not
 // enough data". Metrics: carry_over_items, commitment_completion (all and
 // per month of the sprints' close).
@@ -45,8 +50,11 @@ func (stalledCommitment) Explain() string {
   older than the team's own thresholds.aging_percentile (default 0.85) cycle time.
 - Inactive: items in progress with no event, comment or review for thresholds.inactive (default 5d =
   5 working days).
+  Aging and inactivity count tracker issues with a workflow (not epics, pull requests or GitHub issues).
 Aging and inactive items make it warn when they are half or more of a work in progress of at least
-min_sample items. Teams with fewer than min_sample (default 5) committed and done items: not enough data.
+min_sample items. When three quarters or more of the carried items are one person's and the others carry
+less than 20%, it stays info and points at that person's load (see wip_overload).
+Teams with fewer than min_sample (default 5) committed and done items: not enough data.
 Score: the larger of twice the carry-over share and the stuck share of work in progress (capped at 1).
 Metrics: carry_over_items, commitment_completion (completed/committed, per month and for the window).`
 }
@@ -55,8 +63,10 @@ Metrics: carry_over_items, commitment_completion (completed/committed, per month
 type teamStall struct {
 	committed, carried int
 	carriedItems       []EvidenceItem
-	cycles             []float64 // hours, done items
-	wip                []wipItem
+	// committedBy and carriedBy count items per assignee (person id).
+	committedBy, carriedBy map[string]int
+	cycles                 []float64 // hours, done items
+	wip                    []wipItem
 }
 
 type wipItem struct {
@@ -69,7 +79,7 @@ func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
 	teams := map[string]*teamStall{}
 	get := func(team string) *teamStall {
 		if teams[team] == nil {
-			teams[team] = &teamStall{}
+			teams[team] = &teamStall{committedBy: map[string]int{}, carriedBy: map[string]int{}}
 		}
 		return teams[team]
 	}
@@ -148,13 +158,22 @@ func stallFinding(env *Env, minSample int, pct, idleLimit float64, team string, 
 		sev = Critical
 	case ts.carried >= 2 && rate >= 0.2, len(ts.wip) >= minSample && nStuck >= 3 && stuckShare >= 0.5:
 		sev = Warn
-	case ts.carried == 0 && nStuck < 2:
+	case rate < 0.05 && nStuck < 2:
 		return Finding{}, false
 	}
 	var parts []string
+	var people []string
 	if ts.committed >= minSample {
 		parts = append(parts, fmt.Sprintf("%d of %d items committed to sprints that closed in the window (%.0f%%) missed %d or more sprints in a row",
 			ts.carried, ts.committed, rate*100, 2))
+		if who, rest, ok := onePersonsCarry(ts); ok {
+			people = []string{who}
+			parts[0] += fmt.Sprintf(", %d of them assigned to one person (without them %.0f%%: look at that person's load)",
+				ts.carriedBy[who], rest*100)
+			if rest < 0.2 && len(ts.wip) < minSample {
+				sev = Info
+			}
+		}
 	}
 	if nStuck > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d items in progress are stuck (%d older than the team's p%.0f cycle time, %d without activity for %s)",
@@ -168,24 +187,48 @@ func stallFinding(env *Env, minSample int, pct, idleLimit float64, team string, 
 		Evidence: Evidence{Values: map[string]float64{"committed_items": float64(ts.committed),
 			"carried_over_items": float64(ts.carried), "carry_over_share": round2(rate),
 			"wip_items": float64(len(ts.wip)), "aging_items": float64(aging), "inactive_items": float64(idle),
-			"cycle_time_pct_days": round2(p85 / 24), "done_items": float64(len(ts.cycles))}, Items: items},
+			"cycle_time_pct_days": round2(p85 / 24), "done_items": float64(len(ts.cycles))}, Items: items,
+			People: people},
 	}, true
+}
+
+// onePersonsCarry says whether three quarters or more of the team's
+// carried items are one person's, and the carry-over share of the others.
+// The team's pattern is then that person's load (wip_overload), and the
+// finding says so instead of blaming the team's commitment.
+func onePersonsCarry(ts *teamStall) (string, float64, bool) {
+	top, n := "", 0
+	for _, who := range sortedKeys(ts.carriedBy) {
+		if who != "" && ts.carriedBy[who] > n {
+			top, n = who, ts.carriedBy[who]
+		}
+	}
+	if ts.carried < 2 || float64(n) < 0.75*float64(ts.carried) {
+		return "", 0, false
+	}
+	rest := 0.0
+	if c := ts.committed - ts.committedBy[top]; c > 0 {
+		rest = float64(ts.carried-n) / float64(c)
+	}
+	return top, rest, true
 }
 
 // stallCommitted counts per team the distinct items committed to sprints
 // that closed in the window.
 func stallCommitted(ctx context.Context, env *Env, get func(string) *teamStall) error {
-	const q = `SELECT it.team, count(DISTINCT x.item_id)
-FROM sprint_items x JOIN v_sprint_commitment s USING (sprint_id) JOIN items it ON it.item_id = x.item_id
+	const q = `SELECT it.team, coalesce(it.assignee, ''), count(DISTINCT x.item_id)
+FROM sprint_items x JOIN v_sprint_commitment s USING (sprint_id) JOIN v_items it ON it.item_id = x.item_id
 WHERE x.committed AND s.ended AND s.close_at >= $1 AND s.close_at < $2 AND it.team IS NOT NULL
-GROUP BY it.team`
+GROUP BY ALL`
 	return queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
-		var team string
+		var team, who string
 		var n int
-		if err := scan(&team, &n); err != nil {
+		if err := scan(&team, &who, &n); err != nil {
 			return err
 		}
-		get(team).committed = n
+		ts := get(team)
+		ts.committed += n
+		ts.committedBy[who] += n
 		return nil
 	})
 }
@@ -193,24 +236,33 @@ GROUP BY it.team`
 // stallCarried reads the items over the carry-over threshold whose run
 // ended in the window.
 func stallCarried(ctx context.Context, env *Env, get func(string) *teamStall) error {
-	const q = `SELECT c.team, c.key, coalesce(it.url, ''), c.consecutive, array_to_string(c.run_sprints, ', ')
-FROM v_carryover c JOIN items it USING (item_id)
+	const q = `SELECT c.team, c.key, coalesce(it.url, ''), c.consecutive, array_to_string(c.run_sprints, ', '),
+	coalesce(it.assignee, '')
+FROM v_carryover c JOIN v_items it USING (item_id)
 WHERE c.consecutive > $3 AND c.last_end_at >= $1 AND c.last_end_at < $2 AND c.team IS NOT NULL
 ORDER BY c.team, c.key`
 	args := append(windowArgs(env)[:2], WithDefaults(env.Thresholds).CarryOver)
 	return queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
-		var team, sprints string
+		var team, sprints, who string
 		var it EvidenceItem
-		if err := scan(&team, &it.Key, &it.URL, &it.Value, &sprints); err != nil {
+		if err := scan(&team, &it.Key, &it.URL, &it.Value, &sprints, &who); err != nil {
 			return err
 		}
 		it.Note = "not done in " + sprints
 		ts := get(team)
 		ts.carried++
+		ts.carriedBy[who]++
 		ts.carriedItems = append(ts.carriedItems, it)
 		return nil
 	})
 }
+
+// trackedWork selects the work items whose age and activity say something
+// about a commitment: tracker issues with a workflow, not epics (long by
+// design), pull requests (wip_overload and the review patterns cover them)
+// or GitHub issues (open means "not closed", not "in progress").
+const trackedWork = `(SELECT item_id FROM items WHERE kind NOT IN ('epic', 'pull_request')
+	AND source NOT IN (SELECT name FROM sources WHERE kind = 'github'))`
 
 // stallCycles reads the cycle times (first start to first done, hours) of
 // each team's items done by now.
@@ -219,7 +271,8 @@ func stallCycles(ctx context.Context, env *Env, get func(string) *teamStall) err
 	SELECT any_value(team) AS team,
 		min(start_at) FILTER (WHERE state_class = 'done') AS done_at,
 		min(start_at) FILTER (WHERE state_class NOT IN ('new', 'done')) AS started_at
-	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1 GROUP BY item_id)
+	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1 AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
+	GROUP BY item_id)
 WHERE done_at IS NOT NULL AND started_at IS NOT NULL AND started_at <= done_at`
 	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC()}, func(scan func(...any) error) error {
 		var team string
@@ -239,6 +292,7 @@ func stallWIP(ctx context.Context, env *Env, get func(string) *teamStall) error 
 	const q = `WITH cur AS (
 	SELECT item_id, team, status FROM v_status_intervals
 	WHERE start_at <= $1 AND (end_at IS NULL OR end_at > $1) AND team IS NOT NULL
+		AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
 		AND state_class NOT IN ('new', 'done')),
 started AS (
 	SELECT item_id, min(start_at) AS started_at FROM v_status_intervals

@@ -1,0 +1,190 @@
+package analysis_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/connectors"
+	_ "github.com/systemic-dev/systemic/connectors/github"
+	"github.com/systemic-dev/systemic/connectors/github/githubtest"
+	_ "github.com/systemic-dev/systemic/connectors/jira"
+	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+	"github.com/systemic-dev/systemic/internal/synth"
+)
+
+// a2Families are the pattern families of status, blocking, sprint,
+// dependency, decision, stall, handoff and scope analysis.
+var a2Families = []string{"dependency_delay", "decision_latency", "handoff_churn", "scope_churn", "stalled_commitment"}
+
+// TestPlantedPatterns generates the default synthetic organisation, syncs
+// it through the fake Jira and GitHub servers with the real connectors,
+// resolves people and teams, runs the modules above over the whole history
+// and checks them against ground_truth.json: every planted pattern of these
+// families found (warn or critical) with the right team and subject, no
+// warn or critical finding on the control team, and precision reported.
+func TestPlantedPatterns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and syncs the default organisation")
+	}
+	ctx := context.Background()
+	spec := synth.DefaultSpec()
+	st, cfg, truth := syncedOrg(t, spec)
+	env := &analysis.Env{DB: st.DB(), Thresholds: analysis.WithDefaults(cfg.Thresholds), States: cfg.States,
+		Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := analysis.Prepare(ctx, env.DB, env); err != nil {
+		t.Fatal(err)
+	}
+	if testing.Verbose() {
+		r, err := env.DB.Query(`SELECT it.team, count(DISTINCT x.item_id),
+	count(DISTINCT x.item_id) FILTER (WHERE c.consecutive >= 1), count(DISTINCT x.item_id) FILTER (WHERE c.consecutive >= 2),
+	count(DISTINCT x.item_id) FILTER (WHERE c.consecutive >= 3)
+FROM sprint_items x JOIN items it USING (item_id) LEFT JOIN v_carryover c USING (item_id) WHERE x.committed GROUP BY 1
+UNION ALL SELECT 'data by ' || coalesce(i.assignee, '-'), count(*), 0, 0, 0 FROM v_carryover c JOIN v_items i USING (item_id)
+WHERE c.team = 'data' AND c.consecutive >= 2 GROUP BY 1 ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r.Next() {
+			var team string
+			var a, b, c, d int
+			r.Scan(&team, &a, &b, &c, &d)
+			t.Logf("carry-over %s: committed %d, missed >=1 %d, >=2 %d, >=3 %d", team, a, b, c, d)
+		}
+		r.Close()
+	}
+	var found []analysis.Finding
+	for _, name := range a2Families {
+		m, err := analysis.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		res, err := m.Run(ctx, env)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Logf("%s: %d findings, %d metrics, %d not-enough-data scopes in %v", name, len(res.Findings),
+			len(res.Metrics), len(res.NotEnoughData), time.Since(start).Round(time.Millisecond))
+		for _, f := range res.Findings {
+			t.Logf("  %s %s %s/%s score %.2f: %s", f.Severity, f.Team, f.SubjectKind, f.Subject, f.Score, f.Summary)
+			if testing.Verbose() && f.Pattern == "stalled_commitment" {
+				for _, it := range f.Evidence.Items {
+					t.Logf("    %s %.1f %s", it.Key, it.Value, it.Note)
+				}
+			}
+			if f.Severity != analysis.Info {
+				found = append(found, f)
+			}
+		}
+	}
+	for _, p := range truth.Patterns {
+		t.Logf("planted %s %s %s: %s (%d items)", p.Family, p.Team, p.Subject, p.Note, len(p.Items))
+	}
+	planted, hits := 0, 0
+	matched := map[int]bool{}
+	for _, p := range truth.Patterns {
+		if !contains(a2Families, p.Family) {
+			continue
+		}
+		planted++
+		hit := false
+		for i, f := range found {
+			if f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
+				hit, matched[i] = true, true
+			}
+		}
+		if hit {
+			hits++
+		} else {
+			t.Errorf("planted %s %s %s/%s not found (%s)", p.Family, p.Team, p.SubjectKind, p.Subject, p.Note)
+		}
+	}
+	for i, f := range found {
+		if f.Team == truth.ControlTeam {
+			t.Errorf("control team %s has a %s %s finding: %s", f.Team, f.Severity, f.Pattern, f.Summary)
+		}
+		if !matched[i] {
+			t.Logf("unplanted: %s %s %s/%s: %s", f.Pattern, f.Severity, f.SubjectKind, f.Subject, f.Summary)
+		}
+	}
+	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
+}
+
+// syncedOrg generates spec into a temporary directory, serves it from the
+// fake servers, syncs both sources into a store and resolves it.
+func syncedOrg(t *testing.T, spec synth.Spec) (*store.Store, *config.Config, synth.GroundTruth) {
+	t.Helper()
+	ctx := context.Background()
+	out := t.TempDir()
+	res, err := synth.Generate(filepath.Join(out, "data"), spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := jiratest.New(res.Dir, jiratest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(js.Close)
+	gs, err := githubtest.New(res.Dir, githubtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(gs.Close)
+	cfgPath := filepath.Join(out, "systemic.yaml")
+	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, filepath.Join(out, "systemic.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	opts := connectors.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxWait: 10 * time.Second,
+		Now: func() time.Time { return spec.End }, Full: true}
+	for _, sc := range cfg.Sources {
+		src, err := connectors.New(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		stats, err := src.Sync(ctx, st, opts)
+		if err != nil {
+			t.Fatalf("sync %s: %v", sc.Name, err)
+		}
+		t.Logf("sync %s: %d items, %d events in %v", sc.Name, stats.Items, stats.Events, time.Since(start).Round(time.Millisecond))
+	}
+	var org store.Org
+	for _, tm := range cfg.Teams {
+		org.Teams = append(org.Teams, store.Team{Name: tm.Name, Members: tm.Members, Projects: tm.Jira.Projects,
+			Components: tm.Jira.Components, Repos: tm.GitHub.Repos, GitHubTeams: tm.GitHub.Teams})
+	}
+	for _, p := range cfg.People {
+		org.People = append(org.People, store.Person{Name: p.Name, IDs: p.IDs})
+	}
+	if err := st.Resolve(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	return st, cfg, res.Truth
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
