@@ -10,7 +10,7 @@ import (
 )
 
 func newExportCmd(a *app) *cobra.Command {
-	var format, out string
+	var format, out, shard string
 	cmd := &cobra.Command{
 		Use:   "export --out DIR",
 		Short: "Export every table as Parquet for BI tools, Spark, Trino or DuckDB elsewhere",
@@ -20,8 +20,14 @@ item_events are Hive-partitioned by source and month (source=.../month=2026-10/)
 engines read only the partitions a query needs. DIR/manifest.json lists the tables, their
 columns, partitioning and row counts. Re-running replaces the tables in DIR.
 
+Several machines, each syncing its own sources, can export into one layout (a shared
+directory or one object-storage prefix): give each a --shard name. Its files and its
+manifest (manifest-<shard>.json) carry the name, so shards never overwrite each other,
+and a re-export replaces only that shard's files.
+
 The export holds people's ids, logins and names as stored: treat it as sensitive.`,
 		Example: `  systemic export --format parquet --out export/
+  systemic export --out /mnt/lake/systemic --shard eu-jira
   duckdb -c "SELECT source, month, count(*) FROM read_parquet('export/items/**/*.parquet', hive_partitioning = true) GROUP BY ALL"`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "parquet" {
@@ -30,12 +36,16 @@ The export holds people's ids, logins and names as stored: treat it as sensitive
 			if out == "" {
 				return usageError("--out DIR is required: the directory to write the Parquet files into")
 			}
+			opts := export.Options{Shard: shard}
+			if err := opts.Validate(); err != nil {
+				return usageError("--shard: %v", err)
+			}
 			st, err := a.openReadOnly(cmd.Context())
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			m, err := export.Parquet(cmd.Context(), st.DB(), out, a.now())
+			m, err := export.Parquet(cmd.Context(), st.DB(), out, a.now(), opts)
 			if err != nil {
 				return err
 			}
@@ -55,5 +65,6 @@ The export holds people's ids, logins and names as stored: treat it as sensitive
 	}
 	cmd.Flags().StringVar(&format, "format", "parquet", "file format (parquet)")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write into (created if missing)")
+	cmd.Flags().StringVar(&shard, "shard", "", "name of this machine's part of a shared export layout")
 	return cmd
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/systemic-dev/systemic/connectors/github/githubtest"
 	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/export"
 	"github.com/systemic-dev/systemic/internal/query"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
@@ -20,12 +23,10 @@ import (
 // synthOrg generates the synthetic organisation, syncs it through the fake
 // servers with `systemic sync`, analyses it and records monthly health
 // snapshots from the team metrics, as a month of `systemic run` would.
-func synthOrg(t *testing.T) (cfgPath, dbPath string, truth synth.GroundTruth) {
+func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synth.GroundTruth) {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	spec := synth.DefaultSpec()
-	spec.Months, spec.ItemsPerTeamMonth = 6, 14
 	res, err := synth.Generate(filepath.Join(dir, "data"), spec)
 	if err != nil {
 		t.Fatal(err)
@@ -46,7 +47,7 @@ func synthOrg(t *testing.T) (cfgPath, dbPath string, truth synth.GroundTruth) {
 	}
 	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
 	dbPath = filepath.Join(dir, "systemic.duckdb")
-	if code, _, stderr := systemic(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "sync"); code != 0 {
+	if code, _, stderr := systemicTB(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "sync"); code != 0 {
 		t.Fatalf("sync: exit %d\n%s", code, stderr)
 	}
 	cfg, err := config.Load(cfgPath)
@@ -70,12 +71,20 @@ WHERE scope_kind = 'team' AND period SIMILAR TO '[0-9]{4}-[0-9]{2}' GROUP BY ALL
 	return cfgPath, dbPath, res.Truth
 }
 
+// systemicTB is systemic for benchmarks too.
+func systemicTB(tb testing.TB, args ...string) (int, string, string) {
+	tb.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
 // ask runs a named question with --names through the command line and
 // decodes its JSON output.
-func askJSON(t *testing.T, cfg, db string, args ...string) []map[string]any {
+func askJSON(t testing.TB, cfg, db string, args ...string) []map[string]any {
 	t.Helper()
 	args = append([]string{"--config", cfg, "--db", db, "query"}, args...)
-	code, out, stderr := systemic(t, append(args, "--names", "--format", "json")...)
+	code, out, stderr := systemicTB(t, append(args, "--names", "--format", "json")...)
 	if code != 0 {
 		t.Fatalf("%v: exit %d\n%s", args, code, stderr)
 	}
@@ -102,7 +111,9 @@ func TestQuestionsOnSyntheticOrg(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates, syncs and analyses an organisation")
 	}
-	cfg, db, gt := synthOrg(t)
+	spec := synth.DefaultSpec()
+	spec.Months, spec.ItemsPerTeamMonth = 6, 14
+	cfg, db, gt := synthOrg(t, spec)
 	have := map[string]bool{}
 	for _, d := range analysis.DerivedFacts() {
 		have[d.Name] = true
@@ -126,6 +137,71 @@ func TestQuestionsOnSyntheticOrg(t *testing.T) {
 			checkTruth(t, q.Name, rows, gt)
 		})
 	}
+	t.Run("export", func(t *testing.T) { checkExport(t, cfg, db) })
+}
+
+// checkExport exports the database and reads every table back with
+// DuckDB's read_parquet, comparing row counts with the store's.
+func checkExport(t testing.TB, cfg, db string) {
+	out := filepath.Join(t.TempDir(), "export")
+	if code, _, stderr := systemicTB(t, "--config", cfg, "--db", db, "export", "--out", out); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, stderr)
+	}
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var m export.Manifest
+	b, err := os.ReadFile(filepath.Join(out, export.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, tb := range m.Tables {
+		var stored, read int64
+		if err := st.DB().QueryRow(`SELECT count(*) FROM "` + tb.Name + `"`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored > 0 {
+			glob := filepath.Join(out, tb.Path, "**", "*.parquet")
+			q := fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s', hive_partitioning = true)`, glob)
+			if err := st.DB().QueryRow(q).Scan(&read); err != nil {
+				t.Fatalf("%s: %v", tb.Name, err)
+			}
+		}
+		if read != stored || tb.Rows != stored {
+			t.Errorf("%s: stored %d, manifest %d, read back %d", tb.Name, stored, tb.Rows, read)
+		}
+	}
+	for _, want := range []string{"items", "item_events", "findings", "metrics", "health_snapshots", "reviews"} {
+		if !slices.ContainsFunc(m.Tables, func(tb export.Table) bool { return tb.Name == want && tb.Rows > 0 }) {
+			t.Errorf("export has no rows of %s", want)
+		}
+	}
+}
+
+// BenchmarkSyntheticOrg measures every named question and a full export
+// on the default demo organisation (6 teams, 40 people, 12 months).
+func BenchmarkSyntheticOrg(b *testing.B) {
+	cfg, db, _ := synthOrg(b, synth.DefaultSpec())
+	for _, q := range query.Questions() {
+		b.Run(q.Name, func(b *testing.B) {
+			for b.Loop() {
+				systemicTB(b, "--config", cfg, "--db", db, "query", q.Name, "--format", "csv")
+			}
+		})
+	}
+	b.Run("export", func(b *testing.B) {
+		out := b.TempDir()
+		for b.Loop() {
+			if code, _, stderr := systemicTB(b, "--config", cfg, "--db", db, "export", "--out", out); code != 0 {
+				b.Fatal(stderr)
+			}
+		}
+	})
 }
 
 func checkTruth(t *testing.T, question string, rows []map[string]any, gt synth.GroundTruth) {

@@ -63,6 +63,7 @@ func TestQueryCommand(t *testing.T) {
 		{"export", []string{"--db", db, "export", "--out", out}, 0, "item_events", ""},
 		{"export format", []string{"--db", db, "export", "--format", "csv", "--out", out}, 2, "", "only parquet"},
 		{"export out", []string{"--db", db, "export"}, 2, "", "--out DIR is required"},
+		{"export shard", []string{"--db", db, "export", "--out", out, "--shard", "x/y"}, 2, "", "--shard: shard \"x/y\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

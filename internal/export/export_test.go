@@ -81,7 +81,7 @@ func TestParquetReadBack(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "export")
 	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	for round := 0; round < 2; round++ { // a second export replaces the first
-		m, err := export.Parquet(ctx, db, dir, now)
+		m, err := export.Parquet(ctx, db, dir, now, export.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -156,5 +156,37 @@ WHERE key = 'P-1'`, dir)).Scan(&labels); err != nil {
 	}
 	if labels != "[a, b]" {
 		t.Errorf("labels read back as %s", labels)
+	}
+}
+
+func TestShardsShareALayout(t *testing.T) {
+	ctx := context.Background()
+	st := fixture(t)
+	db := st.DB()
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, shard := range []string{"a", "a_b", "a"} { // a re-export of a replaces only a's files
+		if _, err := export.Parquet(ctx, db, dir, now, export.Options{Shard: shard}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, table := range []string{"items", "item_events", "findings"} {
+		var stored, read int64
+		db.QueryRow(`SELECT count(*) FROM ` + table).Scan(&stored)
+		q := fmt.Sprintf(`SELECT count(*) FROM read_parquet('%s/%s/**/*.parquet', hive_partitioning = true)`, dir, table)
+		if err := db.QueryRow(q).Scan(&read); err != nil {
+			t.Fatal(err)
+		}
+		if read != 2*stored {
+			t.Errorf("%s: read %d rows from two shards, want 2 x %d", table, read, stored)
+		}
+	}
+	for _, f := range []string{"manifest-a.json", "manifest-a_b.json", "findings/a.parquet", "findings/a_b.parquet"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := export.Parquet(ctx, db, dir, now, export.Options{Shard: "../x"}); err == nil {
+		t.Error("shard ../x accepted")
 	}
 }
