@@ -32,6 +32,7 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 	done, _ := time.Parse(time.RFC3339Nano, raw)
 	stop := r.since(done)
 	newest, newEtag := done, ""
+	p := r.newPage()
 	for pg := 1; pg > 0; {
 		var evs []*gh.IssueEvent
 		u := fmt.Sprintf("repos/%s/issues/events?per_page=100&page=%d", repo, pg)
@@ -42,7 +43,6 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 		if pg == 1 {
 			newEtag = resp.Header.Get("ETag")
 		}
-		p := r.newPage()
 		pg = resp.NextPage
 		for _, ev := range evs {
 			at := ev.GetCreatedAt().Time
@@ -53,14 +53,17 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 			newest = latest(newest, at)
 			r.eventRows(p, repo, ev)
 		}
-		var cur *cursor
+		var curs []cursor
 		if pg == 0 {
-			cur = &cursor{scope: scope, value: stamp(newest), etag: newEtag}
+			curs = []cursor{{scope: scope, value: stamp(newest), etag: newEtag}, {scope: derivedScope(repo)}}
 			p.fix = repo
+		} else if len(p.rows) < batchRows {
+			continue
 		}
-		if err := r.commit(ctx, p, cur); err != nil {
+		if err := r.commit(ctx, p, curs...); err != nil {
 			return err
 		}
+		p = r.newPage()
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func TestInterruptedSyncResumes(t *testing.T) {
 	}{
 		{name: "401 on page 2 of pulls", faults: []githubtest.Fault{{Path: "/repos/acme/api/pulls", Nth: 2, Status: 401}}, fails: true},
 		{name: "404 on the events", faults: []githubtest.Fault{{Path: "/repos/acme/web/issues/events", Nth: 1, Status: 404}}, fails: true},
-		{name: "context cancelled", cancel: 300, fails: true},
+		{name: "context cancelled", cancel: 150, fails: true},
 		{name: "5xx and truncated bodies retried", faults: []githubtest.Fault{
 			{Path: "/repos/acme/api/pulls", Nth: 2, Status: 502},
 			{Path: "/repos/acme/api/pulls/7/reviews", Nth: 1, Truncate: true},

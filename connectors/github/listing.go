@@ -9,6 +9,11 @@ import (
 	gh "github.com/google/go-github/v60/github"
 )
 
+// batchRows is how many rows of cheap listings (one request a page) are
+// gathered into one transaction: fewer, larger transactions write much
+// faster, and an interruption loses at most a few pages, never consistency.
+const batchRows = 5000
+
 // sinceListing syncs a repository-wide listing that takes `since` and sorts
 // by update time, oldest first (issues, issue comments, review comments):
 // every page moves the cursor to the newest update it held.
@@ -29,6 +34,7 @@ func sinceListing[T any](ctx context.Context, r *run, repo, name, path string,
 		q += "&since=" + url.QueryEscape(since.UTC().Format(time.RFC3339))
 	}
 	newest, firstEtag := done, ""
+	p := r.newPage()
 	for pg := 1; pg > 0; {
 		var list []T
 		u := fmt.Sprintf("repos/%s/%s?%s&page=%d", repo, path, q, pg)
@@ -39,21 +45,24 @@ func sinceListing[T any](ctx context.Context, r *run, repo, name, path string,
 		if pg == 1 {
 			firstEtag = resp.Header.Get("ETag")
 		}
-		p := r.newPage()
 		for _, v := range list {
 			newest = latest(newest, updated(v))
 			rows(p, v)
 		}
 		pg = resp.NextPage
+		if pg != 0 && len(p.rows) < batchRows {
+			continue
+		}
 		// The ETag belongs to this run's first URL; the next run asks the
 		// same URL only if the cursor did not move.
 		tag := ""
 		if pg == 0 && newest.Equal(done) {
 			tag = firstEtag
 		}
-		if err := r.commit(ctx, p, &cursor{scope: scope, value: stamp(newest), etag: tag}); err != nil {
+		if err := r.commit(ctx, p, cursor{scope: scope, value: stamp(newest), etag: tag}); err != nil {
 			return err
 		}
+		p = r.newPage()
 	}
 	return nil
 }

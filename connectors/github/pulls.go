@@ -2,6 +2,7 @@ package github
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -60,12 +61,36 @@ func (r *run) syncPulls(ctx context.Context, repo string) error {
 		etag = "" // an unfinished listing must be walked again
 	}
 	runTop, newEtag := time.Time{}, ""
+	// Pages are gathered into batches of about batchRows rows; a batch
+	// is written when full, at the end, and before returning an error, so
+	// a failure or a rate-limit stop keeps every page fully fetched.
+	p, done := r.newPage(), cur
+	flush := func(c pullCursor, tag string) error {
+		curs := []cursor{{scope: scope, value: c.String(), etag: tag}}
+		if len(p.rows) > 0 {
+			curs = append(curs, cursor{scope: derivedScope(repo), value: "pending"})
+		}
+		err := r.commit(ctx, p, curs...)
+		p = r.newPage()
+		return err
+	}
+	fail := func(err error) error {
+		if len(p.rows) > 0 {
+			if ferr := flush(done, ""); ferr != nil {
+				return errors.Join(err, ferr)
+			}
+		}
+		return err
+	}
 	for pg := 1; pg > 0; {
 		var prs []*gh.PullRequest
 		u := fmt.Sprintf("repos/%s/pulls?state=all&sort=updated&direction=desc&per_page=100&page=%d", repo, pg)
 		resp, notModified, err := r.get(ctx, u, etagOnFirst(pg, etag), &prs)
-		if err != nil || notModified {
-			return err
+		if err != nil {
+			return fail(err)
+		}
+		if notModified {
+			return nil
 		}
 		if pg == 1 {
 			newEtag = resp.Header.Get("ETag")
@@ -73,27 +98,24 @@ func (r *run) syncPulls(ctx context.Context, repo string) error {
 				runTop = prs[0].GetUpdatedAt().Time
 			}
 		}
-		todo, past := pullsToDo(prs, stop, cur)
-		p := r.newPage()
+		todo, past := pullsToDo(prs, stop, done)
 		if err := r.pullRows(ctx, p, repo, todo); err != nil {
-			return err
-		}
-		pg = resp.NextPage
-		if past {
-			pg = 0
-		}
-		next, tag := cur, ""
-		if pg == 0 { // finished: everything up to the newest update is stored
-			next, tag = pullCursor{done: latest(cur.done, cur.top, runTop)}, newEtag
-			p.fix = repo
-		} else {
-			next = cur.extend(runTop, prs[len(prs)-1].GetUpdatedAt().Time)
-		}
-		if err := r.commit(ctx, p, &cursor{scope: scope, value: next.String(), etag: tag}); err != nil {
-			return err
+			return fail(err)
 		}
 		r.progress.Add(len(todo))
-		cur = next
+		pg = resp.NextPage
+		if past || len(prs) == 0 {
+			pg = 0
+		}
+		if pg == 0 { // finished: everything up to the newest update is stored
+			return flush(pullCursor{done: latest(cur.done, cur.top, runTop)}, newEtag)
+		}
+		done = done.extend(runTop, prs[len(prs)-1].GetUpdatedAt().Time)
+		if len(p.rows) >= batchRows {
+			if err := flush(done, ""); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -157,7 +157,7 @@ func (r *run) syncRepo(ctx context.Context, repo string) error {
 			return err
 		}
 	}
-	return nil
+	return r.settle(ctx, repo)
 }
 
 // get fetches one API page into v. A 304 (the ETag matched) returns

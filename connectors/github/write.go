@@ -61,7 +61,7 @@ type cursor struct {
 // A page fetched whole is written even when the sync is being cancelled
 // (another worker failed, Ctrl-C): it is consistent, and a commit cut off
 // midway would only waste it.
-func (r *run) commit(ctx context.Context, p *page, cur *cursor) error {
+func (r *run) commit(ctx context.Context, p *page, curs ...cursor) error {
 	tx, err := r.st.Begin(context.WithoutCancel(ctx))
 	if err != nil {
 		return r.storeErr(err)
@@ -82,7 +82,7 @@ func (r *run) commit(ctx context.Context, p *page, cur *cursor) error {
 			return r.storeErr(err)
 		}
 	}
-	if cur != nil {
+	for _, cur := range curs {
 		if err := tx.SetCursor(r.src.cfg.Name, cur.scope, cur.value, cur.etag); err != nil {
 			return r.storeErr(err)
 		}
@@ -97,6 +97,26 @@ func (r *run) commit(ctx context.Context, p *page, cur *cursor) error {
 
 func (r *run) storeErr(err error) error {
 	return fmt.Errorf("github source %s: store: %w", r.src.cfg.Name, err)
+}
+
+// derivedScope marks a repository whose derived columns are stale: set
+// with every page of pull requests (their rows reset ready_at and
+// merged_by_id), cleared by the transaction that recomputes them.
+func derivedScope(repo string) string { return repo + ":derived" }
+
+// settle recomputes the derived columns of repo if a page left them stale
+// (this run or an interrupted one) and nothing has recomputed them since.
+func (r *run) settle(ctx context.Context, repo string) error {
+	mark, _, err := r.st.Cursor(ctx, r.src.cfg.Name, derivedScope(repo))
+	if err != nil {
+		return r.storeErr(err)
+	}
+	if mark == "" {
+		return nil
+	}
+	p := r.newPage()
+	p.fix = repo
+	return r.commit(ctx, p, cursor{scope: derivedScope(repo)})
 }
 
 // fixDerived recomputes, for one repository, what only the events know:
@@ -118,27 +138,39 @@ func (r *run) fixDerived(tx *store.Tx, repo string) error {
 }
 
 const fixPullsSQL = `
-UPDATE pull_requests SET
-	ready_at = CASE (SELECT arg_min(e.kind, e.occurred_at) FROM item_events e
-			WHERE e.item_id = pull_requests.item_id AND e.kind IN ('ready_for_review', 'convert_to_draft'))
-		WHEN 'ready_for_review' THEN (SELECT min(e.occurred_at) FROM item_events e
-			WHERE e.item_id = pull_requests.item_id AND e.kind = 'ready_for_review')
-		WHEN 'convert_to_draft' THEN created_at
-		ELSE CASE WHEN draft THEN NULL ELSE created_at END END,
-	merged_by_id = coalesce(merged_by_id, (SELECT arg_min(e.actor_id, e.occurred_at) FROM item_events e
-			WHERE e.item_id = pull_requests.item_id AND e.kind = 'merged'))
-WHERE starts_with(item_id, ?)`
+UPDATE pull_requests SET ready_at = d.ready_at, merged_by_id = coalesce(pull_requests.merged_by_id, d.merger)
+FROM (
+	SELECT p.item_id, e.merger,
+		CASE e.first_kind
+			WHEN 'ready_for_review' THEN e.first_ready
+			WHEN 'convert_to_draft' THEN p.created_at
+			ELSE CASE WHEN p.draft THEN NULL ELSE p.created_at END END AS ready_at
+	FROM pull_requests p LEFT JOIN (
+		SELECT item_id,
+			arg_min(kind, occurred_at) FILTER (WHERE kind IN ('ready_for_review', 'convert_to_draft')) AS first_kind,
+			min(occurred_at) FILTER (WHERE kind = 'ready_for_review') AS first_ready,
+			arg_min(actor_id, occurred_at) FILTER (WHERE kind = 'merged') AS merger
+		FROM item_events
+		WHERE starts_with(item_id, $1) AND kind IN ('ready_for_review', 'convert_to_draft', 'merged')
+		GROUP BY item_id) e ON e.item_id = p.item_id
+	WHERE starts_with(p.item_id, $1)) d
+WHERE pull_requests.item_id = d.item_id`
 
+// fixRequestsSQL pairs each removal with the request of the same reviewer
+// it follows and the next request does not precede.
 const fixRequestsSQL = `
-UPDATE review_requests SET removed_at = (
-	SELECT min(e.occurred_at) FROM item_events e
-	WHERE e.item_id = review_requests.item_id AND e.kind = 'review_request_removed'
-		AND e.occurred_at >= review_requests.requested_at
-		AND CASE WHEN e.field = 'requested_team' THEN 'team:' || e.to_value ELSE e.to_id END
-			= coalesce(review_requests.reviewer_id, 'team:' || review_requests.reviewer_team)
-		AND NOT EXISTS (SELECT 1 FROM review_requests r2
-			WHERE r2.item_id = review_requests.item_id
-				AND coalesce(r2.reviewer_id, 'team:' || r2.reviewer_team)
-					= coalesce(review_requests.reviewer_id, 'team:' || review_requests.reviewer_team)
-				AND r2.requested_at > review_requests.requested_at AND r2.requested_at <= e.occurred_at))
-WHERE starts_with(item_id, ?)`
+UPDATE review_requests SET removed_at = d.removed_at
+FROM (
+	SELECT r.request_id, min(e.occurred_at) AS removed_at
+	FROM (
+		SELECT request_id, item_id, requested_at, coalesce(reviewer_id, 'team:' || reviewer_team) AS who,
+			lead(requested_at) OVER (PARTITION BY item_id, coalesce(reviewer_id, 'team:' || reviewer_team)
+				ORDER BY requested_at, request_id) AS next_at
+		FROM review_requests WHERE starts_with(item_id, $1)) r
+	JOIN (
+		SELECT item_id, occurred_at, CASE WHEN field = 'requested_team' THEN 'team:' || to_value ELSE to_id END AS who
+		FROM item_events WHERE kind = 'review_request_removed' AND starts_with(item_id, $1)) e
+	ON e.item_id = r.item_id AND e.who = r.who AND e.occurred_at >= r.requested_at
+		AND (r.next_at IS NULL OR e.occurred_at < r.next_at)
+	GROUP BY r.request_id) d
+WHERE review_requests.request_id = d.request_id`
