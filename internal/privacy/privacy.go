@@ -55,19 +55,25 @@ func (p *Pseudonymizer) Alias(alias, id string) {
 // FromDB builds a Pseudonymizer over every person id of a systemic
 // database: configured people and every identity (an identity without a
 // person falls back to its identity id, as the analysis views do). Each
-// identity's id, login, display name and email become aliases.
+// identity's id, login, display name, email and (non-numeric) external id
+// become aliases.
 func FromDB(ctx context.Context, db *sql.DB, salt string) (*Pseudonymizer, error) {
-	rows, err := db.QueryContext(ctx, `SELECT person_id, NULL, NULL, display_name, email FROM people
-UNION ALL SELECT coalesce(person_id, identity_id), identity_id, login, display_name, email FROM identities`)
+	// External ids become aliases unless they are plain numbers (GitHub user
+	// ids), which could be mistaken for status or other ids; Jira account
+	// ids and Data Center keys show up in changelog from/to ids.
+	rows, err := db.QueryContext(ctx, `SELECT person_id, NULL, NULL, display_name, email, NULL FROM people
+UNION ALL SELECT coalesce(person_id, identity_id), identity_id, login, display_name, email,
+	CASE WHEN NOT regexp_full_match(external_id, '[0-9]+') THEN external_id END
+FROM identities`)
 	if err != nil {
 		return nil, fmt.Errorf("read person ids: %w", err)
 	}
 	defer rows.Close()
 	var ids []string
-	var aliases [][5]sql.NullString // person id, identity id, login, display name, email
+	var aliases [][6]sql.NullString // person id, identity id, login, display name, email, external id
 	for rows.Next() {
-		var a [5]sql.NullString
-		if err := rows.Scan(&a[0], &a[1], &a[2], &a[3], &a[4]); err != nil {
+		var a [6]sql.NullString
+		if err := rows.Scan(&a[0], &a[1], &a[2], &a[3], &a[4], &a[5]); err != nil {
 			return nil, fmt.Errorf("read person ids: %w", err)
 		}
 		ids = append(ids, a[0].String)

@@ -1,10 +1,12 @@
 package privacy_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/systemic-dev/systemic/internal/privacy"
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 func TestPseudonymsAreStable(t *testing.T) {
@@ -45,5 +47,41 @@ func TestPassThroughAndUnknown(t *testing.T) {
 	}
 	if privacy.New("other", []string{"zed"}).Name("zed") != "person-1" {
 		t.Error("salt changes numbering only, not the count")
+	}
+}
+
+func TestFromDBAliases(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, q := range []string{
+		`INSERT INTO people VALUES ('alice-martin', 'Alice Martin', 'alice@acme.test', false)`,
+		`INSERT INTO identities VALUES
+			('j/5b10ac8d82e05b22cc7d4ef5', 'j', '5b10ac8d82e05b22cc7d4ef5', NULL, 'alice@acme.test', 'Alice M', false, true, 'alice-martin'),
+			('gh/3', 'gh', '3', 'alice-m', NULL, NULL, false, true, 'alice-martin'),
+			('gh/9', 'gh', '9', 'renovate[bot]', NULL, NULL, true, true, NULL)`,
+	} {
+		if _, err := st.DB().Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := privacy.FromDB(ctx, st.DB(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := p.Name("alice-martin")
+	for _, alias := range []string{"j/5b10ac8d82e05b22cc7d4ef5", "5b10ac8d82e05b22cc7d4ef5", "gh/3", "alice-m", "Alice M", "Alice Martin", "alice@acme.test"} {
+		if got := p.Name(alias); got != alice {
+			t.Errorf("Name(%q) = %s, want %s (alice-martin)", alias, got, alice)
+		}
+	}
+	if p.Known("3") {
+		t.Error("a numeric external id is an alias: it could be a status id")
+	}
+	if p.Name("gh/9") == alice || !p.Known("gh/9") {
+		t.Error("the bot identity is not a person of its own")
 	}
 }

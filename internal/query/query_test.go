@@ -232,3 +232,24 @@ func TestListQuestions(t *testing.T) {
 		}
 	}
 }
+
+func TestRawSQLPseudonyms(t *testing.T) {
+	st, p := fixture(t)
+	res, err := query.RunSQL(context.Background(), st.DB(), `SELECT i.*, f.evidence FROM identities i
+LEFT JOIN v_findings f ON f.subject = i.person_id AND f.pattern = 'approval_bottleneck' AND f.severity = 'critical'
+ORDER BY identity_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Pseudonymise(p)
+	var b bytes.Buffer
+	if err := query.Write(&b, res, "table", 0); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "identities.golden", b.Bytes())
+	for _, secret := range []string{"alice", "bob", "Alice", "Bob", "stone"} {
+		if strings.Contains(b.String(), secret) {
+			t.Errorf("%q shows without --names:\n%s", secret, b.String())
+		}
+	}
+}
