@@ -244,7 +244,9 @@ func writeTable(w io.Writer, r *Result, width int) error {
 			cells[i+1][j] = oneLine(Text(v))
 		}
 	}
-	widths := fit(columnWidths(cells), width)
+	// Cut long headers first, then the widest text.
+	widths := fit(columnWidths(cells), valueWidths(cells), width)
+	widths = fit(widths, minWidths(r.Columns, cells), width)
 	var b strings.Builder
 	for i, row := range cells {
 		writeRow(&b, r.Columns, row, widths)
@@ -296,10 +298,37 @@ func columnWidths(cells [][]string) []int {
 	return widths
 }
 
-// fit shrinks the widest columns, never below minWidth, until the row
-// fits in width (separators included).
-func fit(widths []int, width int) []int {
-	const minWidth = 6
+// valueWidths are the widths of the values alone (headers cut), at least 4.
+func valueWidths(cells [][]string) []int {
+	w := make([]int, len(cells[0]))
+	for j := range w {
+		w[j] = 4
+		for _, row := range cells[1:] {
+			w[j] = max(w[j], utf8.RuneCountInString(row[j]))
+		}
+	}
+	return w
+}
+
+// minWidths are the narrowest each column may get: a number is never cut
+// (only its header), text keeps at least 6 characters.
+func minWidths(cols []Column, cells [][]string) []int {
+	mins := make([]int, len(cols))
+	for j, c := range cols {
+		mins[j] = 6
+		if numeric(c.Type) {
+			mins[j] = 1
+			for _, row := range cells[1:] {
+				mins[j] = max(mins[j], utf8.RuneCountInString(row[j]))
+			}
+		}
+	}
+	return mins
+}
+
+// fit shrinks the widest columns that may still shrink until the row fits
+// in width (separators included); a table that cannot fit stays wider.
+func fit(widths, mins []int, width int) []int {
 	if width <= 0 {
 		return widths
 	}
@@ -308,13 +337,13 @@ func fit(widths []int, width int) []int {
 		total += n
 	}
 	for total > width {
-		widest := 0
+		widest := -1
 		for j, n := range widths {
-			if n > widths[widest] {
+			if n > mins[j] && (widest < 0 || n > widths[widest]) {
 				widest = j
 			}
 		}
-		if widths[widest] <= minWidth {
+		if widest < 0 {
 			break
 		}
 		widths[widest]--
@@ -324,7 +353,7 @@ func fit(widths []int, width int) []int {
 }
 
 func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if n < 1 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)

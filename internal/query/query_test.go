@@ -139,6 +139,16 @@ func TestEveryFormatGolden(t *testing.T) {
 			}
 		}
 		golden(t, "findings.narrow", b.Bytes())
+		b.Reset()
+		if err := query.Write(&b, res, "table", 60); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"21.6", "3.58", "0.571", "0.143"} {
+			if !strings.Contains(b.String(), n) {
+				t.Errorf("number %s was cut in a narrow table:\n%s", n, b.String())
+			}
+		}
+		golden(t, "review-load.narrow", b.Bytes())
 	})
 	t.Run("unknown", func(t *testing.T) {
 		if err := query.Write(&bytes.Buffer{}, res, "xml", 0); err == nil {
