@@ -48,7 +48,7 @@ func TestQueryCommand(t *testing.T) {
 		{"question", []string{"--db", db, "query", "review-load", "--team", "platform"}, 0, "person-", ""},
 		{"names", []string{"--db", db, "query", "review-load", "--names", "--format", "csv"}, 0, "bob,platform,4", ""},
 		{"period", []string{"--db", db, "query", "review-load", "--period", "2026-09", "--names", "--format", "csv"}, 0, "carol,growth,1", ""},
-		{"show sql", []string{"query", "findings", "--pattern", "silo", "--show-sql"}, 0, "-- $pattern = 'silo'", ""},
+		{"show sql", []string{"query", "findings", "--pattern", "silo", "--show-sql"}, 0, `"pattern" := 'silo'`, ""},
 		{"sql", []string{"--db", db, "query", "SELECT count(*) AS n FROM v_items", "--format", "json"}, 0, `"n": 4`, ""},
 		{"sql words", []string{"--db", db, "query", "SELECT", "key", "FROM", "v_items", "ORDER", "BY", "key", "LIMIT", "1"}, 0, "GROW-201", ""},
 		{"write refused", []string{"--db", db, "query", "DELETE FROM items"}, 2, "", "DELETE changes the database"},

@@ -263,3 +263,38 @@ ORDER BY identity_id`)
 		}
 	}
 }
+
+// TestShowSQLRuns runs every question's --show-sql script the way a DuckDB
+// shell would and expects the rows Run returns.
+func TestShowSQLRuns(t *testing.T) {
+	st, _ := fixture(t)
+	ctx := context.Background()
+	for _, q := range query.Questions() {
+		t.Run(q.Name, func(t *testing.T) {
+			params := query.Params{Team: "platform", Limit: -1, Now: now}
+			want := ask(t, st.DB(), nil, q.Name, params)
+			conn, err := st.DB().Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			script := q.ShowSQL(params)
+			i := strings.LastIndex(script, "EXECUTE ")
+			if _, err := conn.ExecContext(ctx, script[:i]); err != nil {
+				t.Fatalf("PREPARE: %v\n%s", err, script)
+			}
+			rows, err := conn.QueryContext(ctx, script[i:])
+			if err != nil {
+				t.Fatalf("EXECUTE: %v\n%s", err, script[i:])
+			}
+			defer rows.Close()
+			n := 0
+			for rows.Next() {
+				n++
+			}
+			if n != len(want.Rows) {
+				t.Errorf("script gave %d rows, Run %d", n, len(want.Rows))
+			}
+		})
+	}
+}

@@ -115,16 +115,18 @@ func optTime(t time.Time) any {
 	return t.UTC()
 }
 
-// ShowSQL returns q's SQL followed by the parameter values it binds, as
-// comments, so the text can be pasted into a DuckDB shell after replacing
-// the placeholders.
+// ShowSQL returns q's SQL with the values it binds as a script the DuckDB
+// shell runs as is: PREPARE the statement, EXECUTE it with the parameters.
 func (q Question) ShowSQL(p Params) string {
 	var b strings.Builder
+	name := strings.ReplaceAll(q.Name, "-", "_")
 	b.WriteString("-- " + q.Name + ": " + q.Description + "\n")
-	b.WriteString(strings.TrimSpace(q.SQL) + ";\n")
+	b.WriteString("PREPARE " + name + " AS\n" + strings.TrimSpace(q.SQL) + ";\n")
+	var args []string
 	for _, a := range q.Args(p) {
-		fmt.Fprintf(&b, "-- $%s = %s\n", a.Name, literal(a.Value))
+		args = append(args, fmt.Sprintf("%q := %s", a.Name, literal(a.Value)))
 	}
+	b.WriteString("EXECUTE " + name + "(" + strings.Join(args, ", ") + ");\n")
 	return b.String()
 }
 

@@ -1,4 +1,5 @@
 -- review-load: per reviewer: review requests, pickup time in working hours (median, P85), open requests and share of all requests
+PREPARE review_load AS
 WITH w AS (
 	SELECT * FROM v_review_waits
 	WHERE ($team = '' OR reviewer_team = $team)
@@ -15,8 +16,4 @@ FROM w
 GROUP BY reviewer
 ORDER BY requests DESC, reviewer
 LIMIT $limit;
--- $from = TIMESTAMPTZ '2026-10-01T00:00:00Z'
--- $limit = 20
--- $now = TIMESTAMPTZ '2026-11-01T00:00:00Z'
--- $team = 'plat''form'
--- $to = TIMESTAMPTZ '2026-11-01T00:00:00Z'
+EXECUTE review_load("from" := TIMESTAMPTZ '2026-10-01T00:00:00Z', "limit" := 20, "now" := TIMESTAMPTZ '2026-11-01T00:00:00Z', "team" := 'plat''form', "to" := TIMESTAMPTZ '2026-11-01T00:00:00Z');
