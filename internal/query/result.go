@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -140,6 +139,3 @@ func pseudonymEvidence(p *privacy.Pseudonymizer, ev map[string]any) map[string]a
 	out["people"] = named
 	return out
 }
-
-// IsReadOnly reports whether err is a refused write.
-func IsReadOnly(err error) bool { return errors.Is(err, store.ErrReadOnly) }
