@@ -44,9 +44,13 @@ flags AS (
 		FROM flag_changes)
 	WHERE flag_on
 ),
+linked AS (
+	SELECT from_item AS item_id FROM links WHERE type = 'blocks'
+	UNION SELECT to_item FROM links WHERE type = 'blocks'
+),
 done_at AS (
 	SELECT item_id, min(start_at) AS done_at FROM v_status_intervals
-	WHERE state_class = 'done' GROUP BY item_id
+	WHERE state_class = 'done' AND item_id IN (SELECT item_id FROM linked) GROUP BY item_id
 ),
 links_blocked AS (
 	SELECT l.to_item AS item_id, l.from_item AS blocker_item,

@@ -30,7 +30,7 @@ func init() {
 		Name:  "v_decisions",
 		Doc:   "time items spent waiting on a decision (decision states, decision labels), who decided and how long",
 		Order: 30,
-		SQL:   decisionsSQL("s.state_class = 'decision'", "decision_label(l.label)"),
+		SQL:   decisionsSQL("s.state_class = 'decision'", "decision_label(label)"),
 	})
 }
 
@@ -51,8 +51,8 @@ With a plan, each decision right's owner share, latency against its SLA and "dec
 }
 
 // decisionsSQL builds v_decisions' SELECT with the predicates that pick
-// decision statuses (over v_status_intervals s) and labels (over
-// v_label_intervals l).
+// decision statuses (over v_status_intervals s) and labels (over a
+// lowercased column label).
 func decisionsSQL(statePred, labelPred string) string {
 	return `WITH picked AS (
 	SELECT s.item_id, s.status AS state, s.start_at AS entered_at, s.end_at AS decided_at, s.left_by AS decider
@@ -61,11 +61,10 @@ func decisionsSQL(statePred, labelPred string) string {
 	SELECT l.item_id, 'label:' || l.label, l.start_at,
 		least(l.end_at, d.done_at),
 		CASE WHEN l.end_at IS NOT NULL AND (d.done_at IS NULL OR l.end_at <= d.done_at) THEN l.removed_by ELSE d.done_by END
-	FROM v_label_intervals l
+	FROM (` + labelIntervalsSQL(labelPred) + `) l
 	LEFT JOIN LATERAL (
 		SELECT min(x.start_at) AS done_at, arg_min(x.entered_by, x.start_at) AS done_by FROM v_status_intervals x
 		WHERE x.item_id = l.item_id AND x.state_class = 'done' AND x.start_at >= l.start_at) d ON true
-	WHERE ` + labelPred + `
 )
 SELECT p.item_id, it.key, it.team, p.state, p.entered_at, p.decided_at, p.decider,
 	greatest(epoch(coalesce(p.decided_at, env_now())) - epoch(p.entered_at), 0) / 3600.0 AS hours,

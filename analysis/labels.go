@@ -17,7 +17,7 @@ func init() {
 		Name:  "v_label_intervals",
 		Doc:   "per item and label the time the label was on the item (added_by, removed_by as person ids)",
 		Order: 10,
-		SQL:   labelIntervalsSQL,
+		SQL:   labelIntervalsSQL("true"),
 	})
 }
 
@@ -39,19 +39,25 @@ func decisionLabelMacro(env *Env) []string {
 	return []string{"CREATE OR REPLACE MACRO decision_label(label) AS lower(label) IN (" + strings.Join(quoted, ", ") + ")"}
 }
 
-const labelIntervalsSQL = `WITH jira AS (
+// labelIntervalsSQL builds v_label_intervals' SELECT for the labels that
+// satisfy pred (over a lowercased column label), filtered before any
+// window so a narrow predicate keeps it cheap.
+func labelIntervalsSQL(pred string) string {
+	return `WITH jira AS (
 	SELECT item_id, event_id, occurred_at, actor_id,
 		list_filter(string_split(coalesce(from_value, ''), ' '), x -> x <> '') AS before,
 		list_filter(string_split(coalesce(to_value, ''), ' '), x -> x <> '') AS after
 	FROM item_events WHERE kind = 'labels'
 ),
 changes AS (
-	SELECT item_id, event_id, occurred_at, actor_id, lower(to_value) AS label, kind = 'labeled' AS label_on
-	FROM item_events WHERE kind IN ('labeled', 'unlabeled') AND coalesce(to_value, '') <> ''
-	UNION ALL
-	SELECT item_id, event_id, occurred_at, actor_id, lower(unnest(list_filter(after, x -> NOT list_contains(before, x)))), true FROM jira
-	UNION ALL
-	SELECT item_id, event_id, occurred_at, actor_id, lower(unnest(list_filter(before, x -> NOT list_contains(after, x)))), false FROM jira
+	SELECT * FROM (
+		SELECT item_id, event_id, occurred_at, actor_id, lower(to_value) AS label, kind = 'labeled' AS label_on
+		FROM item_events WHERE kind IN ('labeled', 'unlabeled') AND coalesce(to_value, '') <> ''
+		UNION ALL
+		SELECT item_id, event_id, occurred_at, actor_id, lower(unnest(list_filter(after, x -> NOT list_contains(before, x)))), true FROM jira
+		UNION ALL
+		SELECT item_id, event_id, occurred_at, actor_id, lower(unnest(list_filter(before, x -> NOT list_contains(after, x)))), false FROM jira)
+	WHERE ` + pred + `
 ),
 firsts AS (
 	SELECT item_id, label, arg_min(label_on, (occurred_at, event_id)) AS first_on FROM changes GROUP BY ALL
@@ -65,7 +71,7 @@ seeded AS (
 	SELECT l.item_id, '', l.created_at, NULL, l.label, true
 	FROM (SELECT item_id, created_at, lower(unnest(labels)) AS label FROM items) l
 	ANTI JOIN firsts f ON f.item_id = l.item_id AND f.label = l.label
-	WHERE l.created_at IS NOT NULL
+	WHERE l.created_at IS NOT NULL AND ` + pred + `
 ),
 flips AS (
 	SELECT * FROM (
@@ -85,3 +91,4 @@ JOIN items it USING (item_id)
 LEFT JOIN v_identity a ON a.identity_id = s.actor_id
 LEFT JOIN v_identity r ON r.identity_id = s.end_actor
 WHERE s.label_on`
+}

@@ -41,10 +41,10 @@ type DecisionStat struct {
 // config people), login, display name, person id or team name. A zero SLA
 // falls back on env.Thresholds.DecisionSLA.
 func DecisionStats(ctx context.Context, env *Env, right config.DecisionRight) (DecisionStat, error) {
-	statePred, labelPred := "s.state_class = 'decision'", "decision_label(l.label)"
+	statePred, labelPred := "s.state_class = 'decision'", "decision_label(label)"
 	if len(right.Match.States)+len(right.Match.Labels) > 0 {
 		statePred = "lower(s.status) IN (" + sqlList(right.Match.States) + ")"
-		labelPred = "l.label IN (" + sqlList(right.Match.Labels) + ")"
+		labelPred = "label IN (" + sqlList(right.Match.Labels) + ")"
 	}
 	where := ""
 	if len(right.Match.Projects) > 0 {

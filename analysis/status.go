@@ -48,58 +48,65 @@ func sqlTime(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.999999") + "+00"
 }
 
-const statusIntervalsSQL = `WITH changes AS (
-	SELECT e.item_id, e.occurred_at, e.event_id, e.actor_id, e.from_value, e.from_id,
+// statusIntervalsSQL makes one window pass over the status changes: each
+// change opens an interval that the next closes; the creation state comes
+// from the first change. Categories and state classes are looked up once
+// per distinct status, not per row.
+const statusIntervalsSQL = `WITH ch AS (
+	SELECT e.item_id, e.occurred_at, e.event_id, p.person_id AS actor, e.from_value, e.from_id,
 		CASE e.kind WHEN 'status' THEN e.to_value WHEN 'reopened' THEN 'open' ELSE e.kind END AS status,
 		CASE e.kind WHEN 'status' THEN e.to_id END AS status_id,
 		CASE e.kind WHEN 'status' THEN NULL WHEN 'reopened' THEN 'indeterminate' ELSE 'done' END AS category
-	FROM item_events e
+	FROM item_events e LEFT JOIN v_identity p ON p.identity_id = e.actor_id
 	WHERE e.kind IN ('status', 'closed', 'merged', 'reopened')
 ),
-firsts AS (
-	SELECT item_id, min(occurred_at) AS first_at,
-		arg_min(from_value, (occurred_at, event_id)) AS from_value,
-		arg_min(from_id, (occurred_at, event_id)) AS from_id,
-		arg_min(category, (occurred_at, event_id)) AS first_cat
-	FROM changes GROUP BY item_id
+w AS (
+	SELECT c.*, it.created_at,
+		row_number() OVER w AS rn, lead(c.occurred_at) OVER w AS next_at, lead(c.actor) OVER w AS next_actor
+	FROM ch c JOIN items it USING (item_id)
+	WINDOW w AS (PARTITION BY c.item_id ORDER BY c.occurred_at, c.event_id)
 ),
-seqd AS (
-	SELECT it.item_id, 0 AS ord, CAST(NULL AS TIMESTAMPTZ) AS occurred_at, '' AS event_id, NULL AS actor_id,
-		CASE WHEN f.item_id IS NULL THEN it.status
-			WHEN f.first_cat IS NOT NULL THEN 'open'
+iv AS (
+	SELECT it.item_id, 1 AS seq,
+		CASE WHEN f.item_id IS NULL THEN it.status WHEN f.category IS NOT NULL THEN 'open'
 			ELSE coalesce(f.from_value, it.status) END AS status,
 		f.from_id AS status_id,
-		CASE WHEN f.item_id IS NULL THEN it.status_category
-			WHEN f.first_cat IS NOT NULL THEN 'indeterminate' END AS category
-	FROM items it LEFT JOIN firsts f USING (item_id)
+		CASE WHEN f.item_id IS NULL THEN it.status_category WHEN f.category IS NOT NULL THEN 'indeterminate' END AS category,
+		coalesce(it.created_at, f.occurred_at) AS start_at,
+		CASE WHEN f.item_id IS NOT NULL THEN greatest(f.occurred_at, coalesce(it.created_at, f.occurred_at)) END AS end_at,
+		CAST(NULL AS TEXT) AS entered_by, f.actor AS left_by
+	FROM items it LEFT JOIN (SELECT * FROM w WHERE rn = 1) f USING (item_id)
 	UNION ALL
-	SELECT item_id, 1, occurred_at, event_id, actor_id, status, status_id, category FROM changes
+	SELECT item_id, rn + 1, status, status_id, category,
+		greatest(occurred_at, coalesce(created_at, occurred_at)),
+		CASE WHEN next_at IS NOT NULL THEN greatest(next_at, coalesce(created_at, next_at)) END,
+		actor, next_actor
+	FROM w
 ),
-timed AS (
-	SELECT s.item_id, s.status, s.actor_id,
-		row_number() OVER w AS seq,
-		CASE WHEN s.ord = 0 THEN coalesce(it.created_at, f.first_at)
-			ELSE greatest(s.occurred_at, coalesce(it.created_at, s.occurred_at)) END AS start_at,
-		coalesce(s.category, st.status_category, sn.status_category,
-			CASE WHEN s.status = it.status THEN it.status_category END) AS category,
-		it.key, it.team
-	FROM seqd s
-	JOIN items it USING (item_id)
-	LEFT JOIN firsts f USING (item_id)
-	LEFT JOIN statuses st ON st.source = it.source AND st.status_id = s.status_id
+named AS (
+	SELECT iv.*, it.key, it.team, it.source,
+		CASE WHEN iv.status = it.status THEN it.status_category END AS current_category
+	FROM iv JOIN items it USING (item_id)
+	WHERE iv.start_at IS NOT NULL
+),
+look AS (
+	SELECT l.source, l.sid, l.status, coalesce(st.status_category, sn.status_category) AS category
+	FROM (SELECT DISTINCT source, coalesce(status_id, '') AS sid, status FROM named) l
+	LEFT JOIN statuses st ON st.source = l.source AND st.status_id = l.sid
 	LEFT JOIN (SELECT source, lower(name) AS lname, min(status_category) AS status_category
-		FROM statuses GROUP BY ALL) sn ON sn.source = it.source AND sn.lname = lower(s.status)
-	WINDOW w AS (PARTITION BY s.item_id ORDER BY s.ord, s.occurred_at, s.event_id)
+		FROM statuses GROUP BY ALL) sn ON sn.source = l.source AND sn.lname = lower(l.status)
 ),
-bounded AS (
-	SELECT t.*, lead(t.start_at) OVER w AS end_at, p.person_id AS entered_by,
-		lead(p.person_id) OVER w AS left_by
-	FROM timed t LEFT JOIN v_identity p ON p.identity_id = t.actor_id
-	WHERE t.start_at IS NOT NULL
-	WINDOW w AS (PARTITION BY t.item_id ORDER BY t.seq)
+classed AS (
+	SELECT n.*, coalesce(n.category, k.category, n.current_category) AS cat
+	FROM named n LEFT JOIN look k
+		ON k.source = n.source AND k.sid = coalesce(n.status_id, '') AND k.status IS NOT DISTINCT FROM n.status
+),
+classes AS (
+	SELECT status, cat, state_class(status, cat) AS state_class FROM (SELECT DISTINCT status, cat FROM classed)
 )
-SELECT item_id, key, team, status, state_class(status, category) AS state_class, start_at, end_at,
-	greatest(epoch(coalesce(end_at, env_now())) - epoch(start_at), 0) / 3600.0 AS hours,
-	work_hours(start_at, coalesce(end_at, env_now())) AS work_hours,
-	seq, category, entered_by, CASE WHEN end_at IS NOT NULL THEN left_by END AS left_by
-FROM bounded`
+SELECT c.item_id, c.key, c.team, c.status, k.state_class, c.start_at, c.end_at,
+	greatest(epoch(coalesce(c.end_at, env_now())) - epoch(c.start_at), 0) / 3600.0 AS hours,
+	work_hours(c.start_at, coalesce(c.end_at, env_now())) AS work_hours,
+	c.seq, c.cat AS category, c.entered_by, c.left_by
+FROM classed c
+LEFT JOIN classes k ON k.status IS NOT DISTINCT FROM c.status AND k.cat IS NOT DISTINCT FROM c.cat`
