@@ -94,6 +94,14 @@ func TestDependencyDelay(t *testing.T) {
 			want: []brief{{"dependency_delay", "warn", "red", "team_pair", "red/blue"}},
 		},
 		{
+			name: "an item that moved to the blocking team no longer waits across teams",
+			build: func(s *scenario) {
+				waits(s, "red", "blue", 5, 3, false)
+				s.sqls = append(s.sqls, "UPDATE items SET team = 'blue', key = 'BLUE-9' WHERE key = 'red-1'")
+			},
+			notEnough: 1,
+		},
+		{
 			name: "waits inside one team are not cross-team",
 			build: func(s *scenario) {
 				waits(s, "red", "red2", 5, 9, false)

@@ -132,6 +132,16 @@ func TestStalledCommitment(t *testing.T) {
 			keys:  []string{"R-1", "R-2"}, // carried over and idle: one entry each
 		},
 		{
+			name: "carry-over of one person's items points at their load",
+			build: func(s *scenario) {
+				sprints(s)
+				s.person("zed", "red")
+				s.sqls = append(s.sqls, "UPDATE items SET assignee_id = 'j/zed' WHERE key IN ('R-1', 'R-2')")
+			},
+			want: []brief{{"stalled_commitment", "info", "red", "team", "red"}},
+			keys: []string{"R-1", "R-2"},
+		},
+		{
 			name:  "aging and inactive work in progress",
 			build: blue,
 			want:  []brief{{"stalled_commitment", "info", "blue", "team", "blue"}},
