@@ -111,6 +111,7 @@ func TestListings(t *testing.T) {
 		{"/repos/acme/api/issues", []int64{206, 105, 103, 101}},
 		{"/repos/acme/api/issues/comments?since=2026-01-02T00:00:00Z", []int64{502}},
 		{"/orgs/acme/repos", []int64{1}},
+		{"/repos/acme/api/issues/1/timeline", []int64{301, 401, 302, 402}}, // reviews as "reviewed" entries, ties by id
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
