@@ -23,7 +23,16 @@
 // requested with the stored ETag; a 304 costs no rate limit. Newest-first
 // listings (pulls, events) can only move their cursor when they complete;
 // an interrupted pull listing records the range it finished
-// ("done|low|top") so a resumed run skips those PRs' review calls.
+// ("done|low|top") so a resumed run skips those PRs' review calls. Pages are
+// written in batches of about 5,000 rows, each batch with its cursor in one
+// transaction; a failing or rate-limited run writes the pages it fetched
+// whole before returning.
+//
+// Derived columns (pull_requests.ready_at, merged_by_id from the merged
+// event, review_requests.removed_at) are recomputed in SQL from the stored
+// events once per repository and run; a ":derived" sync_state mark makes an
+// interrupted run's successor recompute them even when every listing
+// answers 304.
 //
 // Rate limits: one limiter per sync is shared by all repository workers. It
 // slows down as X-RateLimit-Remaining nears zero, waits for the reset when it

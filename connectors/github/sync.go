@@ -62,7 +62,7 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 	}
 	r := &run{src: s, st: st, opts: opts}
 	base := connectors.NewHTTPClient(opts.Logger, connectors.RetryPolicy{
-		MaxWait:   opts.MaxWait,
+		MaxWait:   min(opts.MaxWait, 2*time.Minute), // longer Retry-Afters come back to the limiter
 		OnAttempt: func(*http.Request) { r.requests.Add(1) },
 	})
 	c, err := s.client(newLimiter(base.Transport, opts.MaxWait, opts.Logger))
