@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -85,16 +86,14 @@ func clockSeconds(s string) (int, bool) {
 // costs a few vectorised operations per row and no generate_series.
 func calendarMacros(env *Env) []string {
 	w := resolveCalendar(env.Calendar)
-	var prefix, isDay []string
-	n := 0
-	for _, on := range w.days {
-		prefix = append(prefix, fmt.Sprint(n))
-		isDay = append(isDay, fmt.Sprint(on))
+	mask, n := 0, 0
+	for i, on := range w.days {
 		if on {
+			mask |= 1 << i
 			n++
 		}
 	}
-	holBefore, holToday := "0", "false"
+	holBefore, holToday := "0", "0"
 	if len(w.holidays) > 0 {
 		var terms, list []string
 		for _, h := range w.holidays {
@@ -102,27 +101,90 @@ func calendarMacros(env *Env) []string {
 			list = append(list, fmt.Sprint(h))
 		}
 		holBefore = strings.Join(terms, " + ")
-		holToday = "d IN (" + strings.Join(list, ", ") + ")"
+		holToday = "(d IN (" + strings.Join(list, ", ") + "))::BIGINT"
 	}
-	dayLen := w.end - w.start
-	local := fmt.Sprintf("timezone(%s, t)", sqlString(w.tz))
-	if strings.EqualFold(w.tz, "UTC") {
-		// epoch_us of a TIMESTAMPTZ ignores the session time zone: no ICU lookup per row.
-		local = "make_timestamp(epoch_us(t))"
+	const us = 1_000_000
+	// Day numbers count from epochMonday; 1970-01-01 is day 25567.
+	epochDay := int64(time.Unix(0, 0).UTC().Sub(epochMonday).Hours() / 24)
+	local, fixed := localMicrosSQL(w.tz)
+	// A fixed offset costs nothing to repeat. Otherwise the lambda binds
+	// each instant's local time once: a macro argument is pasted wherever
+	// its parameter appears, which would plan and compute the conversion a
+	// dozen times per instant.
+	hours := `CREATE OR REPLACE MACRO work_hours(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL
+	ELSE greatest(work_us(work_local_us(b)) - work_us(work_local_us(a)), 0) / 3600000000.0 END`
+	if !fixed {
+		hours = `CREATE OR REPLACE MACRO work_hours(a, b) AS
+	list_transform([[work_local_us(a), work_local_us(b)]], lambda wh_p: CASE
+		WHEN wh_p[1] IS NULL OR wh_p[2] IS NULL THEN NULL
+		ELSE greatest(work_us(wh_p[2]) - work_us(wh_p[1]), 0) / 3600000000.0 END)[1]`
 	}
 	return []string{
-		fmt.Sprintf(`CREATE OR REPLACE MACRO work_secs_day(d, tod) AS
-	((d // 7) * %d + [%s][d %% 7 + 1] - (%s)) * %d
-	+ CASE WHEN [%s][d %% 7 + 1] AND NOT (%s) THEN least(greatest(tod, %d), %d) - %d ELSE 0 END`,
-			n, strings.Join(prefix, ", "), holBefore, dayLen, strings.Join(isDay, ", "), holToday,
-			w.start, w.end, w.start),
-		`CREATE OR REPLACE MACRO work_secs_local(lt) AS
-	work_secs_day(lt::DATE - DATE '1900-01-01', epoch(lt) - epoch(date_trunc('day', lt)))`,
-		fmt.Sprintf(`CREATE OR REPLACE MACRO work_local(t) AS %s`, local),
-		`CREATE OR REPLACE MACRO work_hours(a, b) AS CASE
-	WHEN b > a THEN (work_secs_local(work_local(b)) - work_secs_local(work_local(a))) / 3600.0
-	WHEN b <= a THEN 0.0 END`,
+		fmt.Sprintf(`CREATE OR REPLACE MACRO work_us_day(d, tod) AS
+	((d // 7) * %[1]d + bit_count(%[2]d & ((1::BIGINT << (d %% 7)) - 1))::BIGINT - (%[3]s)) * %[4]d
+	+ ((%[2]d >> (d %% 7)) & 1) * (1 - %[5]s) * (least(greatest(tod, %[6]d), %[7]d) - %[6]d)`,
+			n, mask, holBefore, int64(w.end-w.start)*us, holToday, int64(w.start)*us, int64(w.end)*us),
+		fmt.Sprintf(`CREATE OR REPLACE MACRO work_us(u) AS work_us_day(u // %[1]d + %[2]d, u %% %[1]d)`,
+			int64(86400*us), epochDay),
+		fmt.Sprintf(`CREATE OR REPLACE MACRO work_local_us(t) AS %s`, local),
+		hours,
 	}
+}
+
+// Offsets of a time zone are tabulated per year over these years: ICU's
+// timezone() costs microseconds a row, a few list lookups nanoseconds.
+const offsetFirstYear, offsetLastYear = 1990, 2060
+
+// localMicrosSQL is the expression turning TIMESTAMPTZ t into local wall
+// time in tz, as microseconds since 1970-01-01 00:00 local. epoch_us ignores the session time zone, so the result does not
+// depend on the machine. Per year the zone's first two offset changes and
+// the offsets around them are listed (year taken in UTC, a zone never
+// changes offset within hours of New Year); outside the tabulated years,
+// or for zones Go cannot load, ICU converts.
+func localMicrosSQL(tz string) (expr string, fixed bool) {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return fmt.Sprintf("epoch_us(timezone(%s, t))", sqlString(tz)), false
+	}
+	var first, second, before, between, after []string
+	constant := true
+	_, off0 := time.Date(offsetFirstYear, 1, 1, 0, 0, 0, 0, time.UTC).In(loc).Zone()
+	for y := offsetFirstYear; y <= offsetLastYear; y++ {
+		start := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		next := start.AddDate(1, 0, 0)
+		changes := []int64{math.MaxInt64, math.MaxInt64}
+		offs := make([]int, 3)
+		_, offs[0] = start.In(loc).Zone()
+		t := start
+		for k := 0; k < 2; k++ {
+			_, end := t.In(loc).ZoneBounds()
+			if end.IsZero() || !end.Before(next) {
+				break
+			}
+			changes[k] = end.UnixMicro()
+			_, offs[k+1] = end.In(loc).Zone()
+			t = end
+		}
+		for k := 1; k < 3; k++ {
+			if changes[k-1] == math.MaxInt64 {
+				offs[k] = offs[k-1]
+			}
+		}
+		constant = constant && offs[0] == off0 && offs[1] == off0 && offs[2] == off0
+		first, second = append(first, fmt.Sprint(changes[0])), append(second, fmt.Sprint(changes[1]))
+		before, between, after = append(before, fmt.Sprint(offs[0])), append(between, fmt.Sprint(offs[1])), append(after, fmt.Sprint(offs[2]))
+	}
+	if constant {
+		return fmt.Sprintf("(epoch_us(t) + %d)", int64(off0)*1e6), true
+	}
+	list := func(xs []string) string { return "[" + strings.Join(xs, ",") + "]" }
+	k := fmt.Sprintf("(year(make_timestamp(epoch_us(t))) - %d)", offsetFirstYear-1)
+	return fmt.Sprintf(`CASE WHEN %[1]s BETWEEN 1 AND %[2]d THEN epoch_us(t) + 1000000::BIGINT * CASE
+		WHEN epoch_us(t) < %[3]s[%[1]s] THEN %[5]s[%[1]s]
+		WHEN epoch_us(t) < %[4]s[%[1]s] THEN %[6]s[%[1]s]
+		ELSE %[7]s[%[1]s] END
+	ELSE epoch_us(timezone(%[8]s, t)) END`, k, offsetLastYear-offsetFirstYear+1, list(first), list(second),
+		list(before), list(between), list(after), sqlString(tz)), false
 }
 
 // defaultStates are the state names systemic understands without config;
