@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Derived is one derived fact shared by the modules and documented for ad
@@ -58,10 +59,36 @@ func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
 		if d.Table {
 			kind = "TABLE"
 		}
+		if err := dropOtherKind(ctx, db, d); err != nil {
+			return err
+		}
 		q := fmt.Sprintf("CREATE OR REPLACE %s %s AS %s", kind, d.Name, d.SQL)
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("prepare %s: %w", d.Name, err)
 		}
+	}
+	return nil
+}
+
+// dropOtherKind drops a view where d is now a table and the other way
+// round: a database prepared by an earlier build may hold either, and
+// CREATE OR REPLACE does not change an object's kind.
+func dropOtherKind(ctx context.Context, db *sql.DB, d Derived) error {
+	other, catalog := "TABLE", "duckdb_tables()"
+	if d.Table {
+		other, catalog = "VIEW", "duckdb_views()"
+	}
+	col := strings.ToLower(other) + "_name"
+	var n int
+	q := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = ? AND schema_name = 'main' AND NOT internal", catalog, col)
+	if err := db.QueryRowContext(ctx, q, d.Name).Scan(&n); err != nil {
+		return fmt.Errorf("prepare %s: %w", d.Name, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, fmt.Sprintf("DROP %s %s", other, d.Name)); err != nil {
+		return fmt.Errorf("prepare %s: replace the %s of an earlier build: %w", d.Name, strings.ToLower(other), err)
 	}
 	return nil
 }

@@ -27,6 +27,7 @@ func init() {
 		Name:  "v_sprint_commitment",
 		Doc:   "per sprint: items committed at start, completed, added after start, removed before end, carried over",
 		Order: 20,
+		Table: true, // small, read by several modules
 		SQL:   sprintCommitmentSQL,
 	})
 	RegisterDerived(Derived{
