@@ -116,6 +116,31 @@ WHERE c.team = 'data' AND c.consecutive >= 2 GROUP BY 1 ORDER BY 1`)
 		}
 	}
 	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
+	checkDecisionRights(t, env, cfg)
+}
+
+// checkDecisionRights measures the generated plan's decision rights: each
+// covers decisions, and the named owners take most of them.
+func checkDecisionRights(t *testing.T, env *analysis.Env, cfg *config.Config) {
+	var teams []string
+	for _, tm := range cfg.Teams {
+		teams = append(teams, tm.Name)
+	}
+	plan, err := config.LoadPlan(cfg.Plan, teams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, right := range plan.Decisions {
+		st, err := analysis.DecisionStats(context.Background(), env, right)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("decision right %s: %d decisions, owner share %.2f, p50 %.1f working hours (SLA %.1f), %d within SLA, %d open, %d drift",
+			right.ID, st.Decisions, st.OwnerShare, st.P50Hours, st.SLAHours, st.WithinSLA, st.Open, len(st.Drift))
+		if st.Decisions == 0 || st.OwnerShare < 0.5 {
+			t.Errorf("decision right %s: %d decisions, owner share %.2f; want decisions mostly by %v", right.ID, st.Decisions, st.OwnerShare, right.Owners)
+		}
+	}
 }
 
 // syncedOrg generates spec into a temporary directory, serves it from the
