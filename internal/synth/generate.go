@@ -59,6 +59,8 @@ type gen struct {
 	historyID int
 	linkID    int
 	ghID      int64
+	// Counters kept apart because Jira and GitHub are generated at once.
+	jiraEvents, ghItems, ghEvents int
 	// growthNext is the next growth arrival a blocker may pair with.
 	growthNext int
 	doneByKey  map[string]time.Time // platform deliveries for the plan
@@ -86,8 +88,7 @@ func Generate(dir string, spec Spec) (*Result, error) {
 	g.planArrivals()
 	steps := []func() error{
 		func() error { return g.org.writeJiraStatic(filepath.Join(dir, "jira")) },
-		g.runJira,
-		g.runGitHub,
+		g.runTrackers,
 		func() error {
 			g.res.Truth = g.groundTruth()
 			return writeJSON(filepath.Join(dir, "ground_truth.json"), g.res.Truth)
@@ -100,6 +101,21 @@ func Generate(dir string, spec Spec) (*Result, error) {
 		}
 	}
 	return g.res, nil
+}
+
+// runTrackers generates Jira and GitHub side by side: each is sequential
+// and seeded on its own, and they share only read-only state (the org and
+// the Jira arrivals), so the output stays deterministic.
+func (g *gen) runTrackers() error {
+	ghErr := make(chan error, 1)
+	go func() { ghErr <- g.runGitHub() }()
+	err := g.runJira()
+	if err2 := <-ghErr; err == nil {
+		err = err2
+	}
+	g.res.Items = g.res.JiraIssues + g.ghItems
+	g.res.Events = g.jiraEvents + g.ghEvents
+	return err
 }
 
 func (g *gen) path(parts ...string) string {

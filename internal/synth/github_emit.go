@@ -168,7 +168,7 @@ func (g *gen) emitPull(rf *repoFiles, pr *pullSim) {
 		rf.reviews.put(gReview{ID: rv.id, NodeID: fmt.Sprintf("PRR_kwDO%d", rv.id), User: o.ghUser(rv.reviewer),
 			Body: reviewBody(rv.state), State: rv.state, HTMLURL: fmt.Sprintf("%s#pullrequestreview-%d", html, rv.id),
 			PullRequestURL: api, AuthorAssociation: "MEMBER", SubmittedAt: g.ghTime(rv.at), CommitID: sha(id, rv.state)})
-		g.res.Events++
+		g.ghEvents++
 		for k := range rv.comments {
 			cid := g.nextID(3_000_000_000)
 			rf.reviewComments.put(gReviewComment{URL: fmt.Sprintf("%s/repos/%s/pulls/comments/%d", ghAPI, full, cid),
@@ -178,7 +178,7 @@ func (g *gen) emitPull(rf *repoFiles, pr *pullSim) {
 				Body: "Could this handle the empty case?", CreatedAt: g.ghTime(rv.at), UpdatedAt: g.ghTime(rv.at),
 				HTMLURL: fmt.Sprintf("%s#discussion_r%d", html, cid), PullRequestURL: api, AuthorAssociation: "MEMBER", Line: 12 + k, Side: "RIGHT"})
 			nReviewComments++
-			g.res.Events++
+			g.ghEvents++
 		}
 	}
 	for _, c := range pr.comments {
@@ -195,7 +195,7 @@ func (g *gen) emitPull(rf *repoFiles, pr *pullSim) {
 			User: o.ghUser(who), CreatedAt: g.ghTime(c), UpdatedAt: g.ghTime(c), AuthorAssociation: "MEMBER", Body: "Thanks, looks good to me once CI passes."})
 		touch(c)
 		nComments++
-		g.res.Events++
+		g.ghEvents++
 	}
 	touch(pr.ready)
 	touch(pr.closed)
@@ -220,7 +220,7 @@ func (g *gen) emitPull(rf *repoFiles, pr *pullSim) {
 		p.Assignees = []gUser{author}
 	}
 	rf.pulls.put(p)
-	g.res.Items++
+	g.ghItems++
 	g.res.PullRequests++
 	g.emitPullEvents(rf, pr, &p)
 	g.observePull(pr)

@@ -77,7 +77,7 @@ func (g *gen) writeEvents(rf *repoFiles, full string, evs []evSpec, issue *gEven
 			ev.fill(&e)
 		}
 		rf.events.put(e)
-		g.res.Events++
+		g.ghEvents++
 	}
 }
 
@@ -106,7 +106,7 @@ func (g *gen) emitIssue(rf *repoFiles, r *rand.Rand, a ghArrival, number int) {
 		Labels: []gLabel{g.ghLabel(full, label)}, State: state, Assignees: []gUser{}, CreatedAt: g.ghTime(a.at),
 		UpdatedAt: g.ghTime(updated), ClosedAt: g.ghTimep(closed), AuthorAssociation: "MEMBER", Body: "Seen in production."}
 	rf.issues.put(is)
-	g.res.Items++
+	g.ghItems++
 	evs := []evSpec{{a.at, "labeled", author, func(e *gEvent) {
 		e.Label = &struct {
 			Name  string `json:"name"`

@@ -9,8 +9,6 @@ type gUser struct {
 	Login     string `json:"login"`
 	ID        int64  `json:"id"`
 	NodeID    string `json:"node_id"`
-	AvatarURL string `json:"avatar_url"`
-	URL       string `json:"url"`
 	HTMLURL   string `json:"html_url"`
 	Type      string `json:"type"`
 	SiteAdmin bool   `json:"site_admin"`
@@ -211,15 +209,13 @@ func (o *org) ghUser(p int) gUser {
 		typ = "Bot"
 	}
 	return gUser{Login: pp.Login, ID: pp.GitHubID, NodeID: fmt.Sprintf("U_kgDO%08d", pp.GitHubID), Type: typ,
-		AvatarURL: fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", pp.GitHubID),
-		URL:       ghAPI + "/users/" + pp.Login, HTMLURL: ghWeb + "/" + pp.Login}
+		HTMLURL: ghWeb + "/" + pp.Login}
 }
 
 func (o *org) ghOwner() gUser {
 	id := int64(9000000 + o.spec.Seed%1000)
 	return gUser{Login: o.spec.Owner, ID: id, NodeID: fmt.Sprintf("O_kgDO%08d", id), Type: "Organization",
-		AvatarURL: fmt.Sprintf("https://avatars.githubusercontent.com/u/%d?v=4", id),
-		URL:       ghAPI + "/users/" + o.spec.Owner, HTMLURL: ghWeb + "/" + o.spec.Owner}
+		HTMLURL: ghWeb + "/" + o.spec.Owner}
 }
 
 func (o *org) ghTeam(t int) gTeam {

@@ -125,7 +125,7 @@ func (g *gen) build(it *jiraItem) (jIssue, state) {
 		g.historyID++
 		hs = append(hs, jHistory{ID: strconv.Itoa(g.historyID), Author: g.org.jiraUser(c.actor),
 			Created: jiraTimeStr(c.at), Items: c.items})
-		g.res.Events += len(c.items)
+		g.jiraEvents += len(c.items)
 		g.apply(&st, c)
 	}
 	f := jFields{Summary: it.summary, Status: jiraStatus(st.status), Issuetype: jiraType(it.ty),

@@ -15,7 +15,6 @@ type jUser struct {
 	EmailAddress string `json:"emailAddress,omitempty"`
 	DisplayName  string `json:"displayName"`
 	Active       bool   `json:"active"`
-	TimeZone     string `json:"timeZone"`
 	AccountType  string `json:"accountType"`
 }
 
@@ -226,7 +225,7 @@ func (o *org) jiraUser(p int) *jUser {
 	}
 	pp := o.people[p]
 	return &jUser{Self: jiraBase + "/rest/api/2/user?accountId=" + pp.AccountID, AccountID: pp.AccountID,
-		EmailAddress: pp.JiraEmail, DisplayName: pp.JiraName, Active: true, TimeZone: "Europe/Berlin", AccountType: "atlassian"}
+		EmailAddress: pp.JiraEmail, DisplayName: pp.JiraName, Active: true, AccountType: "atlassian"}
 }
 
 func jiraProject(t *team) jProject {

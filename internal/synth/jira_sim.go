@@ -70,7 +70,6 @@ func (g *gen) runJira() error {
 			issue, st := g.build(it)
 			g.observe(it, st)
 			w.put(issue)
-			g.res.Items++
 			g.res.JiraIssues++
 		}
 	}
