@@ -2,7 +2,9 @@ package analysis_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,6 +25,19 @@ func runModule(t *testing.T, name string, env *analysis.Env) analysis.Result {
 	res, err := m.Run(context.Background(), env)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		if _, err := json.Marshal(f); err != nil { // NaN values would fail the run's write
+			t.Errorf("%s finding does not encode: %v", name, err)
+		}
+		if f.Score < 0 || f.Score > 1 || f.Summary == "" || f.Subject == "" || f.Team == "" {
+			t.Errorf("%s finding incomplete: %+v", name, f)
+		}
+	}
+	for _, m := range res.Metrics {
+		if math.IsNaN(m.Value) || math.IsInf(m.Value, 0) {
+			t.Errorf("%s metric %s %s = %v", name, m.Metric, m.Scope, m.Value)
+		}
 	}
 	return res
 }

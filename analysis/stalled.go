@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
+
+	"github.com/systemic-dev/systemic/internal/config"
 )
 
 // stalledCommitment is the stalled_commitment pattern, per team (the
@@ -105,89 +108,100 @@ func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
 				team, ts.committed, len(ts.cycles), th.MinSample))
 			continue
 		}
-		if f, ok := stallFinding(env, th.MinSample, th.AgingPercentile, idleLimit, team, ts); ok {
+		if f, ok := stallFinding(env, th, idleLimit, team, ts); ok {
 			res.Findings = append(res.Findings, f)
 		}
 	}
 	return res, nil
 }
 
-func stallFinding(env *Env, minSample int, pct, idleLimit float64, team string, ts *teamStall) (Finding, bool) {
-	rate := 0.0
-	if ts.committed >= minSample {
-		rate = float64(ts.carried) / float64(ts.committed)
-	} else {
-		ts.carried, ts.carriedItems = 0, nil
-	}
-	p85 := math.NaN()
+// stuckWork is a team's work in progress that ages past the team's own
+// cycle time or sits without activity.
+type stuckWork struct {
+	items               []EvidenceItem // not already listed as carried over
+	aging, idle, stuck  int
+	share, cyclePctDays float64 // share of WIP; cyclePctDays NaN without enough done items
+}
+
+func findStuck(env *Env, minSample int, pct, idleLimit float64, ts *teamStall) stuckWork {
+	sw := stuckWork{cyclePctDays: math.NaN()}
+	p := math.Inf(1)
 	if len(ts.cycles) >= minSample {
-		p85 = Quantile(ts.cycles, pct)
+		p = Quantile(ts.cycles, pct)
+		sw.cyclePctDays = p / 24
 	}
-	var aging, idle, nStuck int
-	var stuck []EvidenceItem
 	for _, w := range ts.wip {
 		var notes []string
-		if !math.IsNaN(p85) && w.ageHours > p85 {
-			aging++
-			notes = append(notes, fmt.Sprintf("in progress %.1f days (team p%.0f cycle time %.1f days)", w.ageHours/24, pct*100, p85/24))
+		if w.ageHours > p {
+			sw.aging++
+			notes = append(notes, fmt.Sprintf("in progress %.1f days (team p%.0f cycle time %.1f days)", w.ageHours/24, pct*100, p/24))
 		}
 		if w.idleWH > idleLimit {
-			idle++
+			sw.idle++
 			notes = append(notes, "no activity for "+workDays(env, w.idleWH))
 		}
 		if len(notes) == 0 {
 			continue
 		}
-		nStuck++
-		stuck = append(stuck, EvidenceItem{Key: w.key, URL: w.url, Value: round2(w.ageHours / 24), Note: w.status + ": " + strings.Join(notes, "; ")})
-		for i := range ts.carriedItems {
-			if ts.carriedItems[i].Key == w.key { // one entry per item
-				ts.carriedItems[i].Note += "; " + stuck[len(stuck)-1].Note
-				stuck = stuck[:len(stuck)-1]
-				break
-			}
+		sw.stuck++
+		note := w.status + ": " + strings.Join(notes, "; ")
+		if i := slices.IndexFunc(ts.carriedItems, func(it EvidenceItem) bool { return it.Key == w.key }); i >= 0 {
+			ts.carriedItems[i].Note += "; " + note // one entry per item
+			continue
 		}
+		sw.items = append(sw.items, EvidenceItem{Key: w.key, URL: w.url, Value: round2(w.ageHours / 24), Note: note})
 	}
-	stuckShare := 0.0
 	if len(ts.wip) > 0 {
-		stuckShare = float64(nStuck) / float64(len(ts.wip))
+		sw.share = float64(sw.stuck) / float64(len(ts.wip))
 	}
+	return sw
+}
+
+func stallFinding(env *Env, th config.Thresholds, idleLimit float64, team string, ts *teamStall) (Finding, bool) {
+	rate := 0.0
+	if ts.committed >= th.MinSample {
+		rate = float64(ts.carried) / float64(ts.committed)
+	} else {
+		ts.carried, ts.carriedItems = 0, nil
+	}
+	sw := findStuck(env, th.MinSample, th.AgingPercentile, idleLimit, ts)
 	sev := Info
 	switch {
 	case ts.carried >= 2 && rate >= 0.4:
 		sev = Critical
-	case ts.carried >= 2 && rate >= 0.2, len(ts.wip) >= minSample && nStuck >= 3 && stuckShare >= 0.5:
+	case ts.carried >= 2 && rate >= 0.2, len(ts.wip) >= th.MinSample && sw.stuck >= 3 && sw.share >= 0.5:
 		sev = Warn
-	case rate < 0.05 && nStuck < 2:
+	case rate < 0.05 && sw.stuck < 2:
 		return Finding{}, false
 	}
-	var parts []string
-	var people []string
-	if ts.committed >= minSample {
+	var parts, people []string
+	if ts.committed >= th.MinSample {
 		parts = append(parts, fmt.Sprintf("%d of %d items committed to sprints that closed in the window (%.0f%%) missed %d or more sprints in a row",
-			ts.carried, ts.committed, rate*100, 2))
+			ts.carried, ts.committed, rate*100, th.CarryOver+1))
 		if who, rest, ok := onePersonsCarry(ts); ok {
 			people = []string{who}
 			parts[0] += fmt.Sprintf(", %d of them assigned to one person (without them %.0f%%: look at that person's load)",
 				ts.carriedBy[who], rest*100)
-			if rest < 0.2 && len(ts.wip) < minSample {
+			if rest < 0.2 && len(ts.wip) < th.MinSample {
 				sev = Info
 			}
 		}
 	}
-	if nStuck > 0 {
+	if sw.stuck > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d items in progress are stuck (%d older than the team's p%.0f cycle time, %d without activity for %s)",
-			nStuck, len(ts.wip), aging, pct*100, idle, workDays(env, idleLimit)))
+			sw.stuck, len(ts.wip), sw.aging, th.AgingPercentile*100, sw.idle, workDays(env, idleLimit)))
 	}
-	items := append(topItems(ts.carriedItems, 15), topItems(stuck, 15)...)
+	values := map[string]float64{"committed_items": float64(ts.committed), "carried_over_items": float64(ts.carried),
+		"carry_over_share": round2(rate), "wip_items": float64(len(ts.wip)), "aging_items": float64(sw.aging),
+		"inactive_items": float64(sw.idle), "done_items": float64(len(ts.cycles))}
+	if !math.IsNaN(sw.cyclePctDays) {
+		values["cycle_time_pct_days"] = round2(sw.cyclePctDays)
+	}
 	return Finding{
 		Pattern: "stalled_commitment", Severity: sev, Team: team, SubjectKind: "team", Subject: team,
-		Score:   round2(math.Min(1, math.Max(2*rate, stuckShare))),
+		Score:   round2(math.Min(1, math.Max(2*rate, sw.share))),
 		Summary: strings.Join(parts, "; ") + ".",
-		Evidence: Evidence{Values: map[string]float64{"committed_items": float64(ts.committed),
-			"carried_over_items": float64(ts.carried), "carry_over_share": round2(rate),
-			"wip_items": float64(len(ts.wip)), "aging_items": float64(aging), "inactive_items": float64(idle),
-			"cycle_time_pct_days": round2(p85 / 24), "done_items": float64(len(ts.cycles))}, Items: items,
+		Evidence: Evidence{Values: values, Items: append(topItems(ts.carriedItems, 15), topItems(sw.items, 15)...),
 			People: people},
 	}, true
 }
