@@ -303,3 +303,6 @@ func (f *fixture) env(from, to, now time.Time) *analysis.Env {
 	}
 	return env
 }
+
+// ptr returns a pointer to t (optional times in the row types).
+func ptr(t time.Time) *time.Time { return &t }
