@@ -65,8 +65,8 @@ FROM v_review_waits ORDER BY key, reviewer`)
 }
 
 type phaseRow struct {
-	Key                      string
-	Pickup, Merge            float64
+	Key                       string
+	Pickup, Merge             float64
 	Approved, UnreviewedMerge bool
 }
 
