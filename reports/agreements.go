@@ -91,7 +91,7 @@ func (m *model) agreement(ctx context.Context, a config.Agreement) (AgreementRes
 // lastPeriod is the window before the report's: the month before for a
 // monthly report, else a window of the same length.
 func (m *model) lastPeriod() (time.Time, time.Time) {
-	if m.opts.Period != "" {
+	if monthRE.MatchString(m.opts.Period) {
 		return m.opts.From.AddDate(0, -1, 0), m.opts.From
 	}
 	return m.opts.From.Add(-m.opts.To.Sub(m.opts.From)), m.opts.From

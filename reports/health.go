@@ -43,7 +43,10 @@ type HealthSeries struct {
 func (m *model) health(ctx context.Context) error {
 	h := &m.report.Health
 	h.Periods, h.Series = []string{}, []HealthSeries{}
-	if m.opts.Period != "" {
+	switch {
+	case !monthRE.MatchString(m.opts.Period):
+		h.NotMeasured = "health snapshots are monthly: a report with --period YYYY-MM (or last-month) stores one"
+	default:
 		if m.st.ReadOnly() {
 			h.NotMeasured = "the store is open read-only, so this month's snapshot was not stored"
 		} else if err := m.snapshot(ctx); err != nil {
@@ -94,7 +97,7 @@ GROUP BY team`, period, m.opts.From, m.opts.To, period); err != nil {
 
 func (m *model) readHealth(ctx context.Context) error {
 	last := m.opts.Period
-	if last == "" {
+	if !monthRE.MatchString(last) {
 		last = m.opts.To.AddDate(0, 0, -1).Format("2006-01")
 	}
 	rows, err := m.db.QueryContext(ctx, `WITH p AS (SELECT DISTINCT period FROM health_snapshots WHERE period <= ?

@@ -26,8 +26,8 @@ var Formats = []string{"html", "md", "json"}
 type Options struct {
 	Plan     *config.Plan // nil: no plan comparison
 	From, To time.Time    // the window, To exclusive
-	// Period labels a monthly report ("2026-10"); when set, Generate stores
-	// the month's health snapshot.
+	// Period labels the window ("2026-10", "2026-Q4"); a month label makes
+	// Generate store the month's health snapshot.
 	Period     string
 	Formats    []string // html, md, json; empty: all
 	OutDir     string
@@ -123,25 +123,5 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 	return m.build(ctx)
 }
 
+// monthRE matches a monthly period label; health snapshots are monthly.
 var monthRE = regexp.MustCompile(`^\d{4}-\d{2}$`)
-
-// ParsePeriod turns --period into a window: "2026-10" is that month,
-// "last-month" the month before now's, "this-month" now's month so far.
-// label is the month ("2026-10").
-func ParsePeriod(s string, now time.Time) (from, to time.Time, label string, err error) {
-	now = now.UTC()
-	switch {
-	case s == "last-month":
-		from = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
-	case s == "this-month":
-		from = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	case monthRE.MatchString(s):
-		from, err = time.Parse("2006-01", s)
-		if err != nil {
-			return from, to, "", fmt.Errorf("invalid period %q (use YYYY-MM or last-month)", s)
-		}
-	default:
-		return from, to, "", fmt.Errorf("invalid period %q (use YYYY-MM, last-month or this-month)", s)
-	}
-	return from, from.AddDate(0, 1, 0), from.Format("2006-01"), nil
-}

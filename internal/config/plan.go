@@ -37,7 +37,7 @@ type Period struct{ From, To Date }
 // Scope selects the items a goal or a dependency is about. An item is in
 // scope when any selector matches it.
 type Scope struct {
-	Epics      []string `yaml:"epics"`      // epic keys: the epics' children (and sub-tasks)
+	Epics      []string `yaml:"epics"`      // epic keys: the issues in these epics
 	Keys       []string `yaml:"keys"`       // item keys: PLAT-12, acme/api#7
 	Labels     []string `yaml:"labels"`     // any of the labels
 	Projects   []string `yaml:"projects"`   // Jira project keys
