@@ -95,7 +95,11 @@ func contentHash(t testing.TB, st *store.Store) map[string]string {
 	out := map[string]string{}
 	for _, tbl := range dataTables {
 		var h sql.NullString
-		q := fmt.Sprintf(`SELECT md5(string_agg(x.t::TEXT, '|' ORDER BY x.t::TEXT)) FROM (SELECT t FROM %s t) x`, tbl)
+		from := tbl
+		if tbl == "items" {
+			from = "(SELECT * EXCLUDE (url) FROM items)" // the fake server's address differs per test
+		}
+		q := fmt.Sprintf(`SELECT md5(string_agg(x.t::TEXT, '|' ORDER BY x.t::TEXT)) FROM (SELECT t FROM %s t) x`, from)
 		if err := st.DB().QueryRow(q).Scan(&h); err != nil {
 			t.Fatalf("hash %s: %v", tbl, err)
 		}
