@@ -1,0 +1,225 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Work in progress per person. A tracker issue (GitHub pull requests and
+// issues are left out: a pull request is the same work as its issue, and
+// an open GitHub issue is backlog) is in progress while its state class is
+// neither new nor done; it counts for whoever was assigned at the time,
+// following the assignee history. Bots are left out.
+func init() {
+	RegisterDerived(Derived{
+		Name:  "v_wip_spans",
+		Doc:   "per person and tracker issue, each stretch the person held the issue in progress (end_at NULL while it still is)",
+		Order: 15,
+		SQL:   wipSpansSQL,
+	})
+	RegisterDerived(Derived{
+		Name:  "v_wip",
+		Doc:   "per person and calendar day (UTC), how many issues the person had in progress that day, with the team of that day",
+		Order: 16,
+		Table: true,
+		SQL:   wipSQL,
+	})
+	Register(wipOverload{})
+}
+
+const wipSpansSQL = `WITH ae AS (
+	SELECT item_id, occurred_at, from_id, to_id,
+		row_number() OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS rn,
+		lead(occurred_at) OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS next_at
+	FROM item_events WHERE kind = 'assignee'
+),
+asg AS (
+	SELECT it.item_id, CASE WHEN f.item_id IS NULL THEN it.assignee_id ELSE f.from_id END AS identity,
+		NULL::TIMESTAMPTZ AS start_at, f.occurred_at AS end_at
+	FROM items it LEFT JOIN ae f ON f.item_id = it.item_id AND f.rn = 1
+	WHERE it.kind <> 'pull_request' AND it.key NOT LIKE '%#%'
+	UNION ALL
+	SELECT item_id, to_id, occurred_at, next_at FROM ae
+),
+held AS (
+	SELECT s.item_id, s.key, s.team, p.person_id AS person,
+		CASE WHEN a.start_at IS NULL THEN s.start_at ELSE greatest(s.start_at, a.start_at) END AS start_at,
+		CASE WHEN s.end_at IS NULL THEN a.end_at WHEN a.end_at IS NULL THEN s.end_at ELSE least(s.end_at, a.end_at) END AS end_at
+	FROM v_status_intervals s
+	JOIN asg a ON a.item_id = s.item_id
+		AND (a.start_at IS NULL OR s.end_at IS NULL OR a.start_at < s.end_at)
+		AND (a.end_at IS NULL OR a.end_at > s.start_at)
+	JOIN v_identity p ON p.identity_id = a.identity
+	WHERE s.state_class NOT IN ('new', 'done') AND NOT p.is_bot AND s.key NOT LIKE '%#%'
+)
+SELECT person, item_id, key, team, start_at, end_at FROM held
+WHERE end_at IS NULL OR end_at > start_at`
+
+// wipSQL spreads each span over the UTC days it touches, so an issue held
+// for an hour counts on its day, and the team is the person's team of the
+// day.
+const wipSQL = `WITH days AS (
+	SELECT person, item_id, unnest(generate_series(make_timestamp(epoch_us(start_at))::DATE,
+		make_timestamp(epoch_us(coalesce(end_at, env_now())))::DATE, INTERVAL 1 DAY))::DATE AS day
+	FROM v_wip_spans WHERE start_at <= env_now()
+),
+counted AS (SELECT person, day, count(DISTINCT item_id) AS items FROM days GROUP BY ALL),
+teams AS (
+	SELECT c.person, c.day, min(m.team) AS team FROM counted c JOIN team_members m ON m.person_id = c.person
+		AND (m.since IS NULL OR make_timestamp(epoch_us(m.since))::DATE <= c.day)
+		AND (m.until IS NULL OR make_timestamp(epoch_us(m.until))::DATE > c.day)
+	GROUP BY ALL
+)
+SELECT c.person, coalesce(t.team, p.team) AS team, c.day, c.items
+FROM counted c LEFT JOIN teams t USING (person, day) LEFT JOIN v_people p ON p.person_id = c.person`
+
+// wipOverload is the wip_overload module.
+//
+// Per person, over the working days of the window on which the person had
+// any issue in progress (v_wip), the median number of issues in progress
+// at once. Above Thresholds.WIPPerPerson (default 3) it is a finding: warn,
+// critical at twice the limit; score 1 - limit/median. Fewer than
+// Thresholds.MinSample (default 5) such days: not enough data. Metrics:
+// wip_max and wip_avg per person, wip_per_person_max per team (the largest
+// median of its people).
+type wipOverload struct{}
+
+var _ Module = wipOverload{}
+
+func (wipOverload) Name() string { return "wip_overload" }
+
+func (wipOverload) Explain() string {
+	return `wip_overload: people carrying more issues in progress at once than agreed.
+For each person and working day of the window, the tracker issues assigned to them in a state
+that is neither new nor done (pull requests and GitHub issues are left out; bots too).
+A person whose median daily count exceeds wip_per_person (default 3) is flagged: warn above
+the limit, critical at twice it; score = 1 - limit/median. Fewer than min_sample (default 5)
+working days with work in progress: not enough data. Evidence: the issues held, with the
+working days each was in progress within the window.`
+}
+
+type personWIP struct {
+	team   string
+	counts []float64
+}
+
+func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
+	th := WithDefaults(env.Thresholds)
+	people, err := dailyWIP(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
+	var res Result
+	limit := float64(th.WIPPerPerson)
+	teamMax := map[string]Metric{}
+	for _, person := range sortedKeys(people) {
+		p := people[person]
+		if len(p.counts) < th.MinSample {
+			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s with work in progress", person, plural(len(p.counts), "working day")))
+			continue
+		}
+		med, peak := Median(p.counts), Quantile(p.counts, 1)
+		res.Metrics = append(res.Metrics,
+			Metric{ScopeKind: "person", Scope: person, Metric: "wip_max", Period: "all", Value: peak, N: len(p.counts)},
+			Metric{ScopeKind: "person", Scope: person, Metric: "wip_avg", Period: "all", Value: round2(Mean(p.counts)), N: len(p.counts)})
+		if cur, ok := teamMax[p.team]; p.team != "" && (!ok || med > cur.Value) {
+			teamMax[p.team] = Metric{ScopeKind: "team", Scope: p.team, Metric: "wip_per_person_max", Period: "all", Value: med, N: len(p.counts)}
+		}
+		if med <= limit {
+			continue
+		}
+		f, err := wipFinding(ctx, env, person, p, med, peak, limit)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Findings = append(res.Findings, f)
+	}
+	for _, team := range sortedKeys(teamMax) {
+		res.Metrics = append(res.Metrics, teamMax[team])
+	}
+	return res, nil
+}
+
+// dailyWIP reads the in-progress counts of the window's working days.
+func dailyWIP(ctx context.Context, env *Env) (map[string]*personWIP, error) {
+	w := resolveCalendar(env.Calendar)
+	holiday := map[int64]bool{}
+	for _, h := range w.holidays {
+		holiday[h] = true
+	}
+	people := map[string]*personWIP{}
+	const q = `SELECT person, coalesce(team, ''), day::TIMESTAMP, items FROM v_wip
+WHERE day >= $1::DATE AND day < $2::DATE ORDER BY person, day`
+	err := queryEach(ctx, env.DB, q, []any{env.From.UTC().Format(time.DateOnly), env.To.UTC().Format(time.DateOnly)},
+		func(scan func(...any) error) error {
+			var person, team string
+			var day time.Time
+			var items int
+			if err := scan(&person, &team, &day, &items); err != nil {
+				return err
+			}
+			n := int64(day.Sub(epochMonday).Hours() / 24)
+			if !w.days[n%7] || holiday[n] {
+				return nil
+			}
+			p := people[person]
+			if p == nil {
+				p = &personWIP{}
+				people[person] = p
+			}
+			p.team = team // the latest day's team
+			p.counts = append(p.counts, float64(items))
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("wip per person: %w", err)
+	}
+	return people, nil
+}
+
+func wipFinding(ctx context.Context, env *Env, person string, p *personWIP, med, peak, limit float64) (Finding, error) {
+	over := 0
+	for _, c := range p.counts {
+		if c > limit {
+			over++
+		}
+	}
+	f := Finding{Pattern: "wip_overload", Severity: overSeverity(med, limit), Team: p.team, SubjectKind: "person",
+		Subject: person, Score: overScore(med, limit),
+		Summary: fmt.Sprintf("Works on a median %s issues at once (agreement %s), up to %s; above the agreement on %d of %d working days.",
+			num(med), num(limit), num(peak), over, len(p.counts)),
+		Evidence: Evidence{Values: map[string]float64{"median_wip": med, "max_wip": peak, "limit": limit,
+			"days": float64(len(p.counts)), "days_over": float64(over)}, People: []string{person}}}
+	const q = `SELECT s.key, any_value(it.url), sum(work_hours(greatest(s.start_at, $2), least(coalesce(s.end_at, $4), $3)))
+FROM v_wip_spans s JOIN items it USING (item_id)
+WHERE s.person = $1 AND s.start_at < $3 AND coalesce(s.end_at, $4) > $2 GROUP BY s.key`
+	day := dayHours(env)
+	var items []EvidenceItem
+	args := append([]any{person}, windowArgs(env)...)
+	err := queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
+		var it EvidenceItem
+		var wh float64
+		if err := scan(&it.Key, &it.URL, &wh); err != nil {
+			return err
+		}
+		it.Value, it.Note = round2(wh/day), "working days in progress"
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		return Finding{}, fmt.Errorf("wip evidence for %s: %w", person, err)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
+	f.Evidence.Items = topItems(items, 20)
+	return f, nil
+}
+
+// num writes x without decimals when whole, else with one.
+func num(x float64) string {
+	if x == float64(int64(x)) {
+		return fmt.Sprintf("%d", int64(x))
+	}
+	return fmt.Sprintf("%.1f", x)
+}
