@@ -20,10 +20,6 @@ func newAnalyzeCmd(a *app) *cobra.Command {
 	return pendingCmd("analyze", "Detect patterns in the stored history (not built yet)", "  systemic analyze --from 2026-10-01 --to 2026-11-01")
 }
 
-func newReportCmd(a *app) *cobra.Command {
-	return pendingCmd("report", "Write the HTML, Markdown and JSON diagnostic report (not built yet)", "  systemic report --period last-month --out reports/")
-}
-
 func newDemoCmd(a *app) *cobra.Command {
 	return pendingCmd("demo", "Run the whole pipeline on a bundled demo organisation (not built yet)", "  systemic demo --out ./systemic-demo")
 }

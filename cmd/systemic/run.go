@@ -135,5 +135,10 @@ func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, 
 
 // report writes the reports of the pipeline's window into out.
 func (a *app) report(ctx context.Context, st *store.Store, cfg *config.Config, p pipeline, out string, failed []string) error {
-	return errNotBuilt("the report step of 'systemic run'")
+	var notes []string
+	for _, s := range failed {
+		notes = append(notes, fmt.Sprintf("source %s failed in this run: its data is from its last successful sync", s))
+	}
+	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: out, formats: p.formats, names: p.names,
+		plan: p.plan, coverage: notes})
 }

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+	"github.com/systemic-dev/systemic/reports"
+)
+
+// reportRequest is what one report needs beyond the config and the store.
+type reportRequest struct {
+	window   config.Window
+	out      string
+	formats  []string
+	names    bool
+	plan     string   // plan.yaml ("" = the config's plan, if any)
+	coverage []string // notes for the coverage section (failed sources)
+}
+
+func newReportCmd(a *app) *cobra.Command {
+	var r reportRequest
+	var period, from, to string
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write the HTML, Markdown and JSON diagnostic report",
+		Long: `report reads the store (run 'systemic sync' and 'systemic analyze' first) and writes
+report.html (one self-contained page for a projector or print), report.md (for a wiki)
+and report.json (schema_version 1) into --out. With --plan, each goal, dependency,
+decision right and working agreement of plan.yaml is held against what was observed.
+A monthly period (--period 2026-10 or last-month) also stores the month's health
+snapshot, shown as a six-month trend. People appear as pseudonyms unless --names.`,
+		Example: `  systemic report --period last-month --plan plan.yaml
+  systemic report --from 2026-10-01 --to 2026-12-31 --format html --out q4/`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			w, err := windowFlags(period, from, to, a.now())
+			if err != nil {
+				return err
+			}
+			r.window = w
+			if r.out == "" {
+				r.out = filepath.Join("reports", w.Label)
+			}
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			return a.writeReports(cmd.Context(), st, cfg, r)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&r.plan, "plan", "", "plan.yaml to compare against (default: the config's plan)")
+	f.StringVar(&period, "period", "last-month", "period: 2026-10, last-month, this-month, 2026-Q4, last-30d")
+	f.StringVar(&from, "from", "", "window start date (with --to; overrides --period)")
+	f.StringVar(&to, "to", "", "window end date, inclusive")
+	f.StringSliceVar(&r.formats, "format", reports.Formats, "report formats: html, md, json")
+	f.StringVar(&r.out, "out", "", "folder for the reports (default reports/<period>)")
+	f.BoolVar(&r.names, "names", false, "show people by name instead of pseudonyms")
+	return cmd
+}
+
+// writeReports loads the plan, generates the reports and prints where they
+// went with the headline numbers.
+func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Config, r reportRequest) error {
+	for _, f := range r.formats {
+		if !slices.Contains(reports.Formats, f) {
+			return usageError("--format %q: use %s", f, strings.Join(reports.Formats, ", "))
+		}
+	}
+	plan, err := loadPlan(cfg, r.plan)
+	if err != nil {
+		return err
+	}
+	res, err := reports.Generate(ctx, st, reports.Options{
+		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
+		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds,
+		Now: a.now().UTC(), Coverage: r.coverage,
+	})
+	if err != nil {
+		return fmt.Errorf("report %s: %w", r.window.Label, err)
+	}
+	rep := res.Report
+	fmt.Fprintf(a.stdout, "report %s: goals %s; findings %s\n", r.window.Label,
+		countText(res.Goals, reports.Verdicts), countText(res.Findings, reports.Severities))
+	if n := len(rep.Plan.Warnings); n > 0 {
+		a.log.Warn("plan warnings (shown in the report's coverage section)", "count", n, "first", rep.Plan.Warnings[0])
+	}
+	for _, f := range res.Files {
+		fmt.Fprintln(a.stdout, f)
+	}
+	return nil
+}
+
+// loadPlan reads --plan, else the config's plan; no plan at all is fine.
+func loadPlan(cfg *config.Config, path string) (*config.Plan, error) {
+	if path == "" {
+		path = cfg.Plan
+	}
+	if path == "" {
+		return nil, nil
+	}
+	var teams []string
+	for _, t := range cfg.Teams {
+		teams = append(teams, t.Name)
+	}
+	if len(teams) == 0 {
+		teams = nil
+	}
+	p, err := config.LoadPlan(path, teams)
+	if err != nil {
+		return nil, asUsage(err)
+	}
+	return p, nil
+}
+
+func countText(m map[string]int, order []string) string {
+	var parts []string
+	for _, k := range order {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
