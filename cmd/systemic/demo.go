@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/connectors/github/githubtest"
+	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/privacy"
+	"github.com/systemic-dev/systemic/internal/synth"
+)
+
+// demoSpec is the organisation the demo generates; tests shrink it.
+var demoSpec = synth.DefaultSpec
+
+func newDemoCmd(a *app) *cobra.Command {
+	var out string
+	var names bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole pipeline on a generated demo organisation",
+		Long: `demo generates a synthetic organisation (6 teams, 40 people, 12 months of Jira
+and GitHub history with known planted patterns), serves it from fake Jira and GitHub
+servers on loopback inside this process, writes OUT/systemic.yaml pointing at them and
+runs sync -> analyze -> report into OUT/reports. It needs no network and no tokens, and
+gives the same result every time. OUT/data/ground_truth.json lists what was planted.`,
+		Example: `  systemic demo
+  systemic demo --out /tmp/systemic-demo --names`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.demo(cmd.Context(), out, names)
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "systemic-demo", "folder for the demo's data, config, database and reports")
+	cmd.Flags().BoolVar(&names, "names", false, "show people by name instead of pseudonyms")
+	return cmd
+}
+
+func (a *app) demo(ctx context.Context, out string, names bool) error {
+	spec := demoSpec()
+	end := spec.End
+	a.now = func() time.Time { return end }
+	res, cleanup, err := a.demoServe(out, spec)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	w, err := config.ParseWindow(spec.Start().Format(time.DateOnly), end.AddDate(0, 0, -1).Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	p := pipeline{window: w, out: filepath.Join(out, "reports"), formats: []string{"html", "md", "json"}, names: names,
+		sync: syncFlags{full: true, maxWait: time.Minute}}
+	err = a.runPipeline(ctx, p)
+	missing := ""
+	if err != nil && strings.Contains(err.Error(), "is not built yet") {
+		missing, err = err.Error(), nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return a.demoSummary(ctx, res, p, names, missing)
+}
+
+// demoServe generates the organisation into OUT/data, starts the fake
+// servers and writes OUT/systemic.yaml. The database of an earlier demo is
+// removed so every run starts from the same empty state.
+func (a *app) demoServe(out string, spec synth.Spec) (*synth.Result, func(), error) {
+	data := filepath.Join(out, "data")
+	for _, stale := range []string{data, filepath.Join(out, "systemic.duckdb"), filepath.Join(out, "systemic.duckdb.wal")} {
+		if err := os.RemoveAll(stale); err != nil {
+			return nil, nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	res, err := synth.Generate(data, spec)
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(a.stdout, "generated %d teams, %d people, %d items, %d events into %s\n",
+		len(res.Teams), len(res.People), res.Items, res.Events, data)
+	js, err := jiratest.New(data, jiratest.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo: fake jira: %w", err)
+	}
+	gs, err := githubtest.New(data, githubtest.Options{Limit: 1 << 30})
+	if err != nil {
+		js.Close()
+		return nil, nil, fmt.Errorf("demo: fake github: %w", err)
+	}
+	cleanup := func() { js.Close(); gs.Close() }
+	cfgPath := filepath.Join(out, "systemic.yaml")
+	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("demo: %w", err)
+	}
+	if os.Getenv(synth.DemoTokenEnv) == "" {
+		os.Setenv(synth.DemoTokenEnv, synth.DemoToken)
+	}
+	a.configPath, a.dbPath, a.cfg = cfgPath, "", nil
+	return res, cleanup, nil
+}
+
+type demoFinding struct {
+	pattern, severity, team, kind, subject, summary string
+	score                                           float64
+}
+
+// demoSummary prints the top findings and how they compare with what was
+// planted.
+func (a *app) demoSummary(ctx context.Context, res *synth.Result, p pipeline, names bool, missing string) error {
+	st, err := a.openReadOnly(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	db := st.DB()
+	rows, err := db.QueryContext(ctx, `SELECT pattern, severity, coalesce(team, ''), coalesce(subject_kind, ''),
+	coalesce(subject, ''), coalesce(summary, ''), coalesce(score, 0) FROM findings WHERE run_id = ?
+ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, score DESC, pattern, subject`,
+		analysis.RunID(p.window.From, p.window.To))
+	if err != nil {
+		return fmt.Errorf("demo: read findings: %w", err)
+	}
+	defer rows.Close()
+	var fs []demoFinding
+	for rows.Next() {
+		var f demoFinding
+		if err := rows.Scan(&f.pattern, &f.severity, &f.team, &f.kind, &f.subject, &f.summary, &f.score); err != nil {
+			return fmt.Errorf("demo: read findings: %w", err)
+		}
+		fs = append(fs, f)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("demo: read findings: %w", err)
+	}
+	pn, err := privacy.FromDB(ctx, db, "")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	show := func(kind, s string) string {
+		if kind == "person" && !names {
+			return pn.Name(s)
+		}
+		return s
+	}
+	fmt.Fprintf(a.stdout, "\ntop findings (%d in all):\n", len(fs))
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SEVERITY\tPATTERN\tTEAM\tSUBJECT\tSUMMARY")
+	for i, f := range fs {
+		if i == 10 {
+			break
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.severity, f.pattern, f.team, show(f.kind, f.subject), f.summary)
+	}
+	tw.Flush()
+	a.demoTruth(res, fs, show)
+	if missing != "" {
+		fmt.Fprintf(a.stdout, "\nnot built yet: %s; sync and analysis ran, no reports were written.\n", strings.TrimSuffix(missing, " is not built yet in this version of systemic"))
+	} else {
+		fmt.Fprintf(a.stdout, "\nreports: %s\n", filepath.Join(p.out, p.window.Label))
+	}
+	fmt.Fprintf(a.stdout, "config: %s, database: %s, planted patterns: %s\n", a.configPath,
+		a.cfg.Storage.Path, filepath.Join(res.Dir, "ground_truth.json"))
+	return nil
+}
+
+// demoTruth says which planted patterns the analysis found and whether the
+// control team stayed clean.
+func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s string) string) {
+	found := 0
+	for _, pt := range res.Truth.Patterns {
+		mark := "missed"
+		if _, err := analysis.Lookup(pt.Family); err != nil {
+			mark = "not looked for: no " + pt.Family + " module in this build"
+		}
+		for _, f := range fs {
+			if f.pattern == pt.Family && f.subject == pt.Subject && f.severity != "info" {
+				mark = "found (" + f.severity + ")"
+				found++
+				break
+			}
+		}
+		fmt.Fprintf(a.stdout, "  planted %-20s %-22s %s\n", pt.Family, show(pt.SubjectKind, pt.Subject), mark)
+	}
+	clean := "no warnings"
+	for _, f := range fs {
+		if f.team == res.Truth.ControlTeam && f.severity != "info" {
+			clean = "warned: " + f.pattern
+			break
+		}
+	}
+	fmt.Fprintf(a.stdout, "found %d of %d planted patterns; control team %s: %s\n", found, len(res.Truth.Patterns), res.Truth.ControlTeam, clean)
+}
+
