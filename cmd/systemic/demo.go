@@ -199,4 +199,3 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 	}
 	fmt.Fprintf(a.stdout, "found %d of %d planted patterns; control team %s: %s\n", found, len(res.Truth.Patterns), res.Truth.ControlTeam, clean)
 }
-
