@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/systemic-dev/systemic/analysis"
 )
 
 // Helpers shared by the Markdown and HTML renderers.
@@ -112,3 +114,16 @@ func valueText(v *float64) string {
 	}
 	return fmt.Sprintf("%g", *v)
 }
+
+// maxEvidence is how many evidence items a finding lists; the rest are
+// counted ("and 12 more") and all stay in report.json.
+const maxEvidence = 6
+
+func evidenceShown(items []analysis.EvidenceItem) []analysis.EvidenceItem {
+	if len(items) > maxEvidence {
+		return items[:maxEvidence]
+	}
+	return items
+}
+
+func evidenceMore(items []analysis.EvidenceItem) int { return max(len(items)-maxEvidence, 0) }

@@ -47,6 +47,8 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 	"pattern": patternText,
 	"subject": subjectText,
 	"link":    safeLink,
+	"shown":   evidenceShown,
+	"more":    evidenceMore,
 	"first":   func(s []string) string { return s[0] },
 	"last":    func(s []string) string { return s[len(s)-1] },
 	"latest": func(v []*float64) string {
@@ -94,7 +96,7 @@ func periodText(p PeriodInfo) string {
 	if t, err := time.Parse(time.DateOnly, p.To); err == nil {
 		last = day(t.AddDate(0, 0, -1))
 	}
-	if p.Label != "" {
+	if p.Label != "" && !strings.Contains(p.Label, "..") {
 		return fmt.Sprintf("%s (%s to %s)", p.Label, p.From, last)
 	}
 	return fmt.Sprintf("%s to %s", p.From, last)

@@ -48,7 +48,7 @@ func md(s string) string {
 
 func mdLink(text, u string) string {
 	if l := safeLink(u); l != "" {
-		return fmt.Sprintf("[%s](<%s>)", md(text), strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20").Replace(l))
+		return fmt.Sprintf("[%s](<%s>)", md(text), strings.NewReplacer("<", "%3C", ">", "%3E", " ", "%20", `"`, "%22").Replace(l))
 	}
 	return md(text)
 }
@@ -129,8 +129,11 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 	for _, f := range fs {
 		w.f("%d. **%s** %s — %s: %s\n", f.Rank, f.Severity, md(patternText(f.Pattern)), md(subjectText(f)), md(f.Summary))
 		var ev []string
-		for _, it := range f.Evidence.Items {
+		for _, it := range evidenceShown(f.Evidence.Items) {
 			ev = append(ev, mdLink(it.Key, it.URL))
+		}
+		if n := evidenceMore(f.Evidence.Items); n > 0 {
+			ev = append(ev, fmt.Sprintf("and %d more", n))
 		}
 		if len(ev) > 0 {
 			w.f("   Evidence: %s\n", strings.Join(ev, ", "))
