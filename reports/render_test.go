@@ -147,4 +147,6 @@ func TestGoalVerdicts(t *testing.T) {
 	}
 }
 
-func keyOf(prefix string, i int) string { return prefix + "-" + string(rune('A'+i/26)) + string(rune('A'+i%26)) }
+func keyOf(prefix string, i int) string {
+	return prefix + "-" + string(rune('A'+i/26)) + string(rune('A'+i%26))
+}
