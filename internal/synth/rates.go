@@ -31,7 +31,7 @@ func (o *org) rates(t int) rates {
 		r.churn = 0.6
 		r.decide, r.decider, r.decideHours = 0.7, o.slowDecider, [2]float64{30, 70}
 	case teamMobile:
-		r.active, r.bigShare, r.big = [2]float64{30, 90}, 0.25, [2]float64{110, 170}
+		r.active, r.bigShare, r.big = [2]float64{30, 90}, 0.4, [2]float64{110, 180}
 	case teamWeb:
 		r = rates{active: [2]float64{4, 14}, review: [2]float64{1, 4}, slots: 1, decider: -1, bugShare: 0.2}
 	}
