@@ -137,7 +137,7 @@ func (g *gen) emitPull(rf *repoFiles, pr *pullSim) {
 				later = true
 			}
 		}
-		if answered || later || g.seen(pr.closed) {
+		if answered || later || g.seen(pr.closed) || g.seen(rq.removed) {
 			continue
 		}
 		if rq.byTeam {

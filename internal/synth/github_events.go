@@ -50,6 +50,15 @@ func (g *gen) emitPullEvents(rf *repoFiles, pr *pullSim, p *gPull) {
 			}
 		}})
 	}
+	for _, rq := range pr.requests {
+		if rq.removed.IsZero() {
+			continue
+		}
+		evs = append(evs, evSpec{rq.removed, "review_request_removed", pr.author, func(e *gEvent) {
+			a, u := o.ghUser(pr.author), o.ghUser(rq.reviewer)
+			e.ReviewRequester, e.RequestedReviewer = &a, &u
+		}})
+	}
 	if !pr.merged.IsZero() {
 		evs = append(evs, evSpec{pr.merged, "merged", pr.mergedBy, func(e *gEvent) { e.CommitID = p.MergeCommitSHA }})
 	}

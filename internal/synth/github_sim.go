@@ -27,6 +27,8 @@ type request struct {
 	byTeam   bool
 	team     int
 	reReq    bool
+	// removed is when the request was withdrawn unanswered (zero: never).
+	removed time.Time
 }
 
 type review struct {
@@ -212,6 +214,9 @@ func (g *gen) simPull(r *rand.Rand, a ghArrival, number int) *pullSim {
 		pr.requests = append(pr.requests, rq)
 		approved = maxTime(approved, g.reviewRounds(r, pr, rq))
 	}
+	if a.kind == ghPull && pr.team != teamWeb && r.Float64() < 0.05 {
+		g.swapReviewer(r, pr)
+	}
 	if slices.Contains([]int{teamPlatform, teamGrowth}, pr.team) && pr.author != o.bot {
 		for range 1 + r.IntN(2) {
 			p := g.teammate(r, pr.team, pr.author, o.bottleneck)
@@ -244,6 +249,17 @@ func (g *gen) simPull(r *rand.Rand, a ghArrival, number int) *pullSim {
 	slices.SortFunc(pr.comments, func(a, b time.Time) int { return a.Compare(b) })
 	slices.SortStableFunc(pr.reviews, func(a, b review) int { return a.at.Compare(b.at) })
 	return pr
+}
+
+// swapReviewer plants a request withdrawn before any review: the author
+// asked the wrong teammate and took the request back a few hours later.
+func (g *gen) swapReviewer(r *rand.Rand, pr *pullSim) {
+	p := g.teammate(r, pr.team, pr.author, g.org.bottleneck)
+	if p < 0 {
+		return
+	}
+	pr.requests = append(pr.requests, request{at: pr.ready, reviewer: p, team: pr.team,
+		removed: addWork(pr.ready, between(r, 0.5, 3))})
 }
 
 // reviewRounds plays one request: pickup, changes requested and re-review

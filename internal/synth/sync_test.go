@@ -86,6 +86,9 @@ func TestSyncThroughConnectors(t *testing.T) {
 		{"sprint events", "SELECT count(*) FROM item_events WHERE kind = 'sprint'"},
 		{"team review requests", "SELECT count(*) FROM review_requests WHERE reviewer_team IS NOT NULL AND reviewer_team <> ''"},
 		{"reviews", "SELECT count(*) FROM reviews"},
+		{"withdrawn review requests", "SELECT count(*) FROM review_requests WHERE removed_at IS NOT NULL"},
+		{"flag events", "SELECT count(*) FROM item_events WHERE kind = 'flagged'"},
+		{"merged identities", "SELECT count(DISTINCT external_id) FROM identities WHERE source = 'demo-jira'"},
 		{"bots", "SELECT count(*) FROM identities WHERE login = 'dependabot[bot]'"},
 	} {
 		var n int
