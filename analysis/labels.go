@@ -43,16 +43,20 @@ func decisionLabelMacro(env *Env) []string {
 // satisfy pred (over a lowercased column label), filtered before any
 // window so a narrow predicate keeps it cheap.
 func labelIntervalsSQL(pred string) string {
-	return `WITH jira AS (
+	return `WITH ev AS (
+	SELECT item_id, event_id, occurred_at, actor_id, kind, from_value, to_value FROM item_events
+	WHERE kind IN ('labels', 'labeled', 'unlabeled')
+),
+jira AS (
 	SELECT item_id, event_id, occurred_at, actor_id,
 		list_filter(string_split(coalesce(from_value, ''), ' '), x -> x <> '') AS before,
 		list_filter(string_split(coalesce(to_value, ''), ' '), x -> x <> '') AS after
-	FROM item_events WHERE kind = 'labels'
+	FROM ev WHERE kind = 'labels'
 ),
 changes AS (
 	SELECT * FROM (
 		SELECT item_id, event_id, occurred_at, actor_id, lower(to_value) AS label, kind = 'labeled' AS label_on
-		FROM item_events WHERE kind IN ('labeled', 'unlabeled') AND coalesce(to_value, '') <> ''
+		FROM ev WHERE kind IN ('labeled', 'unlabeled') AND coalesce(to_value, '') <> ''
 		UNION ALL
 		SELECT item_id, event_id, occurred_at, actor_id, lower(unnest(list_filter(after, x -> NOT list_contains(before, x)))), true FROM jira
 		UNION ALL
