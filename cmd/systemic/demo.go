@@ -101,9 +101,6 @@ func (a *app) demoServe(out string, spec synth.Spec) (*synth.Result, func(), err
 		cleanup()
 		return nil, nil, fmt.Errorf("demo: %w", err)
 	}
-	if os.Getenv(synth.DemoTokenEnv) == "" {
-		os.Setenv(synth.DemoTokenEnv, synth.DemoToken)
-	}
 	a.configPath, a.dbPath, a.cfg = cfgPath, "", nil
 	return res, cleanup, nil
 }

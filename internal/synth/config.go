@@ -7,13 +7,14 @@ import (
 	"strings"
 )
 
-// DemoTokenEnv names the variable the generated config reads its tokens
-// from. The fake servers accept any token; `systemic demo` sets it to
-// DemoToken when it is unset.
-const (
-	DemoTokenEnv = "SYSTEMIC_DEMO_TOKEN"
-	DemoToken    = "demo-token"
-)
+// DemoToken is the literal token of the generated config. It opens nothing:
+// the fake servers accept any token, and a literal (rather than ${VAR})
+// lets `systemic query` and `report` load the demo config with no setup.
+const DemoToken = "demo-token"
+
+// DemoTokenEnv is the variable earlier generated configs read the token
+// from. Configs no longer need it; setting it stays harmless.
+const DemoTokenEnv = "SYSTEMIC_DEMO_TOKEN"
 
 // WriteConfig writes a systemic.yaml for the generated organisation to
 // path, with a Jira source at jiraURL and a GitHub source at githubURL
@@ -33,10 +34,10 @@ func WriteConfig(path string, res *Result, jiraURL, githubURL string) error {
 	fmt.Fprintf(&b, "# systemic configuration for the synthetic organisation (seed %d), written by internal/synth.\n", res.Spec.Seed)
 	fmt.Fprintf(&b, "storage: {path: systemic.duckdb}\nplan: %s\n", filepath.ToSlash(plan))
 	fmt.Fprintf(&b, "sources:\n")
-	fmt.Fprintf(&b, "  - name: demo-jira\n    kind: jira\n    url: %q\n    auth: {email: \"demo@%s\", token: \"${%s}\"}\n", jiraURL, res.Spec.Domain, DemoTokenEnv)
+	fmt.Fprintf(&b, "  - name: demo-jira\n    kind: jira\n    url: %q\n    auth: {email: \"demo@%s\", token: %q}\n", jiraURL, res.Spec.Domain, DemoToken)
 	fmt.Fprintf(&b, "    deployment: cloud\n    projects: [%s]\n    boards: [%s]\n", strings.Join(projects, ", "), strings.Join(boards, ", "))
 	fmt.Fprintf(&b, "    fields: {story_points: customfield_10016, sprint: customfield_10020, epic_link: customfield_10014, flagged: customfield_10021}\n")
-	fmt.Fprintf(&b, "  - name: demo-github\n    kind: github\n    url: %q\n    auth: {token: \"${%s}\"}\n    repos: [%s]\n", githubURL, DemoTokenEnv, strings.Join(repos, ", "))
+	fmt.Fprintf(&b, "  - name: demo-github\n    kind: github\n    url: %q\n    auth: {token: %q}\n    repos: [%s]\n", githubURL, DemoToken, strings.Join(repos, ", "))
 	b.WriteString("teams:\n")
 	byID := map[string]PersonInfo{}
 	for _, p := range res.People {

@@ -44,7 +44,6 @@ func TestSyncThroughConnectors(t *testing.T) {
 	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatalf("generated config does not load: %v", err)
