@@ -177,3 +177,28 @@ func TestReopenAndReadOnly(t *testing.T) {
 		t.Errorf("Begin on read-only: %v", err)
 	}
 }
+
+// TestCommitCancelled: a context cancelled while a page commits leaves
+// nothing behind and no panic.
+func TestCommitCancelled(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range sampleRows() {
+		if err := tx.Put(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if err := tx.Commit(); err == nil {
+		t.Fatal("commit with a cancelled context succeeded")
+	}
+	tx.Rollback()
+	if got := count(t, s, "items"); got != 0 {
+		t.Errorf("items = %d after a failed commit", got)
+	}
+	page(t, s, sampleRows(), "c") // the writer slot was released
+}

@@ -245,7 +245,9 @@ func (tx *Tx) Rollback() error {
 		return nil
 	}
 	for _, t := range tx.order {
-		tx.appenders[t].Close()
+		if a := tx.appenders[t]; a != nil { // merge closes and drops appenders as it goes
+			a.Close()
+		}
 	}
 	_, err := tx.conn.ExecContext(context.WithoutCancel(tx.ctx), "ROLLBACK")
 	tx.finish()
