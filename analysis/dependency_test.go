@@ -150,3 +150,32 @@ func TestDependencyDelay(t *testing.T) {
 		})
 	}
 }
+
+// Review waits on another team's reviewers sit next to the own team's.
+func TestDependencyReviewWaits(t *testing.T) {
+	s := newScenario(t)
+	s.person("ann", "red")
+	s.person("bob", "blue")
+	s.person("cid", "red")
+	for i, r := range []struct {
+		reviewer string
+		after    float64 // hours from Monday 09:00
+	}{{"bob", 48}, {"cid", 4}} {
+		key := fmt.Sprintf("o/r#%d", i+1)
+		pr := s.item(key, "red", "open", day(0, 9))
+		pr.Kind, pr.Source = "pull_request", "gh"
+		s.add(store.PullRequest{ItemID: "j:" + key, Repo: "o/r", Number: i + 1, AuthorID: "j/ann", CreatedAt: tp(day(0, 9))},
+			store.ReviewRequest{RequestID: fmt.Sprintf("gh:ev:%d", i), ItemID: "j:" + key, ReviewerID: "j/" + r.reviewer,
+				RequestedAt: day(0, 9), RequesterID: "j/ann"},
+			store.Review{ReviewID: fmt.Sprintf("gh:%d", i), ItemID: "j:" + key, ReviewerID: "j/" + r.reviewer,
+				State: "APPROVED", SubmittedAt: tp(day(0, 9+r.after))})
+	}
+	env := s.env(day(0, 0), day(14, 0), day(6, 17))
+	res := runModule(t, "dependency_delay", env)
+	for metric, want := range map[string]float64{"review_wait_cross_team_p50_hours": 16, "review_wait_own_team_p50_hours": 4} {
+		got, n, ok := metricValue(res, metric, "red")
+		if !ok || got != want || n != 1 {
+			t.Errorf("%s red = %v (n %d, present %v), want %v", metric, got, n, ok, want)
+		}
+	}
+}
