@@ -163,11 +163,13 @@ func (f *fixture) status(key string, when time.Time, from, to, actor string) {
 	f.event(key, "status", when, actor, from, to)
 }
 
-// assign changes a Jira issue's assignee (names; "" for nobody).
+// assign changes a Jira issue's assignee (names; "" for nobody). As the
+// Jira connector does, from_id/to_id hold the raw account ids, not
+// identity ids.
 func (f *fixture) assign(key string, when time.Time, from, to, actor string) {
 	f.t.Helper()
 	f.put(store.Event{EventID: fmt.Sprintf("fx:%d", f.next()), ItemID: f.itemID(key), OccurredAt: when,
-		ActorID: jiraID(actor), Kind: "assignee", FromValue: from, ToValue: to, FromID: jiraID(from), ToID: jiraID(to)})
+		ActorID: jiraID(actor), Kind: "assignee", FromValue: from, ToValue: to, FromID: from, ToID: to})
 }
 
 func (f *fixture) itemID(key string) string {

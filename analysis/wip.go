@@ -11,7 +11,8 @@ import (
 // issues are left out: a pull request is the same work as its issue, and
 // an open GitHub issue is backlog) is in progress while its state class is
 // neither new nor done; it counts for whoever was assigned at the time,
-// following the assignee history. Bots are left out.
+// following the assignee history (Jira's changelog holds raw account ids
+// in from_id/to_id; they are made identity ids here). Bots are left out.
 func init() {
 	RegisterDerived(Derived{
 		Name:  "v_wip_spans",
@@ -30,10 +31,13 @@ func init() {
 }
 
 const wipSpansSQL = `WITH ae AS (
-	SELECT item_id, occurred_at, from_id, to_id,
-		row_number() OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS rn,
-		lead(occurred_at) OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS next_at
-	FROM item_events WHERE kind = 'assignee'
+	SELECT e.item_id, e.occurred_at,
+		CASE WHEN e.from_id LIKE it.source || '/%' THEN e.from_id ELSE it.source || '/' || e.from_id END AS from_id,
+		CASE WHEN e.to_id LIKE it.source || '/%' THEN e.to_id ELSE it.source || '/' || e.to_id END AS to_id,
+		row_number() OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS rn,
+		lead(e.occurred_at) OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS next_at
+	FROM item_events e JOIN items it USING (item_id)
+	WHERE e.kind = 'assignee' AND it.kind <> 'pull_request' AND it.key NOT LIKE '%#%'
 ),
 asg AS (
 	SELECT it.item_id, CASE WHEN f.item_id IS NULL THEN it.assignee_id ELSE f.from_id END AS identity,

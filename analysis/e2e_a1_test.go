@@ -1,0 +1,77 @@
+package analysis_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/synth"
+)
+
+// a1Families are the review, silo, ownership, WIP and flow families.
+var a1Families = []string{"approval_bottleneck", "silo", "ownership_gap", "wip_overload"}
+
+// TestPlantedReviewPatterns runs the review, silo, ownership and WIP
+// modules on the default synthetic organisation (synced through the fake
+// servers) and checks them against ground_truth.json: every planted
+// pattern of these families found as warn or critical with the right
+// team and subject, nothing above info on the control team; precision is
+// logged.
+func TestPlantedReviewPatterns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and syncs the default organisation")
+	}
+	ctx := context.Background()
+	spec := synth.DefaultSpec()
+	st, cfg, truth := syncedOrg(t, spec)
+	env := &analysis.Env{DB: st.DB(), Thresholds: analysis.WithDefaults(cfg.Thresholds), States: cfg.States,
+		Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := analysis.Prepare(ctx, env.DB, env); err != nil {
+		t.Fatal(err)
+	}
+	var found []analysis.Finding
+	for _, name := range append(a1Families, "flow") {
+		start := time.Now()
+		res := runA1(t, name, env)
+		t.Logf("%s: %d findings, %d metrics, %d not-enough-data scopes in %v", name, len(res.Findings),
+			len(res.Metrics), len(res.NotEnoughData), time.Since(start).Round(time.Millisecond))
+		for _, f := range res.Findings {
+			t.Logf("  %s %s %s/%s score %.2f: %s", f.Severity, f.Team, f.SubjectKind, f.Subject, f.Score, f.Summary)
+			if f.Severity != analysis.Info {
+				found = append(found, f)
+			}
+		}
+	}
+	planted, hits := 0, 0
+	matched := map[int]bool{}
+	for _, p := range truth.Patterns {
+		if !contains(a1Families, p.Family) {
+			continue
+		}
+		planted++
+		hit := false
+		for i, f := range found {
+			if f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
+				hit, matched[i] = true, true
+			}
+		}
+		if hit {
+			hits++
+		} else {
+			t.Errorf("planted %s %s %s/%s not found (%s)", p.Family, p.Team, p.SubjectKind, p.Subject, p.Note)
+		}
+	}
+	for i, f := range found {
+		if f.Team == truth.ControlTeam {
+			t.Errorf("control team %s has a %s %s finding: %s", f.Team, f.Severity, f.Pattern, f.Summary)
+		}
+		if !matched[i] {
+			t.Logf("unplanted: %s %s %s %s/%s: %s", f.Pattern, f.Severity, f.Team, f.SubjectKind, f.Subject, f.Summary)
+		}
+	}
+	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
+}
