@@ -112,7 +112,7 @@ FROM w WHERE waiting <> blocking GROUP BY waiting, blocking ORDER BY waiting, bl
 	return rows.Err()
 }
 
-// sprints keeps each team's last six sprints that ended by the report's end.
+// sprints keeps each team's last four sprints that ended by the report's end.
 func (m *model) sprints(ctx context.Context) error {
 	if _, ok := m.need("v_sprint_commitment", "sprint commitment"); !ok {
 		return nil
@@ -121,7 +121,7 @@ func (m *model) sprints(ctx context.Context) error {
 	coalesce(committed, 0), coalesce(completed, 0), coalesce(added, 0)
 FROM (SELECT *, row_number() OVER (PARTITION BY team ORDER BY end_at DESC, sprint_id DESC) AS k
 	FROM v_sprint_commitment WHERE end_at IS NOT NULL AND end_at < ? AND end_at >= ?)
-WHERE k <= 6 ORDER BY team, end_at, sprint`, m.opts.To, m.opts.From.AddDate(0, -3, 0))
+WHERE k <= 4 ORDER BY team, end_at, sprint`, m.opts.To, m.opts.From.AddDate(0, -3, 0))
 	if err != nil {
 		return fmt.Errorf("sprint commitment: %w", err)
 	}
