@@ -34,6 +34,7 @@ func TestInterruptedSyncResumes(t *testing.T) {
 	dir := writeDataset(t, t.TempDir(), interruptSpec)
 	want := reference(t, dir)
 	const search = "/rest/api/2/search/jql"
+	st := openStore(t)
 	tests := []struct {
 		name  string
 		fault func(cancel context.CancelFunc) jiratest.Options
@@ -44,6 +45,10 @@ func TestInterruptedSyncResumes(t *testing.T) {
 		{"context cancelled between pages", func(cancel context.CancelFunc) jiratest.Options {
 			return jiratest.Options{Hook: func(w http.ResponseWriter, r *http.Request, n int) bool {
 				if r.URL.Path == search && n == 3 {
+					// The fetcher reads ahead of the writer: cancel once a page is stored.
+					for i := 0; i < 500 && count(t, st, `SELECT count(*) FROM items`) == 0; i++ {
+						time.Sleep(10 * time.Millisecond)
+					}
 					cancel()
 				}
 				return false
@@ -54,8 +59,8 @@ func TestInterruptedSyncResumes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
+			st = openStore(t)
 			faulty := startServer(t, dir, tt.fault(cancel))
-			st := openStore(t)
 			cfg := testConfig(faulty.URL, "PLAT", "APP")
 			src, _ := New(cfg)
 			if _, err := src.Sync(ctx, st, testOptions(t)); err == nil {
@@ -91,6 +96,7 @@ func TestKilledSyncResumes(t *testing.T) {
 		if r.URL.Path != "/rest/api/2/search/jql" || n != 3 || killed.Load() {
 			return false
 		}
+		time.Sleep(500 * time.Millisecond) // let the child commit the pages it read
 		mu.Lock()
 		defer mu.Unlock()
 		if child != nil && child.Process != nil {

@@ -118,17 +118,17 @@ func (a *api) once(ctx context.Context, method, u, path string, body, v any) err
 		return fmt.Errorf("jira %s: %s %s: %w", a.src, method, path, err)
 	}
 	defer resp.Body.Close()
-	data, rerr := io.ReadAll(resp.Body)
 	if resp.StatusCode >= 300 {
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		return a.statusError(method, path, resp.Response, data)
 	}
-	if rerr != nil {
-		return fmt.Errorf("jira %s: %s %s: %w: %v", a.src, method, path, errBadBody, rerr)
-	}
 	if v == nil {
-		return nil
+		_, err := io.Copy(io.Discard, resp.Body)
+		return err
 	}
-	if err := json.Unmarshal(data, v); err != nil {
+	// Decoding from the stream scans the body once (Unmarshal validates it
+	// in a pass of its own first); a body cut short fails here.
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		return fmt.Errorf("jira %s: %s %s: %w: %v", a.src, method, path, errBadBody, err)
 	}
 	return nil

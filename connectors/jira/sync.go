@@ -36,7 +36,7 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	if err != nil {
 		return connectors.Stats{}, err
 	}
-	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger}
+	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger, sprintsSeen: map[string]store.Sprint{}}
 	err = r.sync(ctx)
 	r.stats.Requests = int(a.requests.Load())
 	if werr := s.writeSource(ctx, st, opts.Now(), err); werr != nil && err == nil {
@@ -55,7 +55,10 @@ type run struct {
 	conv  *converter
 	cloud bool
 	loc   *time.Location
-	stats connectors.Stats
+	known map[string]store.Identity // stored identities, kept up to date
+	// sprintsSeen are the sprint rows written from issues in this run.
+	sprintsSeen map[string]store.Sprint
+	stats       connectors.Stats
 }
 
 func (r *run) sync(ctx context.Context) error {
@@ -68,6 +71,9 @@ func (r *run) sync(ctx context.Context) error {
 	}
 	statusRows, cats, err := r.s.statuses(ctx, r.a)
 	if err != nil {
+		return err
+	}
+	if r.known, err = loadIdentities(ctx, r.st, r.s.cfg.Name); err != nil {
 		return err
 	}
 	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats}
@@ -158,30 +164,112 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 		}
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
-	pg := r.s.newPager(r.a, r.cloud, jql, fields)
-	for n := 1; ; n++ {
-		sp, err := pg.next(ctx)
-		if err != nil {
-			return fmt.Errorf("search page %d: %w", n, err)
+	fetchCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, jql, fields), progress)
+	for {
+		batch, ferr := nextBatch(pages)
+		if len(batch) == 0 {
+			if ferr == nil {
+				ferr = ctx.Err()
+			}
+			return ferr
 		}
-		if sp == nil {
-			return nil
+		for _, f := range batch {
+			if f.p.maxUpdated.After(cursor) {
+				cursor = f.p.maxUpdated
+			}
 		}
-		if !r.cloud {
-			progress.SetTotal(sp.Total)
+		if err := r.writePages(ctx, batch, cursor); err != nil {
+			return fmt.Errorf("jira %s: search pages %d-%d: %w", r.s.cfg.Name, batch[0].n, batch[len(batch)-1].n, err)
 		}
-		p, err := r.parse(ctx, sp)
-		if err != nil {
-			return fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
+		for _, f := range batch {
+			progress.Add(len(f.p.items))
 		}
-		if p.maxUpdated.After(cursor) {
-			cursor = p.maxUpdated
+		if ferr != nil {
+			return ferr
 		}
-		if err := r.writePage(ctx, p, cursor); err != nil {
-			return fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
-		}
-		progress.Add(len(p.items))
 	}
+}
+
+// maxBatch bounds how many parsed pages one transaction takes.
+const maxBatch = 8
+
+// nextBatch waits for a page, then takes the pages already parsed behind it:
+// when the store is the bottleneck, several complete pages share one
+// transaction (and its fixed merge cost) with the cursor of the last. An
+// error behind parsed pages comes back with them, to be reported after they
+// are written.
+func nextBatch(pages <-chan fetched) ([]fetched, error) {
+	f, ok := <-pages
+	if !ok {
+		return nil, nil
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	batch := []fetched{f}
+	for len(batch) < maxBatch {
+		select {
+		case f, ok := <-pages:
+			if !ok {
+				return batch, nil
+			}
+			if f.err != nil {
+				return batch, f.err
+			}
+			batch = append(batch, f)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
+}
+
+// fetched is one parsed search page, or the error that ended the search.
+type fetched struct {
+	p   *page
+	n   int
+	err error
+}
+
+// fetch reads and parses search pages ahead of the writer, one page in
+// flight, so HTTP and JSON work overlap the store's. The channel closes
+// after the last page or the first error.
+func (r *run) fetch(ctx context.Context, pg *pager, progress *connectors.Progress) <-chan fetched {
+	out := make(chan fetched, maxBatch)
+	send := func(f fetched) bool {
+		select {
+		case out <- f:
+			return f.err == nil
+		case <-ctx.Done():
+			return false
+		}
+	}
+	go func() {
+		defer close(out)
+		for n := 1; ; n++ {
+			sp, err := pg.next(ctx)
+			if err != nil {
+				send(fetched{err: fmt.Errorf("search page %d: %w", n, err)})
+				return
+			}
+			if sp == nil {
+				return
+			}
+			if !r.cloud {
+				progress.SetTotal(sp.Total)
+			}
+			p, err := r.parse(ctx, sp)
+			if err != nil {
+				err = fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
+			}
+			if !send(fetched{p: p, n: n, err: err}) {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // parse completes truncated changelogs and converts a page into rows.
@@ -199,25 +287,12 @@ func (r *run) parse(ctx context.Context, sp *searchPage) (*page, error) {
 	return p, nil
 }
 
-func (r *run) writePage(ctx context.Context, p *page, cursor time.Time) error {
+func (r *run) writePages(ctx context.Context, batch []fetched, cursor time.Time) error {
 	err := r.write(ctx, func(tx *store.Tx) error {
-		if err := putAll(tx, p.items); err != nil {
-			return err
-		}
-		if err := putAll(tx, p.events); err != nil {
-			return err
-		}
-		if err := putIdentities(tx, sortedValues(p.identities)); err != nil {
-			return err
-		}
-		if err := putAll(tx, sortedValues(p.sprints)); err != nil {
-			return err
-		}
-		if err := putAll(tx, p.sprintItems); err != nil {
-			return err
-		}
-		if err := putAll(tx, p.links); err != nil {
-			return err
+		for _, f := range batch {
+			if err := r.putPage(tx, f.p); err != nil {
+				return err
+			}
 		}
 		if cursor.IsZero() {
 			return nil
@@ -225,10 +300,51 @@ func (r *run) writePage(ctx context.Context, p *page, cursor time.Time) error {
 		return tx.SetCursor(r.s.cfg.Name, cursorScope, cursor.UTC().Format(time.RFC3339Nano), "")
 	})
 	if err == nil {
-		r.stats.Items += len(p.items)
-		r.stats.Events += len(p.events)
+		for _, f := range batch {
+			r.stats.Items += len(f.p.items)
+			r.stats.Events += len(f.p.events)
+		}
 	}
 	return err
+}
+
+func (r *run) putPage(tx *store.Tx, p *page) error {
+	if err := putAll(tx, p.items); err != nil {
+		return err
+	}
+	if err := putAll(tx, p.events); err != nil {
+		return err
+	}
+	if err := putAll(tx, changedIdentities(r.known, p.identities)); err != nil {
+		return err
+	}
+	if err := putAll(tx, r.newSprints(p.sprints)); err != nil {
+		return err
+	}
+	if err := putAll(tx, p.sprintItems); err != nil {
+		return err
+	}
+	return putAll(tx, p.links)
+}
+
+// newSprints drops the sprint rows (from issues' Sprint field) this run has
+// already written unchanged.
+func (r *run) newSprints(m map[string]store.Sprint) []store.Sprint {
+	var out []store.Sprint
+	for _, sp := range sortedValues(m) {
+		if old, ok := r.sprintsSeen[sp.SprintID]; ok && sameSprint(old, sp) {
+			continue
+		}
+		r.sprintsSeen[sp.SprintID] = sp
+		out = append(out, sp)
+	}
+	return out
+}
+
+func sameSprint(a, b store.Sprint) bool {
+	eq := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
+	return a.BoardID == b.BoardID && a.Name == b.Name && a.State == b.State && a.Goal == b.Goal &&
+		eq(a.StartAt, b.StartAt) && eq(a.EndAt, b.EndAt) && eq(a.CompleteAt, b.CompleteAt)
 }
 
 // sprints reads the boards' sprints; an instance without the agile API

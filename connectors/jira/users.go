@@ -2,9 +2,10 @@ package jira
 
 import (
 	"cmp"
+	"context"
+	"database/sql"
 	"fmt"
 	"net/url"
-	"strings"
 
 	"github.com/systemic-dev/systemic/internal/store"
 )
@@ -85,36 +86,43 @@ func merge(old, u store.Identity) store.Identity {
 	return old
 }
 
-// identityUpsert writes identities keeping stored values the new sighting
-// lacks (see merge), so the result does not depend on which pages a sync
-// re-reads. person_id (set by identity resolution) is left alone.
-const identityUpsert = `INSERT INTO identities (identity_id, source, external_id, login, email, display_name, is_bot, active)
-VALUES %s ON CONFLICT (identity_id) DO UPDATE SET
-  login = COALESCE(excluded.login, identities.login),
-  email = COALESCE(excluded.email, identities.email),
-  display_name = COALESCE(excluded.display_name, identities.display_name),
-  active = excluded.active AND identities.active`
-
-func putIdentities(tx *store.Tx, ids []store.Identity) error {
-	if len(ids) == 0 {
-		return nil
+// loadIdentities reads the source's stored identities, so a page writes
+// only the accounts that are new or changed (see merge).
+func loadIdentities(ctx context.Context, st *store.Store, src string) (map[string]store.Identity, error) {
+	rows, err := st.DB().QueryContext(ctx, `SELECT external_id, login, email, display_name, active
+FROM identities WHERE source = ?`, src)
+	if err != nil {
+		return nil, fmt.Errorf("jira %s: read identities: %w", src, err)
 	}
-	var rows []string
-	var args []any
-	for _, u := range ids {
-		rows = append(rows, "(?, ?, ?, ?, ?, ?, false, ?)")
-		args = append(args, store.IdentityID(u.Source, u.ExternalID), u.Source, u.ExternalID,
-			nullable(u.Login), nullable(u.Email), nullable(u.DisplayName), !u.Inactive)
+	defer rows.Close()
+	out := map[string]store.Identity{}
+	for rows.Next() {
+		var ext string
+		var login, email, name sql.NullString
+		var active sql.NullBool
+		if err := rows.Scan(&ext, &login, &email, &name, &active); err != nil {
+			return nil, fmt.Errorf("jira %s: read identities: %w", src, err)
+		}
+		out[store.IdentityID(src, ext)] = store.Identity{Source: src, ExternalID: ext, Login: login.String,
+			Email: email.String, DisplayName: name.String, Inactive: active.Valid && !active.Bool}
 	}
-	if _, err := tx.Exec(fmt.Sprintf(identityUpsert, strings.Join(rows, ", ")), args...); err != nil {
-		return fmt.Errorf("write identities: %w", err)
-	}
-	return nil
+	return out, rows.Err()
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
+// changedIdentities merges a page's sightings into the known identities and
+// returns those to write: a value seen once is kept, so the stored result
+// does not depend on which pages a sync re-reads.
+func changedIdentities(known, seen map[string]store.Identity) []store.Identity {
+	var out []store.Identity
+	for _, u := range sortedValues(seen) {
+		id := store.IdentityID(u.Source, u.ExternalID)
+		old, ok := known[id]
+		m := merge(old, u)
+		if ok && m == old {
+			continue
+		}
+		known[id] = m
+		out = append(out, m)
 	}
-	return s
+	return out
 }
