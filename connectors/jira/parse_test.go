@@ -1,0 +1,115 @@
+package jira
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/systemic-dev/systemic/internal/config"
+)
+
+func TestParseDCSprint(t *testing.T) {
+	got := parseDCSprint("com.atlassian.greenhopper.service.sprint.Sprint@4f6c1d2a[id=12,rapidViewId=3,state=CLOSED,name=Team Sprint 4,startDate=2023-01-09T09:00:00.000Z,endDate=2023-01-23T09:00:00.000Z,completeDate=<null>,sequence=12,goal=]")
+	want := sprint{ID: 12, BoardID: 3, State: "CLOSED", Name: "Team Sprint 4", StartDate: "2023-01-09T09:00:00.000Z", EndDate: "2023-01-23T09:00:00.000Z"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+func TestLinkPhrase(t *testing.T) {
+	tests := []struct {
+		text, key, typ string
+		outward        bool
+	}{
+		{"This issue blocks DZFNK0168-22", "DZFNK0168-22", "blocks", true},
+		{"This issue is blocked by DZFNK0168-5", "DZFNK0168-5", "blocks", false},
+		{"This issue is duplicated by IP8CUD168-35305", "IP8CUD168-35305", "duplicates", false},
+		{"This issue clones M2VRIQ168-12954", "M2VRIQ168-12954", "clones", true},
+		{"This issue relates to DZFNK0168-21", "DZFNK0168-21", "relates", true},
+		{"This issue is reviewed by PLAT-9", "PLAT-9", "is reviewed by", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			typ, outward := linkPhrase(tt.text, tt.key)
+			if typ != tt.typ || outward != tt.outward {
+				t.Errorf("linkPhrase = %q %v, want %q %v", typ, outward, tt.typ, tt.outward)
+			}
+		})
+	}
+}
+
+func TestLinkType(t *testing.T) {
+	tests := []struct{ name, outward, want string }{
+		{"Blocks", "blocks", "blocks"},
+		{"Duplicate", "duplicates", "duplicates"},
+		{"Cloners", "clones", "clones"},
+		{"Relates", "relates to", "relates"},
+		{"Dependency", "depends on", "dependency"},
+	}
+	for _, tt := range tests {
+		if got := linkType(tt.name, tt.outward); got != tt.want {
+			t.Errorf("linkType(%q, %q) = %q, want %q", tt.name, tt.outward, got, tt.want)
+		}
+	}
+}
+
+func TestJQL(t *testing.T) {
+	since := time.Date(2026, 1, 2, 10, 4, 59, 0, time.UTC)
+	tests := []struct {
+		name string
+		cfg  config.Source
+		from time.Time
+		want string
+	}{
+		{"projects", config.Source{Projects: []string{"PLAT", "APP"}}, time.Time{}, `project in ("PLAT", "APP") ORDER BY updated ASC`},
+		{"projects since", config.Source{Projects: []string{"PLAT"}}, since, `project in ("PLAT") AND updated >= "2026/01/02 10:04" ORDER BY updated ASC`},
+		{"own order dropped", config.Source{JQL: "project = PLAT ORDER BY rank"}, time.Time{}, `project = PLAT ORDER BY updated ASC`},
+		{"or wrapped", config.Source{JQL: "project = A or project = B"}, since, `(project = A or project = B) AND updated >= "2026/01/02 10:04" ORDER BY updated ASC`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := (&Source{cfg: tt.cfg}).jql(tt.from, time.UTC); got != tt.want {
+				t.Errorf("jql = %s\nwant  %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExternalID(t *testing.T) {
+	tests := []struct {
+		name string
+		u    user
+		want string
+	}{
+		{"cloud", user{AccountID: "5e97", Name: "x"}, "5e97"},
+		{"data center key", user{Key: "JIRAUSER10100", Name: "alice"}, "JIRAUSER10100"},
+		{"data center name", user{Name: "admin"}, "admin"},
+		{"deactivated cloud", user{Self: "https://x.atlassian.net/rest/api/3/user?accountId=5fb48fe2"}, "5fb48fe2"},
+	}
+	for _, tt := range tests {
+		if got := tt.u.externalID(); got != tt.want {
+			t.Errorf("%s: externalID = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  config.Source
+		want string
+	}{
+		{"no url", config.Source{Name: "j", Projects: []string{"A"}}, "url is empty"},
+		{"no scope", config.Source{Name: "j", URL: "https://x"}, "set jql or projects"},
+		{"bad deployment", config.Source{Name: "j", URL: "https://x", Projects: []string{"A"}, Deployment: "onprem"}, "deployment"},
+		{"email without token", config.Source{Name: "j", URL: "https://x", Projects: []string{"A"}, Auth: config.Auth{Email: "a@b"}}, "auth.email and auth.token"},
+	}
+	for _, tt := range tests {
+		_, err := New(tt.cfg)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
+		}
+	}
+}
