@@ -15,7 +15,3 @@ func pendingCmd(use, short, example string) *cobra.Command {
 		},
 	}
 }
-
-func newAnalyzeCmd(a *app) *cobra.Command {
-	return pendingCmd("analyze", "Detect patterns in the stored history (not built yet)", "  systemic analyze --from 2026-10-01 --to 2026-11-01")
-}

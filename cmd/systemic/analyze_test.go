@@ -1,0 +1,60 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAnalyzeCommand(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "systemic.yaml")
+	os.WriteFile(cfg, []byte(`storage: {path: x.duckdb}
+sources:
+  - {name: gh, kind: github, auth: {token: literal}, repos: [acme/api]}
+teams:
+  - {name: platform, members: [alice], github: {repos: [acme/api]}}
+`), 0o644)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"explain", []string{"analyze", "--explain", "approval_bottleneck"}, 0, "median pickup", ""},
+		{"explain unknown", []string{"analyze", "--explain", "nope"}, 2, "", `unknown pattern "nope"`},
+		{"unknown pattern", []string{"--config", cfg, "analyze", "--pattern", "nope"}, 2, "", `--pattern: unknown pattern "nope"`},
+		{"bad date", []string{"--config", cfg, "analyze", "--from", "2026-13-01"}, 2, "", "--from"},
+		{"empty store", []string{"--config", cfg, "analyze", "--from", "2026-10-01", "--to", "2026-10-31"}, 0,
+			"run 2026-10-01..2026-11-01", ""},
+		{"one pattern", []string{"--config", cfg, "analyze", "--pattern", "silo"}, 0, "silo     0         0     0     1", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := systemic(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(out, tt.stdout) {
+				t.Errorf("stdout %q lacks %q", out, tt.stdout)
+			}
+			if !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestAnalyzeWindowDefaults(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
+	w, err := analyzeWindow(analyzeFlags{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := w.From.Format(time.DateOnly) + ".." + w.To.Format(time.DateOnly); got != "2026-08-28..2026-11-26" {
+		t.Errorf("default window %s, want the 90 days 2026-08-28..2026-11-25 (to exclusive 2026-11-26)", got)
+	}
+}
