@@ -1,0 +1,150 @@
+package jira
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/systemic-dev/systemic/connectors"
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// maxBatch bounds how many parsed pages one transaction takes.
+const maxBatch = 8
+
+// nextBatch waits for a page, then takes the pages already parsed behind it:
+// when the store is the bottleneck, several complete pages share one
+// transaction (and its fixed merge cost) with the cursor of the last. An
+// error behind parsed pages comes back with them, to be reported after they
+// are written.
+func nextBatch(pages <-chan fetched) ([]fetched, error) {
+	f, ok := <-pages
+	if !ok {
+		return nil, nil
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	batch := []fetched{f}
+	for len(batch) < maxBatch {
+		select {
+		case f, ok := <-pages:
+			if !ok {
+				return batch, nil
+			}
+			if f.err != nil {
+				return batch, f.err
+			}
+			batch = append(batch, f)
+		default:
+			return batch, nil
+		}
+	}
+	return batch, nil
+}
+
+// fetched is one parsed search page, or the error that ended the search.
+type fetched struct {
+	p   *page
+	n   int
+	err error
+}
+
+// fetch reads and parses search pages ahead of the writer, one page in
+// flight, so HTTP and JSON work overlap the store's. The channel closes
+// after the last page or the first error.
+func (r *run) fetch(ctx context.Context, pg *pager, progress *connectors.Progress) <-chan fetched {
+	out := make(chan fetched, maxBatch)
+	send := func(f fetched) bool {
+		select {
+		case out <- f:
+			return f.err == nil
+		case <-ctx.Done():
+			return false
+		}
+	}
+	go func() {
+		defer close(out)
+		for n := 1; ; n++ {
+			sp, err := pg.next(ctx)
+			if err != nil {
+				send(fetched{err: fmt.Errorf("search page %d: %w", n, err)})
+				return
+			}
+			if sp == nil {
+				return
+			}
+			if !r.cloud {
+				progress.SetTotal(sp.Total)
+			}
+			p, err := r.parse(ctx, sp)
+			if err != nil {
+				err = fmt.Errorf("jira %s: search page %d: %w", r.s.cfg.Name, n, err)
+			}
+			if !send(fetched{p: p, n: n, err: err}) {
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func (r *run) writePages(ctx context.Context, batch []fetched, cursor time.Time) error {
+	err := r.write(ctx, func(tx *store.Tx) error {
+		for _, f := range batch {
+			if err := r.putPage(tx, f.p); err != nil {
+				return err
+			}
+		}
+		if cursor.IsZero() {
+			return nil
+		}
+		return tx.SetCursor(r.s.cfg.Name, cursorScope, cursor.UTC().Format(time.RFC3339Nano), "")
+	})
+	if err == nil {
+		for _, f := range batch {
+			r.stats.Items += len(f.p.items)
+			r.stats.Events += len(f.p.events)
+		}
+	}
+	return err
+}
+
+func (r *run) putPage(tx *store.Tx, p *page) error {
+	if err := putAll(tx, p.items); err != nil {
+		return err
+	}
+	if err := putAll(tx, p.events); err != nil {
+		return err
+	}
+	if err := putAll(tx, changedIdentities(r.known, p.identities)); err != nil {
+		return err
+	}
+	if err := putAll(tx, r.newSprints(p.sprints)); err != nil {
+		return err
+	}
+	if err := putAll(tx, p.sprintItems); err != nil {
+		return err
+	}
+	return putAll(tx, p.links)
+}
+
+// newSprints drops the sprint rows (from issues' Sprint field) this run has
+// already written unchanged.
+func (r *run) newSprints(m map[string]store.Sprint) []store.Sprint {
+	var out []store.Sprint
+	for _, sp := range sortedValues(m) {
+		if old, ok := r.sprintsSeen[sp.SprintID]; ok && sameSprint(old, sp) {
+			continue
+		}
+		r.sprintsSeen[sp.SprintID] = sp
+		out = append(out, sp)
+	}
+	return out
+}
+
+func sameSprint(a, b store.Sprint) bool {
+	eq := func(x, y *time.Time) bool { return (x == nil) == (y == nil) && (x == nil || x.Equal(*y)) }
+	return a.BoardID == b.BoardID && a.Name == b.Name && a.State == b.State && a.Goal == b.Goal &&
+		eq(a.StartAt, b.StartAt) && eq(a.EndAt, b.EndAt) && eq(a.CompleteAt, b.CompleteAt)
+}
