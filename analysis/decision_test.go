@@ -124,6 +124,16 @@ func TestDecisionStats(t *testing.T) {
 	if keys := []string{got.Drift[0].Key, got.Drift[1].Key}; !cmp.Equal(keys, []string{"B-1", "B-2"}) {
 		t.Errorf("drift %v, want dave's B-1, B-2", got.Drift)
 	}
+	// A window that ends before dave decides: his two wait at its end.
+	early := *env
+	early.To = day(2, 0)
+	got, err = analysis.DecisionStats(context.Background(), &early, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Decisions != 3 || got.Open != 3 || got.OpenOverSLA != 0 {
+		t.Errorf("window ending Wednesday: %d decided, %d open (%d over SLA); want 3, 3, 0", got.Decisions, got.Open, got.OpenOverSLA)
+	}
 	right.Match.Projects = []string{"OTHER"}
 	if got, _ := analysis.DecisionStats(context.Background(), env, right); got.Decisions != 0 {
 		t.Errorf("another project: %d decisions, want 0", got.Decisions)

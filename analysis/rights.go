@@ -22,8 +22,8 @@ type DecisionStat struct {
 	P50Hours   float64 // working hours; 0 without decisions
 	P85Hours   float64
 	SLAHours   float64 // the SLA in working hours
-	// Open decisions were still waiting at env.Now; OpenOverSLA of them
-	// already longer than the SLA.
+	// Open decisions were still waiting at the window's end (or env.Now
+	// when earlier); OpenOverSLA of them already longer than the SLA.
 	Open, OpenOverSLA int
 	// Deciders counts decisions per person id (reports pseudonymise them).
 	Deciders map[string]int
@@ -56,18 +56,20 @@ func DecisionStats(ctx context.Context, env *Env, right config.DecisionRight) (D
 	}
 	st := DecisionStat{SLAHours: round2(workThreshold(env, sla)), Deciders: map[string]int{}}
 	q := `WITH d AS (` + decisionsSQL(statePred, labelPred) + `)
-SELECT d.key, coalesce(d.url, ''), coalesce(d.decider, ''), d.work_hours, d.open,
+SELECT d.key, coalesce(d.url, ''), coalesce(d.decider, ''), open_at_end,
+	CASE WHEN open_at_end THEN work_hours(d.entered_at, least($2::TIMESTAMPTZ, $3::TIMESTAMPTZ)) ELSE d.work_hours END,
 	coalesce(lower(d.decider) IN (` + ownerIDs(right.Owners) + `)
 		OR lower(p.team) IN (` + sqlList(right.Owners) + `), false) AS by_owner
-FROM d LEFT JOIN v_people p ON p.person_id = d.decider
-WHERE ((NOT d.open AND d.decided_at >= $1 AND d.decided_at < $2) OR (d.open AND d.entered_at < $2))` + where + `
+FROM (SELECT *, entered_at < $2 AND (decided_at IS NULL OR decided_at >= $2) AS open_at_end FROM d) d
+LEFT JOIN v_people p ON p.person_id = d.decider
+WHERE ((NOT open_at_end AND d.decided_at >= $1 AND d.decided_at < $2) OR open_at_end)` + where + `
 ORDER BY d.key, d.entered_at`
 	var hs []float64
-	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
+	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
 		var it EvidenceItem
 		var decider string
 		var open, byOwner bool
-		if err := scan(&it.Key, &it.URL, &decider, &it.Value, &open, &byOwner); err != nil {
+		if err := scan(&it.Key, &it.URL, &decider, &open, &it.Value, &byOwner); err != nil {
 			return err
 		}
 		it.Value = round2(it.Value)
