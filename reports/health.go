@@ -11,16 +11,17 @@ type HealthMetric struct {
 	Metric       string `json:"metric"`
 	Label        string `json:"label"`
 	HigherBetter bool   `json:"higher_better"`
+	Share        bool   `json:"share"` // a 0..1 value, shown as a percentage
 }
 
 // HealthMetrics are the snapshot's metrics, in display order.
 var HealthMetrics = []HealthMetric{
-	{"throughput", "Items done", true},
-	{"cycle_time_p85_days", "Cycle time P85 (days)", false},
-	{"review_pickup_p85_hours", "Review pickup P85 (h)", false},
-	{"blocked_p50_hours", "Blocked P50 (h)", false},
-	{"commitment_completion", "Sprint commitment done", true},
-	{"flow_efficiency", "Flow efficiency", true},
+	{"throughput", "Items done", true, false},
+	{"cycle_time_p85_days", "Cycle time P85 (days)", false, false},
+	{"review_pickup_p85_hours", "Review pickup P85 (h)", false, false},
+	{"blocked_p50_hours", "Blocked P50 (h)", false, false},
+	{"commitment_completion", "Sprint commitment done", true, true},
+	{"flow_efficiency", "Flow efficiency", true, true},
 }
 
 // Health is the monthly trend: the last six stored periods per team.

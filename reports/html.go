@@ -67,6 +67,57 @@ type htmlData struct {
 	Headline, PeriodText      string
 	Top, Content, Interaction []Finding
 	Sprints, Reviews, Heatmap template.HTML
+	Health                    healthGrid
+}
+
+// healthGrid lays the health series out as teams by metrics, each cell a
+// sparkline and the latest value.
+type healthGrid struct {
+	Metrics []HealthMetric
+	Rows    []healthRow
+}
+
+type healthRow struct {
+	Team  string
+	Cells []healthCell
+}
+
+type healthCell struct {
+	Spark  template.HTML
+	Latest string
+}
+
+func newHealthGrid(h Health) healthGrid {
+	var g healthGrid
+	present := map[string]bool{}
+	cells := map[[2]string]HealthSeries{}
+	for _, s := range h.Series {
+		present[s.Metric] = true
+		cells[[2]string{s.Team, s.Metric}] = s
+	}
+	for _, hm := range HealthMetrics {
+		if present[hm.Metric] {
+			g.Metrics = append(g.Metrics, hm)
+		}
+	}
+	for _, team := range teamsOf(h.Series, func(s HealthSeries) []string { return []string{s.Team} }) {
+		row := healthRow{Team: team}
+		for _, hm := range g.Metrics {
+			s, ok := cells[[2]string{team, hm.Metric}]
+			c := healthCell{Latest: "–"}
+			if ok && len(s.Values) > 0 {
+				c.Spark = template.HTML(Sparkline(s.Values))
+				if v := s.Values[len(s.Values)-1]; v != nil && hm.Share {
+					c.Latest = pct(*v)
+				} else if v != nil {
+					c.Latest = shortNumber(*v)
+				}
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
 }
 
 // HTML renders one self-contained page: inline CSS and SVG, no scripts,
@@ -82,7 +133,8 @@ func HTML(r *Report) ([]byte, error) {
 		Interaction: findingsOf(r.Findings, "interaction"),
 		Sprints:     template.HTML(SprintChart(r.Interaction.Sprints)),
 		Reviews:     template.HTML(ReviewWaitChart(r.Interaction.ReviewWaits)),
-		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits))}
+		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits)),
+		Health:      newHealthGrid(r.Health)}
 	var b bytes.Buffer
 	if err := page.Execute(&b, d); err != nil {
 		return nil, err
@@ -140,4 +192,12 @@ func headlineText(r *Report) string {
 		return "Nothing stands out this period"
 	}
 	return strings.Join(parts, " · ")
+}
+
+// shortNumber shows a value with the precision a projector needs.
+func shortNumber(v float64) string {
+	if v >= 10 || v <= -10 || v == float64(int64(v)) {
+		return fmt.Sprintf("%.0f", v)
+	}
+	return fmt.Sprintf("%.1f", v)
 }

@@ -21,8 +21,8 @@ type svg struct {
 
 func newSVG(w, h float64, label string) *svg {
 	s := &svg{w: w, h: h}
-	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="100%%" role="img" aria-label="%s">`,
-		w, h, html.EscapeString(label))
+	fmt.Fprintf(&s.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="%.0f" style="max-width:100%%;height:auto" role="img" aria-label="%s">`,
+		w, h, w, html.EscapeString(label))
 	return s
 }
 
@@ -189,7 +189,7 @@ func SprintChart(rows []SprintRow) string {
 	if len(rows) == 0 {
 		return ""
 	}
-	const h, top, bottom, slot, bar = 260.0, 40.0, 70.0, 70.0, 26.0
+	const h, top, bottom, slot, bar = 280.0, 44.0, 74.0, 62.0, 30.0
 	w := 60 + float64(len(rows))*slot + 40
 	maxV := 1
 	for _, r := range rows {
@@ -206,7 +206,7 @@ func SprintChart(rows []SprintRow) string {
 	for i, r := range rows {
 		x := 60 + float64(i)*slot
 		if r.Team != prev {
-			s.text(x, h-14, 16, "start", "#111", r.Team)
+			s.text(x, h-12, 18, "start", "#111", r.Team)
 			if i > 0 {
 				s.line(x-8, top, x-8, h-bottom+50, "#999", 1, true)
 			}
@@ -215,8 +215,8 @@ func SprintChart(rows []SprintRow) string {
 		s.rect(x+4, y(r.Completed), bar, h-bottom-y(r.Completed), "#1f5fbf")
 		s.raw(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="none" stroke="#333" stroke-width="2"/>`,
 			x+4, y(r.Committed), bar, h-bottom-y(r.Committed))
-		s.text(x+4+bar/2, y(max(r.Committed, r.Completed))-6, 14, "middle", "#222", fmt.Sprintf("%d/%d", r.Completed, r.Committed))
-		s.text(x+4+bar/2, h-bottom+20, 13, "middle", "#444", r.End[5:])
+		s.text(x+4+bar/2, y(max(r.Committed, r.Completed))-6, 16, "middle", "#222", fmt.Sprintf("%d/%d", r.Completed, r.Committed))
+		s.text(x+4+bar/2, h-bottom+22, 15, "middle", "#444", r.End[5:])
 	}
 	return s.String()
 }
@@ -224,7 +224,7 @@ func SprintChart(rows []SprintRow) string {
 // Sparkline draws values (nil: no data that period) as a small line with
 // the last point marked.
 func Sparkline(values []*float64) string {
-	const w, h, pad = 160.0, 40.0, 5.0
+	const w, h, pad = 130.0, 36.0, 5.0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, v := range values {
 		if v != nil {
