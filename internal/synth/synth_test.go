@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,4 +132,22 @@ func repoDirs(t *testing.T, dir string) []string {
 	}
 	sort.Strings(ms)
 	return ms
+}
+
+// TestGenerateAnySize checks that organisations too small for some planted
+// patterns still generate, with the patterns that fit.
+func TestGenerateAnySize(t *testing.T) {
+	for _, tc := range []struct{ teams, people, patterns int }{{1, 1, 0}, {3, 5, 4}, {8, 50, 7}} {
+		t.Run(strconv.Itoa(tc.teams), func(t *testing.T) {
+			s := smallSpec()
+			s.Teams, s.People, s.Months, s.ItemsPerTeamMonth = tc.teams, tc.people, 2, 5
+			res, err := synth.Generate(t.TempDir(), s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Truth.Patterns) != tc.patterns || res.Items == 0 {
+				t.Errorf("%d patterns, %d items; want %d patterns", len(res.Truth.Patterns), res.Items, tc.patterns)
+			}
+		})
+	}
 }
