@@ -8,10 +8,57 @@
 // call the trackers. A view that does not exist yet (an older store, an
 // analyze that has not run) degrades to "not measured: why" in the section
 // that needed it. The one write is the monthly health snapshot
-// (health_snapshots) of a --period report.
+// (health_snapshots) of a report whose period is a month.
 //
 // Generate builds the model (model.go), the plan comparison (goals.go,
-// forecast.go, dependencies.go, decisions.go, agreements.go), the trends
-// (health.go) and pseudonyms (privacy.go), then writes each format
-// (json.go, markdown.go, html.go with svg.go).
+// forecast.go, dependencies.go, decisions.go, agreements.go), the chart
+// data (interaction.go), the trends (health.go), the coverage (coverage.go)
+// and pseudonyms (privacy.go), then writes each format (json.go,
+// markdown.go, html.go with svg.go and templates/).
+//
+// # report.json, schema_version 1
+//
+// Fields are only ever added; renaming or removing one bumps
+// schema_version. Dates are YYYY-MM-DD, durations are hours, shares 0..1.
+//
+//	schema_version   1
+//	title, generated_at (RFC 3339)
+//	period           {from, to (exclusive), label ("2026-10", "2026-Q4", ...)}
+//	headline         {goals, dependencies, decisions, agreements: verdict -> count;
+//	                  findings: severity -> count}
+//	findings[]       {rank, layer (content | interaction), pattern, severity, team,
+//	                  subject_kind, subject, score, summary,
+//	                  evidence {values, items[{key, url, value, note}], people}}
+//	                  ranked by severity then score; people pseudonymised
+//	plan             {file, warnings[] (selectors matching nothing, unmeasurable
+//	                  agreements), goals[], dependencies[], decisions[], agreements[]}
+//	  goals[]        {id, title, team, due, verdict, reason,
+//	                  progress {items, done, remaining, points, done_points, remaining_points},
+//	                  forecast {remaining, history[] (done per week, oldest first), trials,
+//	                    weeks_p10/p50/p85/p95, as_of, p10, p50, p85, p95, capped}}
+//	  dependencies[] {id, title, from (delivers), to (waits), what, due, verdict, reason,
+//	                  progress, delivered_at, late_days, forecast,
+//	                  downstream_wait {items, hours, teams[], not_measured}}
+//	  decisions[]    {id, title, owners[], sla_hours, verdict, reason, not_measured, decided,
+//	                  open, open_over_sla, owner_share, p50_hours, p85_hours,
+//	                  others[{name, n}] (who decided instead of the owners)}
+//	  agreements[]   {id, title, metric, target (as written), verdict, reason, not_measured,
+//	                  this_period, last_period {share, n, value, label}, trend}
+//	metrics[]        {scope_kind, scope, metric, period, value, n} of the analyze run
+//	interaction      {review_waits[{team, n, buckets[5], p50_hours, p85_hours}],
+//	                  dependency_waits[{waiting, blocking, items, hours, p50_hours}],
+//	                  sprints[{team, sprint, end, committed, completed, added}]}
+//	health           {periods[], series[{team, metric, label, values[] (null: no
+//	                  snapshot)}], stored, not_measured}
+//	coverage         {sources[{name, kind, last_sync_at, status, error, items}],
+//	                  counts[{name, n}], run, not_measured[], notes[]}
+//
+// Verdicts: done, on track, at risk, off track, late (a dependency delivered
+// after its due date), unknown (with the reason why). Goal and dependency
+// forecasts: 85% likely by the due date is on track, only 50% is at risk,
+// less is off track. Decision rights: median over the SLA is off track, P85
+// over it or owners taking under 80% is at risk. Agreements: at least 90%
+// of cases within the target is on track, 70% at risk; unreviewed_merges
+// compares the count with the target; fewer cases than
+// Thresholds.MinSample is unknown.
 package reports
