@@ -75,6 +75,11 @@ func (a *app) demo(ctx context.Context, out string, names bool) error {
 // removed so every run starts from the same empty state.
 func (a *app) demoServe(out string, spec synth.Spec) (*synth.Result, func(), error) {
 	data := filepath.Join(out, "data")
+	if _, err := os.Stat(data); err == nil {
+		if _, err := os.Stat(filepath.Join(data, "ground_truth.json")); err != nil {
+			return nil, nil, usageError("demo: %s exists and is not an earlier demo's data; pass another --out", data)
+		}
+	}
 	for _, stale := range []string{data, filepath.Join(out, "systemic.duckdb"), filepath.Join(out, "systemic.duckdb.wal")} {
 		if err := os.RemoveAll(stale); err != nil {
 			return nil, nil, fmt.Errorf("demo: %w", err)

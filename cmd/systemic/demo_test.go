@@ -45,3 +45,14 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestDemoKeepsForeignData(t *testing.T) {
+	out := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(out, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := systemic(t, "demo", "--out", out)
+	if code != 2 || !strings.Contains(stderr, "not an earlier demo's data") {
+		t.Errorf("exit %d, stderr %q; want 2 and a refusal", code, stderr)
+	}
+}
