@@ -109,15 +109,13 @@ type converter struct {
 	baseURL  string
 	fields   fieldIDs
 	statuses map[string]string // status id -> category
+	decoder  *fieldsDecoder
 }
 
 func (c *converter) add(p *page, ri *rawIssue) error {
 	var f stdFields
-	if err := json.Unmarshal(ri.Fields, &f); err != nil {
-		return fmt.Errorf("issue %s fields: %w", ri.Key, err)
-	}
-	var custom map[string]json.RawMessage
-	if err := json.Unmarshal(ri.Fields, &custom); err != nil {
+	custom, err := c.decoder.decode(ri.Fields, &f)
+	if err != nil {
 		return fmt.Errorf("issue %s fields: %w", ri.Key, err)
 	}
 	hs, err := sortedHistories(ri)

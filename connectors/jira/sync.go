@@ -76,7 +76,8 @@ func (r *run) sync(ctx context.Context) error {
 	if r.known, err = loadIdentities(ctx, r.st, r.s.cfg.Name); err != nil {
 		return err
 	}
-	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats}
+	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats,
+		decoder: newFieldsDecoder(append(append([]string(nil), fields.StoryPoints...), fields.Sprint, fields.EpicLink, fields.Flagged))}
 	if err := r.write(ctx, func(tx *store.Tx) error { return putAll(tx, statusRows) }); err != nil {
 		return err
 	}
