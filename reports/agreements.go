@@ -77,11 +77,15 @@ func (m *model) agreement(ctx context.Context, a config.Agreement) (AgreementRes
 	}
 	lastFrom, lastTo := m.lastPeriod()
 	var err error
-	if res.This, err = m.comply(ctx, ms, a.Target, m.opts.From, m.opts.To); err != nil {
-		return res, fmt.Errorf("agreement %s: %w", a.ID, err)
+	res.This, err = m.comply(ctx, ms, a.Target, m.opts.From, m.opts.To)
+	if err == nil {
+		res.Last, err = m.comply(ctx, ms, a.Target, lastFrom, lastTo)
 	}
-	if res.Last, err = m.comply(ctx, ms, a.Target, lastFrom, lastTo); err != nil {
-		return res, fmt.Errorf("agreement %s: %w", a.ID, err)
+	if err != nil {
+		res.This, res.Last = nil, nil
+		res.Verdict, res.NotMeasured = Unknown, fmt.Sprintf("agreement %s: not measured: %v", a.ID, err)
+		res.Reason = res.NotMeasured
+		return res, m.soft(ctx, "agreement "+a.ID, err)
 	}
 	res.Trend = trend(a.Metric, res.This, res.Last)
 	res.Verdict, res.Reason = m.agreementVerdict(a, res.This)

@@ -78,7 +78,9 @@ FROM v_decisions d JOIN items i ON i.item_id = d.item_id
 WHERE d.entered_at < ? AND (d.decided_at IS NULL OR d.decided_at >= ?) AND ` + cond
 	rows, err := m.db.QueryContext(ctx, q, append([]any{m.asOf, m.opts.To, m.opts.From, m.opts.To, m.opts.From}, args...)...)
 	if err != nil {
-		return res, fmt.Errorf("decisions %s: %w", d.ID, err)
+		res.Verdict, res.NotMeasured = Unknown, fmt.Sprintf("decision rights: not measured: %v", err)
+		res.Reason = res.NotMeasured
+		return res, m.soft(ctx, "decision rights", err)
 	}
 	defer rows.Close()
 	var hours []float64

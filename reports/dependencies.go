@@ -118,7 +118,9 @@ FROM v_dependency_waits WHERE start_at < ? AND blocker_key IN (SELECT key ` + sc
 	args := append([]any{m.asOf, m.asOf}, scopeArgs(s, m.asOf)...)
 	var teams string
 	if err := m.db.QueryRowContext(ctx, q, args...).Scan(&w.Items, &w.Hours, &teams); err != nil {
-		return w, fmt.Errorf("%s: downstream wait: %w", where, err)
+		err = fmt.Errorf("%s: downstream wait: %w", where, err)
+		w.NotMeasured = err.Error()
+		return w, m.soft(ctx, "dependency waits", err)
 	}
 	w.Hours = round(w.Hours, 1)
 	if teams != "" {

@@ -60,6 +60,10 @@ func (m *model) interaction(ctx context.Context) error {
 func (m *model) end() time.Time { return m.asOf }
 
 func (m *model) reviewWaits(ctx context.Context) error {
+	return m.soft(ctx, "review waits", m.reviewWaitsQuery(ctx))
+}
+
+func (m *model) reviewWaitsQuery(ctx context.Context) error {
 	if _, ok := m.need("v_review_waits", "review waits"); !ok {
 		return nil
 	}
@@ -87,6 +91,10 @@ FROM w GROUP BY team ORDER BY team`, m.end(), m.opts.From, m.opts.To)
 }
 
 func (m *model) dependencyWaits(ctx context.Context) error {
+	return m.soft(ctx, "dependency waits", m.dependencyWaitsQuery(ctx))
+}
+
+func (m *model) dependencyWaitsQuery(ctx context.Context) error {
 	if _, ok := m.need("v_dependency_waits", "dependency waits"); !ok {
 		return nil
 	}
@@ -114,6 +122,10 @@ FROM w WHERE waiting <> blocking GROUP BY waiting, blocking ORDER BY waiting, bl
 
 // sprints keeps each team's last four sprints that ended by the report's end.
 func (m *model) sprints(ctx context.Context) error {
+	return m.soft(ctx, "sprint commitment", m.sprintsQuery(ctx))
+}
+
+func (m *model) sprintsQuery(ctx context.Context) error {
 	if _, ok := m.need("v_sprint_commitment", "sprint commitment"); !ok {
 		return nil
 	}

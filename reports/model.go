@@ -158,6 +158,17 @@ func (m *model) need(view, what string) (string, bool) {
 	return why, false
 }
 
+// soft turns a failing query over an analysis view (a view from another
+// version of systemic, say) into a not-measured note: one section missing
+// beats no report. Cancellation stays an error.
+func (m *model) soft(ctx context.Context, what string, err error) error {
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	m.notMeasured(fmt.Sprintf("%s: not measured: %v", what, err))
+	return nil
+}
+
 func (m *model) notMeasured(why string) {
 	for _, w := range m.report.Coverage.NotMeasured {
 		if w == why {

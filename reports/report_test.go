@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -76,6 +77,29 @@ func TestGenerateOnEmptyStoreDegrades(t *testing.T) {
 	for _, g := range r.Plan.Goals {
 		if g.Verdict != reports.Unknown {
 			t.Errorf("goal %s: verdict %q on an empty store", g.ID, g.Verdict)
+		}
+	}
+}
+
+func TestGenerateSurvivesViewsOfAnotherShape(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	views := []string{"v_review_waits", "v_dependency_waits", "v_decisions", "v_blocked", "v_wip", "v_pr_phases", "v_sprint_commitment"}
+	for _, v := range views {
+		sqlExec(t, st, "CREATE TABLE "+v+" AS SELECT 1 AS unexpected")
+	}
+	res, err := reports.Generate(ctx, st, fixtureOptions(t, t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(res.Report.Coverage.NotMeasured, "\n")
+	for _, what := range []string{"review waits", "dependency waits", "sprint commitment", "decision rights", "agreement review-pickup"} {
+		if !strings.Contains(notes, what+": not measured") {
+			t.Errorf("no not-measured note for %s in:\n%s", what, notes)
 		}
 	}
 }
