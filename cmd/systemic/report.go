@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -47,7 +50,7 @@ snapshot, shown as a six-month trend. People appear as pseudonyms unless --names
 			if r.out == "" {
 				r.out = filepath.Join("reports", w.Label)
 			}
-			cfg, err := a.config()
+			cfg, err := a.reportConfig()
 			if err != nil {
 				return err
 			}
@@ -100,6 +103,17 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		fmt.Fprintln(a.stdout, f)
 	}
 	return nil
+}
+
+// reportConfig is the config; with --db and no config file, a report
+// needs none (default thresholds, no teams to check the plan against).
+func (a *app) reportConfig() (*config.Config, error) {
+	if a.dbPath != "" {
+		if _, err := os.Stat(a.configPath); errors.Is(err, fs.ErrNotExist) {
+			return &config.Config{}, nil
+		}
+	}
+	return a.config()
 }
 
 // loadPlan reads --plan, else the config's plan; no plan at all is fine.
