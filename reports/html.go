@@ -17,6 +17,12 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 	"counts":       func(m map[string]int) string { return countsText(m, Verdicts) },
 	"severities":   func(m map[string]int) string { return countsText(m, Severities) },
 	"progress":     progressText,
+	"sentence": func(s string) string {
+		if s == "" {
+			return s
+		}
+		return strings.ToUpper(s[:1]) + s[1:]
+	},
 	"barWidth": func(p Progress) string {
 		if p.Items == 0 {
 			return "0"

@@ -54,7 +54,7 @@ func FanChart(f *Forecast, due string) string {
 	if f == nil {
 		return ""
 	}
-	const w, h, left, right, top, bottom = 900.0, 200.0, 48.0, 24.0, 30.0, 48.0
+	const w, h, left, right, top, bottom = 1080.0, 230.0, 56.0, 30.0, 34.0, 56.0
 	asOf, _ := time.Parse(time.DateOnly, f.AsOf)
 	end, _ := time.Parse(time.DateOnly, f.P95)
 	dueT, dueErr := time.Parse(time.DateOnly, due)
@@ -71,20 +71,20 @@ func FanChart(f *Forecast, due string) string {
 	s := newSVG(w, h, fmt.Sprintf("Forecast: 50%% by %s, 85%% by %s, due %s", f.P50, f.P85, due))
 	s.line(left, y1, w-right, y1, "#333", 1.5, false)
 	s.line(left, y0, left, y1, "#333", 1.5, false)
-	s.text(left-8, y0+6, 16, "end", "#222", fmt.Sprint(f.Remaining))
-	s.text(left-8, y1, 16, "end", "#222", "0")
+	s.text(left-8, y0+6, 18, "end", "#222", fmt.Sprint(f.Remaining))
+	s.text(left-8, y1, 18, "end", "#222", "0")
 	s.raw(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#c9d7f2"/>`, left, y0, x(f.P10), y1, x(f.P95), y1)
 	s.raw(`<polygon points="%.1f,%.1f %.1f,%.1f %.1f,%.1f" fill="#5b84d6"/>`, left, y0, x(f.P50), y1, x(f.P85), y1)
 	s.line(left, y0, x(f.P50), y1, "#1a3d8f", 2.5, false)
-	s.text(left, h-12, 15, "start", "#222", f.AsOf)
-	s.text(x(f.P50), y1+20, 15, "middle", "#1a3d8f", "P50 "+f.P50[5:])
+	s.text(left, h-8, 18, "start", "#222", f.AsOf)
+	s.text(x(f.P50), y1+24, 18, "middle", "#1a3d8f", "P50 "+f.P50[5:])
 	if f.P85 != f.P50 {
-		s.text(x(f.P85), y1+38, 15, "middle", "#1a3d8f", "P85 "+f.P85[5:])
+		s.text(x(f.P85), y1+46, 18, "middle", "#1a3d8f", "P85 "+f.P85[5:])
 	}
 	if dueErr == nil {
 		dx := x(due)
 		s.line(dx, y0-8, dx, y1, "#b3261e", 3, true)
-		s.text(dx, y0-12, 16, "middle", "#b3261e", "due "+due[5:])
+		s.text(dx, y0-14, 18, "middle", "#b3261e", "due "+due[5:])
 	}
 	return s.String()
 }
