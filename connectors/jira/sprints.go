@@ -211,21 +211,7 @@ func (c *converter) isSprintChange(ch change) bool {
 
 // boardsAndSprints lists the configured boards (or those of the projects)
 // and all their sprints.
-func (s *Source) boardsAndSprints(ctx context.Context, a *api, c *converter, projects []string) ([]store.Sprint, error) {
-	boards := append([]int(nil), s.cfg.Boards...)
-	if len(boards) == 0 {
-		for _, p := range projects {
-			ids, err := s.projectBoards(ctx, a, p)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range ids {
-				if !containsInt(boards, id) {
-					boards = append(boards, id)
-				}
-			}
-		}
-	}
+func (s *Source) boardsAndSprints(ctx context.Context, a *api, c *converter, boards []int) ([]store.Sprint, error) {
 	var rows []store.Sprint
 	for _, b := range boards {
 		sps, err := s.boardSprints(ctx, a, c, b)
@@ -235,6 +221,64 @@ func (s *Source) boardsAndSprints(ctx context.Context, a *api, c *converter, pro
 		rows = append(rows, sps...)
 	}
 	return rows, nil
+}
+
+// boardScope is the sync_state scope caching the boards discovered from the
+// projects (cursor: the ids, etag: when they were listed), so incremental
+// syncs skip one listing per project; they are listed again after a day or
+// with a full sync.
+const boardScope = "boards"
+
+const boardsMaxAge = 24 * time.Hour
+
+// boards returns the configured boards, else those of the projects: from the
+// cache when fresh, otherwise listed (and the cache row returned to store).
+func (s *Source) boards(ctx context.Context, st *store.Store, a *api, projects []string, full bool, now time.Time) ([]int, bool, error) {
+	if len(s.cfg.Boards) > 0 {
+		return s.cfg.Boards, false, nil
+	}
+	key := strings.Join(projects, ",")
+	if !full {
+		cur, etag, err := st.Cursor(ctx, s.cfg.Name, boardScope)
+		if err != nil {
+			return nil, false, err
+		}
+		listed, terr := time.Parse(time.RFC3339, etag)
+		if ids, forKey, ok := strings.Cut(cur, "|"); ok && forKey == key && terr == nil && now.Sub(listed) < boardsMaxAge {
+			return parseInts(ids), false, nil
+		}
+	}
+	var boards []int
+	for _, p := range projects {
+		ids, err := s.projectBoards(ctx, a, p)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, id := range ids {
+			if !containsInt(boards, id) {
+				boards = append(boards, id)
+			}
+		}
+	}
+	return boards, true, nil
+}
+
+func boardCursor(boards []int, projects []string) string {
+	ids := make([]string, len(boards))
+	for i, b := range boards {
+		ids[i] = strconv.Itoa(b)
+	}
+	return strings.Join(ids, ",") + "|" + strings.Join(projects, ",")
+}
+
+func parseInts(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(f); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 type agilePage struct {

@@ -218,7 +218,12 @@ func (r *run) sprints(ctx context.Context) error {
 			return err
 		}
 	}
-	rows, err := r.s.boardsAndSprints(ctx, r.a, r.conv, projects)
+	now := r.opts.Now()
+	boards, listed, err := r.s.boards(ctx, r.st, r.a, projects, r.opts.Full, now)
+	var rows []store.Sprint
+	if err == nil {
+		rows, err = r.s.boardsAndSprints(ctx, r.a, r.conv, boards)
+	}
 	if err != nil {
 		if ctx.Err() != nil || errors.Is(err, connectors.ErrPartial) {
 			return err
@@ -226,7 +231,15 @@ func (r *run) sprints(ctx context.Context) error {
 		r.log.Warn("jira sprints skipped", "err", err)
 		return nil
 	}
-	return r.write(ctx, func(tx *store.Tx) error { return putAll(tx, rows) })
+	return r.write(ctx, func(tx *store.Tx) error {
+		if err := putAll(tx, rows); err != nil {
+			return err
+		}
+		if !listed {
+			return nil
+		}
+		return tx.SetCursor(r.s.cfg.Name, boardScope, boardCursor(boards, projects), now.UTC().Format(time.RFC3339))
+	})
 }
 
 // finish recomputes link history and sprint commitment over the source.
