@@ -103,3 +103,54 @@ func TestGenerateSurvivesViewsOfAnotherShape(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthSnapshotIsReplacedOnRerun(t *testing.T) {
+	ctx := context.Background()
+	st := newFixture(t)
+	count := func() (n int) {
+		if err := st.DB().QueryRow(`SELECT count(*) FROM health_snapshots WHERE period = '2026-10'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	opts := fixtureOptions(t, t.TempDir())
+	if _, err := reports.Generate(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	first := count()
+	if first == 0 {
+		t.Fatal("no snapshot stored")
+	}
+	res, err := reports.Generate(ctx, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := count(); got != first {
+		t.Errorf("re-run left %d snapshot rows, first run %d", got, first)
+	}
+	if h := res.Report.Health; len(h.Periods) != 6 || h.Periods[5] != "2026-10" || !h.Stored {
+		t.Errorf("health periods %v stored %v, want six months up to 2026-10", h.Periods, h.Stored)
+	}
+}
+
+func TestNamesOnlyWhenAsked(t *testing.T) {
+	ctx := context.Background()
+	st := newFixture(t)
+	opts := fixtureOptions(t, t.TempDir())
+	opts.Formats = []string{"json"}
+	for _, names := range []bool{false, true} {
+		opts.Names = names
+		res, err := reports.Generate(ctx, st, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(res.Files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		has := strings.Contains(string(b), "Alice Martin") || strings.Contains(string(b), "alice-martin")
+		if has != names {
+			t.Errorf("names=%v: report names Alice: %v", names, has)
+		}
+	}
+}
