@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -103,18 +104,33 @@ func (r *run) detect(ctx context.Context) error {
 	var info struct {
 		DeploymentType string `json:"deploymentType"`
 		ServerTimeZone string `json:"serverTimeZone"`
+		ServerTime     string `json:"serverTime"`
 	}
 	if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
 		return err
 	}
 	r.cloud = strings.EqualFold(info.DeploymentType, "Cloud")
-	if info.ServerTimeZone != "" {
-		if loc, err := time.LoadLocation(info.ServerTimeZone); err == nil {
-			r.loc = loc
-		}
-	}
+	r.loc = serverLocation(info.ServerTimeZone, info.ServerTime)
 	r.log.Debug("jira deployment", "cloud", r.cloud, "type", info.DeploymentType)
 	return nil
+}
+
+// serverLocation is the time zone JQL dates are read in: the named zone
+// when serverInfo gives one, else the offset of its serverTime, else UTC.
+// (JQL reads dates in the user's zone, by default the server's; a zone
+// behind UTC by more than the overlap would otherwise skip updates.)
+func serverLocation(zone, serverTime string) *time.Location {
+	if zone != "" {
+		if loc, err := time.LoadLocation(zone); err == nil {
+			return loc
+		}
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05.000-0700", serverTime); err == nil {
+		if _, off := t.Zone(); off != 0 {
+			return time.FixedZone("server", off)
+		}
+	}
+	return time.UTC
 }
 
 // since is where this run starts: the cursor minus the overlap, or the
@@ -291,7 +307,7 @@ func storedProjects(ctx context.Context, st *store.Store, src string) ([]string,
 // writeSource records how the sync ended. It runs even when ctx was
 // cancelled, so an interrupted sync is visible as failed.
 func (s *Source) writeSource(ctx context.Context, st *store.Store, now time.Time, syncErr error) error {
-	row := store.Source{Name: s.cfg.Name, Kind: "jira", URL: s.cfg.URL, LastSyncAt: &now, LastStatus: "ok"}
+	row := store.Source{Name: s.cfg.Name, Kind: "jira", URL: redactURL(s.cfg.URL), LastSyncAt: &now, LastStatus: "ok"}
 	switch {
 	case errors.Is(syncErr, connectors.ErrPartial):
 		row.LastStatus, row.LastError = "partial", syncErr.Error()
@@ -309,6 +325,16 @@ func (s *Source) writeSource(ctx context.Context, st *store.Store, now time.Time
 		return err
 	}
 	return tx.Commit()
+}
+
+// redactURL hides a password written into the URL, which must not reach
+// the database.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
 }
 
 func putAll[T store.Row](tx *store.Tx, rows []T) error {
