@@ -77,7 +77,7 @@ func waitText(w Wait) string {
 	case w.Items == 0:
 		return "none"
 	}
-	return fmt.Sprintf("%d items of %s waited %s", w.Items, strings.Join(w.Teams, ", "), hoursText(w.Hours))
+	return fmt.Sprintf("%s of %s waited %s", plural(w.Items, "item", "items"), strings.Join(w.Teams, ", "), hoursText(w.Hours))
 }
 
 func findingsOf(fs []Finding, layer string) []Finding {

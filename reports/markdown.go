@@ -66,7 +66,7 @@ func (w *mdWriter) header(r *Report) {
 	if r.Period.Label != "" {
 		title += " — " + r.Period.Label
 	}
-	w.f("# %s\n\nPeriod %s to %s (end exclusive) · generated %s\n\n", md(title), r.Period.From, r.Period.To, r.GeneratedAt)
+	w.f("# %s\n\nPeriod %s · generated %s\n\n", md(title), md(periodText(r.Period)), r.GeneratedAt)
 }
 
 func (w *mdWriter) glance(r *Report) {
