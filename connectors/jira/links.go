@@ -132,8 +132,8 @@ type linkEvent struct {
 // source from the stored Link history of both ends: created_at is the first
 // time either side recorded the link, removed_at the last removal when no
 // later addition followed. Keys are resolved to item ids through the stored
-// items; links to issues never synced (other projects, moved keys) are
-// skipped, since their ids are unknown.
+// items and the Key history of moved issues; links to issues never synced
+// (other projects) are skipped, since their ids are unknown.
 func linkHistory(ctx context.Context, st *store.Store, src string) ([]store.Link, error) {
 	db := st.DB()
 	keys := map[string]string{}
@@ -148,6 +148,23 @@ func linkHistory(ctx context.Context, st *store.Store, src string) ([]store.Link
 			return nil, fmt.Errorf("link history: %w", err)
 		}
 		keys[k] = id
+	}
+	rows.Close()
+	// A moved issue's old keys still name it in older history.
+	rows, err = db.QueryContext(ctx, `SELECT e.from_value, e.item_id FROM item_events e
+JOIN items i ON i.item_id = e.item_id WHERE i.source = ? AND e.kind = 'key' AND e.from_value IS NOT NULL`, src)
+	if err != nil {
+		return nil, fmt.Errorf("link history: %w", err)
+	}
+	for rows.Next() {
+		var k, id string
+		if err := rows.Scan(&k, &id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("link history: %w", err)
+		}
+		if _, taken := keys[k]; !taken {
+			keys[k] = id
+		}
 	}
 	rows.Close()
 	rows, err = db.QueryContext(ctx, `SELECT e.item_id, e.occurred_at, e.from_id, e.to_id, e.from_value, e.to_value
