@@ -183,8 +183,11 @@ func headlineText(r *Report) string {
 			parts = append(parts, fmt.Sprintf("%d of %d goals done or on track", h.Goals[Done]+h.Goals[OnTrack], n))
 		}
 	}
-	if n := h.Dependencies[Late] + h.Dependencies[OffTrack]; n > 0 {
-		parts = append(parts, plural(n, "dependency", "dependencies")+" late")
+	if n := h.Dependencies[OffTrack]; n > 0 {
+		parts = append(parts, plural(n, "dependency", "dependencies")+" off track")
+	}
+	if n := h.Dependencies[Late]; n > 0 {
+		parts = append(parts, plural(n, "dependency", "dependencies")+" delivered late")
 	}
 	if n := h.Agreements[OffTrack]; n > 0 {
 		parts = append(parts, plural(n, "working agreement", "working agreements")+" broken")
