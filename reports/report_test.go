@@ -51,6 +51,16 @@ func TestGenerateFixtureGolden(t *testing.T) {
 		}
 		golden(t, "fixture."+name, got)
 	}
+	page, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Self-contained: nothing is fetched when the page opens.
+	for _, ref := range []string{"<script", "<link", " src=", "@import", "url("} {
+		if strings.Contains(string(page), ref) {
+			t.Errorf("report.html contains %q", ref)
+		}
+	}
 }
 
 func TestGenerateOnEmptyStoreDegrades(t *testing.T) {
