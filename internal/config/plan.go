@@ -245,4 +245,3 @@ func knownKeys(typeName string) string {
 	}
 	return strings.Join(keys, ", ")
 }
-
