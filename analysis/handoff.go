@@ -108,13 +108,10 @@ func (m handoffChurn) Run(ctx context.Context, env *Env) (Result, error) {
 // the window's end.
 func churnItems(ctx context.Context, env *Env) (map[string][]churnItem, error) {
 	q := `WITH active AS (
-	SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
-handoffs AS (
+	-- one pass over the events: which items moved in the window, and their handoffs up to its end
 	SELECT item_id, count(*) FILTER (WHERE kind = 'assignee' AND coalesce(from_value, '') <> '')
-		+ greatest(count(*) FILTER (WHERE kind = 'assigned') - 1, 0) AS n
-	FROM item_events
-	WHERE kind IN ('assignee', 'assigned') AND occurred_at < $2 AND item_id IN (SELECT item_id FROM active)
-	GROUP BY item_id),
+		+ greatest(count(*) FILTER (WHERE kind = 'assigned') - 1, 0) AS handoffs
+	FROM item_events WHERE occurred_at < $2 GROUP BY item_id HAVING max(occurred_at) >= $1),
 firsts AS (
 	SELECT item_id, seq, state_class, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
 	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM active)),
@@ -130,9 +127,9 @@ rounds AS (
 	SELECT item_id, count(*) AS n FROM reviews
 	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2 AND item_id IN (SELECT item_id FROM active)
 	GROUP BY item_id)
-SELECT it.team, it.key, coalesce(it.url, ''), coalesce(h.n, 0), coalesce(r.n, 0), coalesce(r.reopens, 0), coalesce(x.n, 0)
+SELECT it.team, it.key, coalesce(it.url, ''), a.handoffs, coalesce(r.n, 0), coalesce(r.reopens, 0), coalesce(x.n, 0)
 FROM active a JOIN items it USING (item_id)
-LEFT JOIN handoffs h USING (item_id) LEFT JOIN returns r USING (item_id) LEFT JOIN rounds x USING (item_id)
+LEFT JOIN returns r USING (item_id) LEFT JOIN rounds x USING (item_id)
 WHERE it.team IS NOT NULL AND it.kind <> 'epic'
 ORDER BY it.team, it.key`
 	out := map[string][]churnItem{}
