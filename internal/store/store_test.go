@@ -202,3 +202,19 @@ func TestCommitCancelled(t *testing.T) {
 	}
 	page(t, s, sampleRows(), "c") // the writer slot was released
 }
+
+// TestIdentityKeepsKnownValues: an account seen later without its email
+// (hidden, deactivated) keeps the email seen before.
+func TestIdentityKeepsKnownValues(t *testing.T) {
+	s, _ := openTemp(t)
+	page(t, s, []store.Row{store.Identity{Source: "jira", ExternalID: "u1", Email: "a@acme.com", DisplayName: "Alice"}}, "")
+	page(t, s, []store.Row{store.Identity{Source: "jira", ExternalID: "u1", DisplayName: "Alice M", Inactive: true}}, "")
+	var email, name string
+	var active bool
+	if err := s.DB().QueryRow(`SELECT email, display_name, active FROM identities`).Scan(&email, &name, &active); err != nil {
+		t.Fatal(err)
+	}
+	if email != "a@acme.com" || name != "Alice M" || active {
+		t.Errorf("got %q %q active=%v", email, name, active)
+	}
+}

@@ -25,6 +25,10 @@ type table struct {
 	columns []string
 	key     []string
 	keep    []string
+	// fill lists columns where a new NULL does not erase a stored value:
+	// an account seen without its email (hidden, deactivated) keeps the
+	// email seen before.
+	fill []string
 }
 
 var tables = map[string]*table{}
@@ -37,7 +41,7 @@ func register(name, key string, keep string, columns string) *table {
 
 var (
 	sourcesTable  = register("sources", "name", "", "name kind url last_sync_at last_status last_error")
-	identityTable = register("identities", "identity_id", "person_id", "identity_id source external_id login email display_name is_bot active person_id")
+	identityTable = fillNulls(register("identities", "identity_id", "person_id", "identity_id source external_id login email display_name is_bot active person_id"), "login email display_name")
 	itemsTable    = register("items", "item_id", "team", "item_id source kind key container title type status status_category priority assignee_id reporter_id team parent_key epic_key story_points labels components milestone created_at updated_at resolved_at url")
 	eventsTable   = register("item_events", "event_id", "", "event_id item_id occurred_at actor_id kind field from_value to_value from_id to_id")
 	statusTable   = register("statuses", "source status_id", "", "source status_id name status_category")
@@ -49,6 +53,11 @@ var (
 	requestsTable = register("review_requests", "request_id", "", "request_id item_id reviewer_id reviewer_team requested_at removed_at requester_id")
 	commentsTable = register("comments", "comment_id", "", "comment_id item_id author_id created_at kind")
 )
+
+func fillNulls(t *table, columns string) *table {
+	t.fill = strings.Fields(columns)
+	return t
+}
 
 func tableOf(r Row) *table {
 	switch r.(type) {
@@ -184,10 +193,13 @@ func mergeSQL(t *table) []string {
 		match[i] = fmt.Sprintf("s.%s = m.%s", k, k)
 	}
 	var stmts []string
-	if len(t.keep) > 0 {
-		set := make([]string, len(t.keep))
-		for i, c := range t.keep {
-			set[i] = fmt.Sprintf("%s = m.%s", c, c)
+	if len(t.keep)+len(t.fill) > 0 {
+		var set []string
+		for _, c := range t.keep {
+			set = append(set, fmt.Sprintf("%s = m.%s", c, c))
+		}
+		for _, c := range t.fill {
+			set = append(set, fmt.Sprintf("%s = coalesce(s.%s, m.%s)", c, c, c))
 		}
 		stmts = append(stmts, fmt.Sprintf("UPDATE %s s SET %s FROM main.%s m WHERE %s",
 			stage, strings.Join(set, ", "), t.name, strings.Join(match, " AND ")))
