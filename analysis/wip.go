@@ -3,7 +3,7 @@ package analysis
 import (
 	"context"
 	"fmt"
-	"sort"
+	"strings"
 	"time"
 )
 
@@ -18,6 +18,7 @@ func init() {
 		Name:  "v_wip_spans",
 		Doc:   "per person and tracker issue, each stretch the person held the issue in progress (end_at NULL while it still is)",
 		Order: 15,
+		Table: true, // read by v_wip, ownership_gap and every wip_overload evidence query
 		SQL:   wipSpansSQL,
 	})
 	RegisterDerived(Derived{
@@ -134,11 +135,10 @@ func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
 		if med <= limit {
 			continue
 		}
-		f, err := wipFinding(ctx, env, person, p, med, peak, limit)
-		if err != nil {
-			return Result{}, err
-		}
-		res.Findings = append(res.Findings, f)
+		res.Findings = append(res.Findings, wipFinding(person, p, med, peak, limit))
+	}
+	if err := wipEvidence(ctx, env, res.Findings); err != nil {
+		return Result{}, err
 	}
 	for _, team := range sortedKeys(teamMax) {
 		res.Metrics = append(res.Metrics, teamMax[team])
@@ -183,41 +183,57 @@ WHERE day >= $1::DATE AND day < $2::DATE ORDER BY person, day`
 	return people, nil
 }
 
-func wipFinding(ctx context.Context, env *Env, person string, p *personWIP, med, peak, limit float64) (Finding, error) {
+func wipFinding(person string, p *personWIP, med, peak, limit float64) Finding {
 	over := 0
 	for _, c := range p.counts {
 		if c > limit {
 			over++
 		}
 	}
-	f := Finding{Pattern: "wip_overload", Severity: overSeverity(med, limit), Team: p.team, SubjectKind: "person",
+	return Finding{Pattern: "wip_overload", Severity: overSeverity(med, limit), Team: p.team, SubjectKind: "person",
 		Subject: person, Score: overScore(med, limit),
 		Summary: fmt.Sprintf("Works on a median %s issues at once (agreement %s), up to %s; above the agreement on %d of %d working days.",
 			num(med), num(limit), num(peak), over, len(p.counts)),
 		Evidence: Evidence{Values: map[string]float64{"median_wip": med, "max_wip": peak, "limit": limit,
 			"days": float64(len(p.counts)), "days_over": float64(over)}, People: []string{person}}}
-	const q = `SELECT s.key, any_value(it.url), sum(work_hours(greatest(s.start_at, $2), least(coalesce(s.end_at, $4), $3)))
+}
+
+// wipEvidence lists, in one query for all findings, the issues each
+// flagged person held in the window with the working days in progress.
+func wipEvidence(ctx context.Context, env *Env, fs []Finding) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	var people []string
+	at := map[string]int{}
+	for i, f := range fs {
+		people = append(people, sqlString(f.Subject))
+		at[f.Subject] = i
+	}
+	q := `SELECT s.person, s.key, any_value(it.url), sum(work_hours(greatest(s.start_at, $1), least(coalesce(s.end_at, $3), $2)))
 FROM v_wip_spans s JOIN items it USING (item_id)
-WHERE s.person = $1 AND s.start_at < $3 AND coalesce(s.end_at, $4) > $2 GROUP BY s.key`
+WHERE s.person IN (` + strings.Join(people, ", ") + `) AND s.start_at < $2 AND coalesce(s.end_at, $3) > $1
+GROUP BY s.person, s.key ORDER BY s.person, s.key`
 	day := dayHours(env)
-	var items []EvidenceItem
-	args := append([]any{person}, windowArgs(env)...)
-	err := queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
+	items := map[string][]EvidenceItem{}
+	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
+		var person string
 		var it EvidenceItem
 		var wh float64
-		if err := scan(&it.Key, &it.URL, &wh); err != nil {
+		if err := scan(&person, &it.Key, &it.URL, &wh); err != nil {
 			return err
 		}
 		it.Value, it.Note = round2(wh/day), "working days in progress"
-		items = append(items, it)
+		items[person] = append(items[person], it)
 		return nil
 	})
 	if err != nil {
-		return Finding{}, fmt.Errorf("wip evidence for %s: %w", person, err)
+		return fmt.Errorf("wip evidence: %w", err)
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
-	f.Evidence.Items = topItems(items, 20)
-	return f, nil
+	for person, its := range items {
+		fs[at[person]].Evidence.Items = topItems(its, 20)
+	}
+	return nil
 }
 
 // num writes x without decimals when whole, else with one.
