@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -101,5 +102,33 @@ FROM v_pr_phases ORDER BY key`)
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("v_pr_phases (-want +got):\n%s", d)
+	}
+}
+
+// TestReviewWaitsTeamMove: a reviewer who moves team counts for the team
+// of the time of each request, in the waits and in the bottleneck finding.
+func TestReviewWaitsTeamMove(t *testing.T) {
+	f := newFixture(t)
+	f.person("ann", "platform")
+	f.person("bob", "growth")
+	f.moveTeam("bob", "platform", f.at(7, 0))
+	for d := 0; d < 12; d++ {
+		key := fmt.Sprintf("acme/api#%d", d+1)
+		f.pr(fxPR{Key: key, Team: "platform", Author: "ann", Created: f.at(d, 9)})
+		f.request(key, "bob", f.at(d, 9), "ann")
+		f.review(key, "bob", "APPROVED", f.at(d+4, 9))
+	}
+	env := f.env(f.at(0, 0), f.at(14, 0), f.at(20, 0))
+	var before, after int
+	if err := env.DB.QueryRow(`SELECT count(*) FILTER (WHERE reviewer_team = 'growth'),
+	count(*) FILTER (WHERE reviewer_team = 'platform') FROM v_review_waits`).Scan(&before, &after); err != nil {
+		t.Fatal(err)
+	}
+	if before != 7 || after != 5 {
+		t.Errorf("reviewer teams: %d growth, %d platform; want 7 and 5", before, after)
+	}
+	res := runA1(t, "approval_bottleneck", env)
+	if len(res.Findings) != 1 || res.Findings[0].Team != "platform" {
+		t.Errorf("findings %+v, want one on bob's current team platform", findingBriefs(res.Findings))
 	}
 }
