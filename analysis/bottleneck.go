@@ -187,8 +187,8 @@ func bottleneckFinding(env *Env, who string, l *reviewerLoad, teamTotals map[str
 	}
 	lo, hi := BootstrapMedianCI(l.waits, 0.9, 1000, 1)
 	day := dayHours(env)
-	summary := fmt.Sprintf("Reviews requested from this person wait a median %s (90%% interval %.1f-%.1f working days; agreement %s)",
-		workDays(env, med), lo/day, hi/day, workDays(env, limit))
+	summary := fmt.Sprintf("Reviews requested from this person wait a median %s (90%% interval %.1f-%.1f working days; agreement %s working day%s)",
+		workDays(env, med), lo/day, hi/day, num(limit/day), map[bool]string{true: "", false: "s"}[limit == day])
 	if len(heavy) > 0 {
 		var parts []string
 		for i, t := range teams {
