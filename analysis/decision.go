@@ -3,6 +3,8 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // decisionLatency is the decision_latency pattern. A decision is a stretch
@@ -76,6 +78,7 @@ FROM picked p JOIN items it USING (item_id)`
 // decision is one row of v_decisions as the module reads it.
 type decision struct {
 	key, url, team, decider, deciderTeam string
+	month                                string // of the decision, YYYY-MM
 	workHours                            float64
 	open                                 bool
 }
@@ -83,7 +86,7 @@ type decision struct {
 func (m decisionLatency) Run(ctx context.Context, env *Env) (Result, error) {
 	th := WithDefaults(env.Thresholds)
 	const q = `SELECT d.key, coalesce(d.url, ''), coalesce(d.team, ''), coalesce(d.decider, ''),
-	coalesce(p.team, ''), d.work_hours, d.open
+	coalesce(p.team, ''), d.work_hours, d.open, coalesce(strftime(d.decided_at, '%Y-%m'), '')
 FROM v_decisions d LEFT JOIN v_people p ON p.person_id = d.decider
 WHERE NOT coalesce(p.is_bot, false) AND (
 	(NOT d.open AND d.decided_at >= $1 AND d.decided_at < $2)
@@ -92,7 +95,7 @@ ORDER BY d.key, d.entered_at`
 	var ds []decision
 	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
 		var d decision
-		if err := scan(&d.key, &d.url, &d.team, &d.decider, &d.deciderTeam, &d.workHours, &d.open); err != nil {
+		if err := scan(&d.key, &d.url, &d.team, &d.decider, &d.deciderTeam, &d.workHours, &d.open, &d.month); err != nil {
 			return err
 		}
 		ds = append(ds, d)
@@ -104,12 +107,14 @@ ORDER BY d.key, d.entered_at`
 	sla := workThreshold(env, th.DecisionSLA)
 	byDecider := map[string][]decision{}
 	byTeam := map[string][]float64{}
+	byMonth := map[[2]string][]float64{} // team, month
 	for _, d := range ds {
 		if d.open {
 			continue // no decider yet; DecisionStats counts them against the plan
 		}
 		if d.team != "" {
 			byTeam[d.team] = append(byTeam[d.team], d.workHours)
+			byMonth[[2]string{d.team, d.month}] = append(byMonth[[2]string{d.team, d.month}], d.workHours)
 		}
 		if d.decider != "" {
 			byDecider[d.decider] = append(byDecider[d.decider], d)
@@ -117,7 +122,15 @@ ORDER BY d.key, d.entered_at`
 	}
 	var res Result
 	for _, team := range sortedKeys(byTeam) {
-		res.Metrics = append(res.Metrics, latencyMetrics("team", team, byTeam[team])...)
+		res.Metrics = append(res.Metrics, latencyMetrics("team", team, "all", byTeam[team])...)
+	}
+	months := make([][2]string, 0, len(byMonth))
+	for k := range byMonth {
+		months = append(months, k)
+	}
+	slices.SortFunc(months, func(a, b [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], b[0]+"\x00"+b[1]) })
+	for _, k := range months {
+		res.Metrics = append(res.Metrics, latencyMetrics("team", k[0], k[1], byMonth[k])...)
 	}
 	for _, who := range sortedKeys(byDecider) {
 		dd := byDecider[who]
@@ -125,7 +138,7 @@ ORDER BY d.key, d.entered_at`
 		for _, d := range dd {
 			hs = append(hs, d.workHours)
 		}
-		res.Metrics = append(res.Metrics, latencyMetrics("person", who, hs)...)
+		res.Metrics = append(res.Metrics, latencyMetrics("person", who, "all", hs)...)
 		med := Median(hs)
 		if med <= sla {
 			continue
@@ -139,10 +152,10 @@ ORDER BY d.key, d.entered_at`
 	return res, nil
 }
 
-func latencyMetrics(kind, scope string, hs []float64) []Metric {
+func latencyMetrics(kind, scope, period string, hs []float64) []Metric {
 	return []Metric{
-		{ScopeKind: kind, Scope: scope, Metric: "decision_latency_p50_hours", Period: "all", Value: round2(Median(hs)), N: len(hs)},
-		{ScopeKind: kind, Scope: scope, Metric: "decision_latency_p85_hours", Period: "all", Value: round2(Quantile(hs, 0.85)), N: len(hs)},
+		{ScopeKind: kind, Scope: scope, Metric: "decision_latency_p50_hours", Period: period, Value: round2(Median(hs)), N: len(hs)},
+		{ScopeKind: kind, Scope: scope, Metric: "decision_latency_p85_hours", Period: period, Value: round2(Quantile(hs, 0.85)), N: len(hs)},
 	}
 }
 

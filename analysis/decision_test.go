@@ -92,6 +92,11 @@ func TestDecisionLatency(t *testing.T) {
 			if len(res.NotEnoughData) != tc.notEnough {
 				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
 			}
+			if len(tc.want) > 0 { // carol's 24 and dave's 8 working hours; the bot's are left out
+				if v, n, _ := metricValue(res, "decision_latency_p50_hours", "red"); v != 16 || n != 10 {
+					t.Errorf("decision_latency_p50_hours red = %v over %d, want 16 over 10", v, n)
+				}
+			}
 			for _, f := range res.Findings {
 				t.Log(f.Summary)
 				if len(f.Evidence.Items) != 5 {
