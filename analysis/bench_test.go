@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
@@ -39,21 +40,27 @@ func BenchmarkAnalyze(b *testing.B) {
 	st.DB().QueryRow("SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM item_events)").Scan(&items, &events)
 	b.Logf("filled %d items, %d events in %v", items, events, time.Since(start).Round(time.Millisecond))
 	end := benchStart.AddDate(1, 0, 0)
-	opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end}}
-	var sum analysis.Summary
-	cpu0 := cpuSeconds()
-	b.ResetTimer()
-	for b.Loop() {
-		if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
-			b.Fatal(err)
-		}
+	// UTC takes the fixed-offset path of work_hours; Europe/Berlin the
+	// tabulated daylight-saving offsets.
+	for _, tz := range []string{"UTC", "Europe/Berlin"} {
+		b.Run(strings.ReplaceAll(tz, "/", "-"), func(b *testing.B) {
+			opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
+				Calendar: config.Calendar{Timezone: tz}}}
+			var sum analysis.Summary
+			var err error
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// CPU seconds per run show the cost apart from other load on the machine.
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(len(sum.Findings)), "findings")
+			b.ReportMetric(float64(sum.Metrics), "metrics")
+			b.ReportMetric(peakMiB(), "peak-MiB")
+		})
 	}
-	b.StopTimer()
-	// CPU seconds per run show the cost apart from other load on the machine.
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
-	b.ReportMetric(float64(len(sum.Findings)), "findings")
-	b.ReportMetric(float64(sum.Metrics), "metrics")
-	b.ReportMetric(peakMiB(), "peak-MiB")
 }
 
 // cpuSeconds is the user and system CPU time of the process so far.
