@@ -60,6 +60,8 @@ func TestWorkHours(t *testing.T) {
 		{"short day", config.Calendar{DayStart: "10:00", DayEnd: "14:00"}, "2026-11-02 09:00", "2026-11-03 12:00", 6},
 		{"weekend workers", config.Calendar{WorkingDays: []string{"Saturday", "sun"}}, "2026-11-06 09:00", "2026-11-09 09:00", 16},
 		{"berlin", config.Calendar{Location: berlin}, "2026-11-02 07:00", "2026-11-02 17:00", 8},
+		{"berlin summer", config.Calendar{Location: berlin}, "2026-07-06 07:00", "2026-07-06 15:00", 8},
+		{"berlin before the table (ICU)", config.Calendar{Location: berlin}, "1985-07-01 07:00", "1985-07-01 15:00", 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
