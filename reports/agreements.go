@@ -35,27 +35,30 @@ type Compliance struct {
 // measure is one agreement metric over a window [from, to).
 type measure struct {
 	view, label string
+	// working measures in working time, like the analysis findings: the
+	// target (24h = one working day) and the value are in working days.
+	working bool
 	// sql returns share, n, value; args: target, from, to, the end of
 	// open intervals.
 	sql string
 }
 
 var measures = map[string]measure{
-	"review_pickup": {"v_review_waits", "p85 hours", `WITH w AS (SELECT coalesce(wait_hours,
+	"review_pickup": {"v_review_waits", "p85 working days", true, `WITH w AS (SELECT coalesce(work_hours,
 	(epoch(?::TIMESTAMPTZ) - epoch(requested_at)) / 3600) AS h FROM v_review_waits WHERE requested_at >= ? AND requested_at < ?)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.85) FROM w`},
-	"blocked_time": {"v_blocked", "p85 hours", `WITH w AS (SELECT coalesce(hours,
+	"blocked_time": {"v_blocked", "p85 working days", true, `WITH w AS (SELECT coalesce(work_hours,
 	(epoch(?::TIMESTAMPTZ) - epoch(start_at)) / 3600) AS h FROM v_blocked WHERE start_at >= ? AND start_at < ?)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.85) FROM w`},
-	"wip_per_person": {"v_wip", "max items", `WITH w AS (SELECT items AS h FROM v_wip
+	"wip_per_person": {"v_wip", "max items", false, `WITH w AS (SELECT items AS h FROM v_wip
 	WHERE ?::TIMESTAMPTZ IS NOT NULL AND day >= ? AND day < ? AND items > 0)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), max(h) FROM w`},
-	"unreviewed_merges": {"v_pr_phases", "merges without review", `WITH w AS (SELECT coalesce(unreviewed_merge, false) AS u
+	"unreviewed_merges": {"v_pr_phases", "merges without review", false, `WITH w AS (SELECT coalesce(unreviewed_merge, false) AS u
 	FROM v_pr_phases WHERE ?::TIMESTAMPTZ IS NOT NULL AND merged_at >= ? AND merged_at < ?)
 SELECT avg(CASE WHEN u THEN 0 ELSE 1.0 END), count(*), count(*) FILTER (WHERE u) + 0 * ? FROM w`},
 	// Carry-over from the sprint tables: per item, the sprints that ended
 	// in the window with the item still in them and not completed.
-	"carry_over": {"sprint_items", "max sprints carried", `WITH w AS (SELECT si.item_id,
+	"carry_over": {"sprint_items", "max sprints carried", false, `WITH w AS (SELECT si.item_id,
 	count(*) FILTER (WHERE NOT coalesce(si.completed_in_sprint, false) AND si.removed_at IS NULL) AS h
 	FROM sprint_items si JOIN sprints sp USING (sprint_id)
 	WHERE ?::TIMESTAMPTZ IS NOT NULL AND sp.end_at >= ? AND sp.end_at < ? GROUP BY si.item_id)
@@ -108,8 +111,15 @@ func (m *model) comply(ctx context.Context, ms measure, target float64, from, to
 	}
 	var share, value sql.NullFloat64
 	c := &Compliance{Label: ms.label}
+	day := m.opts.Calendar.HoursPerDay()
+	if ms.working {
+		target = target / 24 * day // 24h of target = one working day
+	}
 	if err := m.db.QueryRowContext(ctx, ms.sql, end, from, to, target).Scan(&share, &c.N, &value); err != nil {
 		return nil, err
+	}
+	if ms.working {
+		value.Float64 /= day
 	}
 	c.Share, c.Value = round(share.Float64, 3), round(value.Float64, 1)
 	return c, nil

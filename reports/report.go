@@ -34,7 +34,10 @@ type Options struct {
 	Names      bool   // show people by name instead of pseudonyms
 	Salt       string // varies pseudonyms between organisations
 	Thresholds config.Thresholds
-	Now        time.Time
+	// Calendar says how long a working day is: time agreements (review
+	// pickup, blocked time) count working time, as the findings do.
+	Calendar config.Calendar
+	Now      time.Time
 	// Coverage are extra notes for the coverage section, e.g. "source
 	// acme-jira failed: ..." from the run command.
 	Coverage []string

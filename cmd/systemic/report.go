@@ -87,7 +87,7 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 	}
 	res, err := reports.Generate(ctx, st, reports.Options{
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
-		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds,
+		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
 	})
 	if err != nil {

@@ -180,3 +180,13 @@ func (c Calendar) Weekdays() []time.Weekday {
 	}
 	return out
 }
+
+// HoursPerDay is the length of a working day (8 when the day is not set).
+func (c Calendar) HoursPerDay() float64 {
+	start, err1 := time.Parse("15:04", c.DayStart)
+	end, err2 := time.Parse("15:04", c.DayEnd)
+	if err1 != nil || err2 != nil || !end.After(start) {
+		return 8
+	}
+	return end.Sub(start).Hours()
+}
