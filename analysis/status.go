@@ -91,21 +91,19 @@ named AS (
 	WHERE iv.start_at IS NOT NULL
 ),
 look AS (
-	-- category and state class once per distinct status, not per row
+	-- category and state class once per distinct status, never per row
 	SELECT l.*, state_class(l.status, l.cat) AS state_class FROM (
-		SELECT l.source, l.sid, l.status, l.category,
-			coalesce(l.category, st.status_category, sn.status_category) AS cat
-		FROM (SELECT DISTINCT source, coalesce(status_id, '') AS sid, status, category FROM named) l
+		SELECT l.*, coalesce(l.category, st.status_category, sn.status_category, l.current_category) AS cat
+		FROM (SELECT DISTINCT source, coalesce(status_id, '') AS sid, status, category, current_category FROM named) l
 		LEFT JOIN statuses st ON st.source = l.source AND st.status_id = l.sid
 		LEFT JOIN (SELECT source, lower(name) AS lname, min(status_category) AS status_category
 			FROM statuses GROUP BY ALL) sn ON sn.source = l.source AND sn.lname = lower(l.status)) l
 )
-SELECT n.item_id, n.key, n.team, n.status,
-	CASE WHEN k.cat IS NOT NULL THEN k.state_class ELSE state_class(n.status, n.current_category) END AS state_class,
-	n.start_at, n.end_at,
+SELECT n.item_id, n.key, n.team, n.status, k.state_class, n.start_at, n.end_at,
 	greatest(epoch(coalesce(n.end_at, env_now())) - epoch(n.start_at), 0) / 3600.0 AS hours,
 	work_hours(n.start_at, coalesce(n.end_at, env_now())) AS work_hours,
-	n.seq, coalesce(k.cat, n.current_category) AS category, n.entered_by, n.left_by
+	n.seq, k.cat AS category, n.entered_by, n.left_by
 FROM named n
 LEFT JOIN look k ON k.source = n.source AND k.sid = coalesce(n.status_id, '')
-	AND k.status IS NOT DISTINCT FROM n.status AND k.category IS NOT DISTINCT FROM n.category`
+	AND k.status IS NOT DISTINCT FROM n.status AND k.category IS NOT DISTINCT FROM n.category
+	AND k.current_category IS NOT DISTINCT FROM n.current_category`
