@@ -144,3 +144,26 @@ func TestDecisionStats(t *testing.T) {
 		t.Errorf("another project: %d decisions, want 0", got.Decisions)
 	}
 }
+
+func TestLabelIntervals(t *testing.T) {
+	s := newScenario(t)
+	s.person("ann", "red")
+	a := s.item("L-1", "red", "In Progress", day(0, 9)) // created with a label, never changed
+	a.Labels = []string{"Needs-Decision"}
+	b := s.item("L-2", "red", "In Progress", day(0, 9)) // created with it, removed later
+	b.Labels = []string{"ops"}
+	s.event("L-2", day(1, 9), "labels", "needs-decision ops", "ops", "ann")
+	s.item("L-3", "red", "In Progress", day(1, 9)) // label event dated before creation
+	s.event("L-3", day(0, 9), "labeled", "", "blocked-on-legal", "ann")
+	env := s.env(day(0, 0), day(7, 0), day(3, 17))
+	got := rows(t, env.DB, `SELECT item_id, label, start_at, end_at, added_by, removed_by FROM v_label_intervals ORDER BY 1, 2`)
+	want := [][]string{
+		{"j:L-1", "needs-decision", "2026-01-05T09:00", "-", "-", "-"},
+		{"j:L-2", "needs-decision", "2026-01-05T09:00", "2026-01-06T09:00", "-", "j/ann"},
+		{"j:L-2", "ops", "2026-01-05T09:00", "-", "-", "-"},
+		{"j:L-3", "blocked-on-legal", "2026-01-06T09:00", "-", "j/ann", "-"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_label_intervals (-want +got):\n%s", diff)
+	}
+}
