@@ -10,17 +10,24 @@ import (
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
-// BenchmarkWrite measures the Appender path: pages of 100 items with 20
-// events each, staged, upserted and committed with a cursor, into a file
-// database. Reports rows/s for items and item_events.
+// BenchmarkWrite measures the Appender path: transactions of 100 items
+// (one search page) or 1,000 items (the batch a connector commits when pages
+// queue up) with 20 events each, staged, upserted and committed with a
+// cursor, into a file database. Reports rows/s for items and item_events.
 func BenchmarkWrite(b *testing.B) {
+	for _, perTx := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("items_per_tx=%d", perTx), func(b *testing.B) { benchWrite(b, perTx) })
+	}
+}
+
+func benchWrite(b *testing.B, itemsPerPage int) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	const itemsPerPage, eventsPerItem = 100, 20
+	const eventsPerItem = 20
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
