@@ -9,12 +9,8 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
-	"github.com/systemic-dev/systemic/connectors"
-	_ "github.com/systemic-dev/systemic/connectors/github"
-	"github.com/systemic-dev/systemic/connectors/github/githubtest"
-	_ "github.com/systemic-dev/systemic/connectors/jira"
-	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 )
@@ -149,26 +145,12 @@ func syncedOrg(t *testing.T, spec synth.Spec) (*store.Store, *config.Config, syn
 	t.Helper()
 	ctx := context.Background()
 	out := t.TempDir()
-	res, err := synth.Generate(filepath.Join(out, "data"), spec)
+	org, err := demoorg.Start(out, spec, demoorg.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := jiratest.New(res.Dir, jiratest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(js.Close)
-	gs, err := githubtest.New(res.Dir, githubtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gs.Close)
-	cfgPath := filepath.Join(out, "systemic.yaml")
-	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
-	cfg, err := config.Load(cfgPath)
+	t.Cleanup(org.Close)
+	cfg, err := org.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,32 +159,12 @@ func syncedOrg(t *testing.T, spec synth.Spec) (*store.Store, *config.Config, syn
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	opts := connectors.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxWait: 10 * time.Second,
-		Now: func() time.Time { return spec.End }, Full: true}
-	for _, sc := range cfg.Sources {
-		src, err := connectors.New(sc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		stats, err := src.Sync(ctx, st, opts)
-		if err != nil {
-			t.Fatalf("sync %s: %v", sc.Name, err)
-		}
-		t.Logf("sync %s: %d items, %d events in %v", sc.Name, stats.Items, stats.Events, time.Since(start).Round(time.Millisecond))
-	}
-	var org store.Org
-	for _, tm := range cfg.Teams {
-		org.Teams = append(org.Teams, store.Team{Name: tm.Name, Members: tm.Members, Projects: tm.Jira.Projects,
-			Components: tm.Jira.Components, Repos: tm.GitHub.Repos, GitHubTeams: tm.GitHub.Teams})
-	}
-	for _, p := range cfg.People {
-		org.People = append(org.People, store.Person{Name: p.Name, IDs: p.IDs})
-	}
-	if err := st.Resolve(ctx, org); err != nil {
+	start := time.Now()
+	if err := demoorg.Sync(ctx, st, cfg, spec.End); err != nil {
 		t.Fatal(err)
 	}
-	return st, cfg, res.Truth
+	t.Logf("synced in %v", time.Since(start).Round(time.Millisecond))
+	return st, cfg, org.Result.Truth
 }
 
 func contains(xs []string, x string) bool {

@@ -81,10 +81,10 @@ type EvidenceItem struct {
 
 // Metric is one measured value for a scope and period.
 type Metric struct {
-	ScopeKind string  // org, team, person, repo, team_pair
-	Scope     string  // team name, person id, owner/repo, "waiting/blocking"
-	Metric    string  // see METRICS in doc.go
-	Period    string  // "2026-10" (month), "2026-W41" (ISO week) or "all" (the window)
+	ScopeKind string // org, team, person, repo, team_pair
+	Scope     string // team name, person id, owner/repo, "waiting/blocking"
+	Metric    string // see METRICS in doc.go
+	Period    string // "2026-10" (month), "2026-W41" (ISO week) or "all" (the window)
 	Value     float64
 	N         int // sample size behind the value
 }

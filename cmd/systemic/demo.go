@@ -13,8 +13,8 @@ import (
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/connectors/github/githubtest"
-	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/synth"
 )
@@ -85,27 +85,14 @@ func (a *app) demoServe(out string, spec synth.Spec) (*synth.Result, func(), err
 			return nil, nil, fmt.Errorf("demo: %w", err)
 		}
 	}
-	res, err := synth.Generate(data, spec)
+	org, err := demoorg.Start(out, spec, demoorg.Options{GitHub: githubtest.Options{Limit: 1 << 30}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demo: %w", err)
 	}
+	res := org.Result
 	fmt.Fprintf(a.stdout, "generated %d teams, %d people, %d items, %d events into %s\n",
 		len(res.Teams), len(res.People), res.Items, res.Events, data)
-	js, err := jiratest.New(data, jiratest.Options{})
-	if err != nil {
-		return nil, nil, fmt.Errorf("demo: fake jira: %w", err)
-	}
-	gs, err := githubtest.New(data, githubtest.Options{Limit: 1 << 30})
-	if err != nil {
-		js.Close()
-		return nil, nil, fmt.Errorf("demo: fake github: %w", err)
-	}
-	cleanup := func() { js.Close(); gs.Close() }
-	cfgPath := filepath.Join(out, "systemic.yaml")
-	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
-		cleanup()
-		return nil, nil, fmt.Errorf("demo: %w", err)
-	}
+	cleanup, cfgPath := org.Close, org.Config
 	a.configPath, a.dbPath, a.cfg = cfgPath, "", nil
 	return res, cleanup, nil
 }

@@ -11,9 +11,8 @@ import (
 	"testing"
 
 	"github.com/systemic-dev/systemic/analysis"
-	"github.com/systemic-dev/systemic/connectors/github/githubtest"
-	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/export"
 	"github.com/systemic-dev/systemic/internal/query"
 	"github.com/systemic-dev/systemic/internal/store"
@@ -27,25 +26,12 @@ func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synt
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	res, err := synth.Generate(filepath.Join(dir, "data"), spec)
+	org, err := demoorg.Start(dir, spec, demoorg.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := jiratest.New(res.Dir, jiratest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(js.Close)
-	gs, err := githubtest.New(res.Dir, githubtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gs.Close)
-	cfgPath = filepath.Join(dir, "systemic.yaml")
-	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
+	t.Cleanup(org.Close)
+	res, cfgPath := org.Result, org.Config
 	dbPath = filepath.Join(dir, "systemic.duckdb")
 	if code, _, stderr := systemicTB(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "sync"); code != 0 {
 		t.Fatalf("sync: exit %d\n%s", code, stderr)

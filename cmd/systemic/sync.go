@@ -79,7 +79,7 @@ func (a *app) syncAll(ctx context.Context, st *store.Store, cfg *config.Config, 
 			break
 		}
 	}
-	if err := st.Resolve(ctx, orgOf(cfg)); err != nil {
+	if err := st.Resolve(ctx, store.OrgOf(cfg)); err != nil {
 		return results, fmt.Errorf("resolve identities and teams: %w", err)
 	}
 	printSync(a, results)
@@ -201,17 +201,4 @@ func printSync(a *app, results []syncResult) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", r.source, status, r.stats.Items, r.stats.Events, r.stats.Requests)
 	}
 	tw.Flush()
-}
-
-// orgOf turns the config's teams and people into the store's resolve input.
-func orgOf(cfg *config.Config) store.Org {
-	var org store.Org
-	for _, t := range cfg.Teams {
-		org.Teams = append(org.Teams, store.Team{Name: t.Name, Members: t.Members, Projects: t.Jira.Projects,
-			Components: t.Jira.Components, Repos: t.GitHub.Repos, GitHubTeams: t.GitHub.Teams})
-	}
-	for _, p := range cfg.People {
-		org.People = append(org.People, store.Person{Name: p.Name, IDs: p.IDs})
-	}
-	return org
 }

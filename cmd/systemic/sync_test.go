@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/systemic-dev/systemic/connectors/github/githubtest"
-	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
+	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 )
@@ -15,29 +15,14 @@ import (
 // Jira and GitHub servers and writes a config pointing at them.
 func fakeOrg(t *testing.T, gh githubtest.Options) (cfgPath string, res *synth.Result) {
 	t.Helper()
-	dir := t.TempDir()
 	spec := synth.DefaultSpec()
 	spec.Months, spec.ItemsPerTeamMonth = 3, 8
-	res, err := synth.Generate(filepath.Join(dir, "data"), spec)
+	org, err := demoorg.Start(t.TempDir(), spec, demoorg.Options{GitHub: gh})
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := jiratest.New(res.Dir, jiratest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(js.Close)
-	gs, err := githubtest.New(res.Dir, gh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gs.Close)
-	cfgPath = filepath.Join(dir, "systemic.yaml")
-	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv(synth.DemoTokenEnv, synth.DemoToken)
-	return cfgPath, res
+	t.Cleanup(org.Close)
+	return org.Config, org.Result
 }
 
 func TestSyncCommand(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/systemic-dev/systemic/internal/config"
 )
 
 // Org is the declared organisation the resolve step applies: teams with
@@ -214,3 +216,16 @@ UPDATE items SET team = t.team FROM (
 		 WHERE i.identity_id = coalesce(pr.author_id, it.assignee_id) AND m.until IS NULL)) AS team
 	FROM items it LEFT JOIN pull_requests pr ON pr.item_id = it.item_id
 ) t WHERE items.item_id = t.item_id AND items.team IS DISTINCT FROM t.team`
+
+// OrgOf takes the teams and people of a config.
+func OrgOf(cfg *config.Config) Org {
+	var org Org
+	for _, t := range cfg.Teams {
+		org.Teams = append(org.Teams, Team{Name: t.Name, Members: t.Members, Projects: t.Jira.Projects,
+			Components: t.Jira.Components, Repos: t.GitHub.Repos, GitHubTeams: t.GitHub.Teams})
+	}
+	for _, p := range cfg.People {
+		org.People = append(org.People, Person{Name: p.Name, IDs: p.IDs})
+	}
+	return org
+}

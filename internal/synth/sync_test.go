@@ -4,18 +4,15 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/systemic-dev/systemic/connectors"
 	_ "github.com/systemic-dev/systemic/connectors/github"
-	"github.com/systemic-dev/systemic/connectors/github/githubtest"
 	_ "github.com/systemic-dev/systemic/connectors/jira"
-	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/store"
-	"github.com/systemic-dev/systemic/internal/synth"
 )
 
 // TestSyncThroughConnectors serves a generated organisation from both fake
@@ -26,24 +23,12 @@ func TestSyncThroughConnectors(t *testing.T) {
 	out := t.TempDir()
 	spec := smallSpec()
 	spec.Months = 3
-	res, err := synth.Generate(filepath.Join(out, "data"), spec)
+	org, err := demoorg.Start(out, spec, demoorg.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := jiratest.New(res.Dir, jiratest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer js.Close()
-	gs, err := githubtest.New(res.Dir, githubtest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer gs.Close()
-	cfgPath := filepath.Join(out, "systemic.yaml")
-	if err := synth.WriteConfig(cfgPath, res, js.URL, gs.URL); err != nil {
-		t.Fatal(err)
-	}
+	defer org.Close()
+	res, cfgPath := org.Result, org.Config
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		t.Fatalf("generated config does not load: %v", err)
