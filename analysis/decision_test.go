@@ -86,12 +86,7 @@ func TestDecisionLatency(t *testing.T) {
 			tc.build(s)
 			env := s.env(day(0, 0), day(14, 0), day(6, 17))
 			res := runModule(t, "decision_latency", env)
-			if diff := cmp.Diff(tc.want, briefs(res.Findings)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if len(res.NotEnoughData) != tc.notEnough {
-				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
-			}
+			checkResult(t, res, tc.want, tc.notEnough)
 			if len(tc.want) > 0 { // carol's 24 and dave's 8 working hours; the bot's are left out
 				if v, n, _ := metricValue(res, "decision_latency_p50_hours", "red"); v != 16 || n != 10 {
 					t.Errorf("decision_latency_p50_hours red = %v over %d, want 16 over 10", v, n)

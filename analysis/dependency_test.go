@@ -47,6 +47,18 @@ type brief struct {
 	Pattern, Severity, Team, SubjectKind, Subject string
 }
 
+// checkResult compares a module's findings (in brief) and its count of
+// scopes with not enough data.
+func checkResult(t *testing.T, res analysis.Result, want []brief, notEnough int) {
+	t.Helper()
+	if diff := cmp.Diff(want, briefs(res.Findings)); diff != "" {
+		t.Errorf("findings (-want +got):\n%s", diff)
+	}
+	if len(res.NotEnoughData) != notEnough {
+		t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, notEnough)
+	}
+}
+
 func briefs(fs []analysis.Finding) []brief {
 	var out []brief
 	for _, f := range fs {
@@ -132,12 +144,7 @@ func TestDependencyDelay(t *testing.T) {
 			tc.build(s)
 			env := s.env(day(0, 0), day(14, 0), day(4, 17))
 			res := runModule(t, "dependency_delay", env)
-			if diff := cmp.Diff(tc.want, briefs(res.Findings)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if len(res.NotEnoughData) != tc.notEnough {
-				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
-			}
+			checkResult(t, res, tc.want, tc.notEnough)
 			for _, f := range res.Findings {
 				t.Log(f.Summary)
 				if f.Score <= 0 || f.Score > 1 {

@@ -46,32 +46,5 @@ func TestPlantedReviewPatterns(t *testing.T) {
 			}
 		}
 	}
-	planted, hits := 0, 0
-	matched := map[int]bool{}
-	for _, p := range truth.Patterns {
-		if !contains(a1Families, p.Family) {
-			continue
-		}
-		planted++
-		hit := false
-		for i, f := range found {
-			if f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
-				hit, matched[i] = true, true
-			}
-		}
-		if hit {
-			hits++
-		} else {
-			t.Errorf("planted %s %s %s/%s not found (%s)", p.Family, p.Team, p.SubjectKind, p.Subject, p.Note)
-		}
-	}
-	for i, f := range found {
-		if f.Team == truth.ControlTeam {
-			t.Errorf("control team %s has a %s %s finding: %s", f.Team, f.Severity, f.Pattern, f.Summary)
-		}
-		if !matched[i] {
-			t.Logf("unplanted: %s %s %s %s/%s: %s", f.Pattern, f.Severity, f.Team, f.SubjectKind, f.Subject, f.Summary)
-		}
-	}
-	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
+	checkPlanted(t, a1Families, found, truth)
 }

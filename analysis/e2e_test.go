@@ -84,34 +84,7 @@ WHERE c.team = 'data' AND c.consecutive >= 2 GROUP BY 1 ORDER BY 1`)
 	for _, p := range truth.Patterns {
 		t.Logf("planted %s %s %s: %s (%d items)", p.Family, p.Team, p.Subject, p.Note, len(p.Items))
 	}
-	planted, hits := 0, 0
-	matched := map[int]bool{}
-	for _, p := range truth.Patterns {
-		if !contains(a2Families, p.Family) {
-			continue
-		}
-		planted++
-		hit := false
-		for i, f := range found {
-			if f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
-				hit, matched[i] = true, true
-			}
-		}
-		if hit {
-			hits++
-		} else {
-			t.Errorf("planted %s %s %s/%s not found (%s)", p.Family, p.Team, p.SubjectKind, p.Subject, p.Note)
-		}
-	}
-	for i, f := range found {
-		if f.Team == truth.ControlTeam {
-			t.Errorf("control team %s has a %s %s finding: %s", f.Team, f.Severity, f.Pattern, f.Summary)
-		}
-		if !matched[i] {
-			t.Logf("unplanted: %s %s %s/%s: %s", f.Pattern, f.Severity, f.SubjectKind, f.Subject, f.Summary)
-		}
-	}
-	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
+	checkPlanted(t, a2Families, found, truth)
 	checkDecisionRights(t, env, cfg)
 }
 
@@ -165,6 +138,41 @@ func syncedOrg(t *testing.T, spec synth.Spec) (*store.Store, *config.Config, syn
 	}
 	t.Logf("synced in %v", time.Since(start).Round(time.Millisecond))
 	return st, cfg, org.Result.Truth
+}
+
+// checkPlanted holds the warn and critical findings of the families
+// against the ground truth: every planted pattern found with its team and
+// subject, nothing on the control team; recall and precision logged.
+func checkPlanted(t *testing.T, families []string, found []analysis.Finding, truth synth.GroundTruth) {
+	t.Helper()
+	planted, hits := 0, 0
+	matched := map[int]bool{}
+	for _, p := range truth.Patterns {
+		if !contains(families, p.Family) {
+			continue
+		}
+		planted++
+		hit := false
+		for i, f := range found {
+			if f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
+				hit, matched[i] = true, true
+			}
+		}
+		if hit {
+			hits++
+		} else {
+			t.Errorf("planted %s %s %s/%s not found (%s)", p.Family, p.Team, p.SubjectKind, p.Subject, p.Note)
+		}
+	}
+	for i, f := range found {
+		if f.Team == truth.ControlTeam {
+			t.Errorf("control team %s has a %s %s finding: %s", f.Team, f.Severity, f.Pattern, f.Summary)
+		}
+		if !matched[i] {
+			t.Logf("unplanted: %s %s %s/%s: %s", f.Pattern, f.Severity, f.SubjectKind, f.Subject, f.Summary)
+		}
+	}
+	t.Logf("recall %d/%d planted patterns, precision %d/%d warn+critical findings", hits, planted, len(matched), len(found))
 }
 
 func contains(xs []string, x string) bool {

@@ -67,12 +67,7 @@ func TestHandoffChurn(t *testing.T) {
 			tc.build(s)
 			env := s.env(day(0, 0), day(14, 0), day(6, 17))
 			res := runModule(t, "handoff_churn", env)
-			if diff := cmp.Diff(tc.want, briefs(res.Findings)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if len(res.NotEnoughData) != tc.notEnough {
-				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
-			}
+			checkResult(t, res, tc.want, tc.notEnough)
 			for _, f := range res.Findings {
 				t.Log(f.Summary)
 				var keys []string

@@ -154,12 +154,7 @@ func TestStalledCommitment(t *testing.T) {
 			tc.build(s)
 			env := s.env(day(0, 0), day(35, 0), day(30, 12))
 			res := runModule(t, "stalled_commitment", env)
-			if diff := cmp.Diff(tc.want, briefs(res.Findings)); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-			if len(res.NotEnoughData) != tc.notEnough {
-				t.Errorf("not enough data: %q, want %d scopes", res.NotEnoughData, tc.notEnough)
-			}
+			checkResult(t, res, tc.want, tc.notEnough)
 			for _, f := range res.Findings {
 				t.Log(f.Summary)
 				if diff := cmp.Diff(tc.keys, evidenceKeys(f)); diff != "" {
