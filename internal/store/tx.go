@@ -47,7 +47,7 @@ var (
 	statusTable   = register("statuses", "source status_id", "", "source status_id name status_category")
 	sprintsTable  = register("sprints", "sprint_id", "", "sprint_id source board_id name state start_at end_at complete_at goal")
 	sprintItems   = register("sprint_items", "sprint_id item_id", "", "sprint_id item_id added_at removed_at committed completed_in_sprint")
-	linksTable    = register("links", "from_item to_item type", "", "from_item to_item type created_at removed_at")
+	linksTable    = fillNulls(register("links", "from_item to_item type", "", "from_item to_item type created_at removed_at"), "created_at")
 	pullsTable    = register("pull_requests", "item_id", "", "item_id repo number author_id draft created_at ready_at merged_at closed_at merged_by_id additions deletions changed_files commits base_ref")
 	reviewsTable  = register("reviews", "review_id", "", "review_id item_id reviewer_id state submitted_at")
 	requestsTable = register("review_requests", "request_id", "", "request_id item_id reviewer_id reviewer_team requested_at removed_at requester_id")
