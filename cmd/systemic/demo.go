@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -59,15 +59,47 @@ func (a *app) demo(ctx context.Context, out string, names bool) error {
 	}
 	p := pipeline{window: w, out: filepath.Join(out, "reports"), formats: []string{"html", "md", "json"}, names: names,
 		sync: syncFlags{full: true, maxWait: time.Minute}}
-	err = a.runPipeline(ctx, p)
-	missing := ""
-	if err != nil && strings.Contains(err.Error(), "is not built yet") {
-		missing, err = err.Error(), nil
-	}
-	if err != nil {
+	if err := a.runPipeline(ctx, p); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	return a.demoSummary(ctx, res, p, names, missing)
+	if err := a.demoMonths(ctx, p, 6); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return a.demoSummary(ctx, res, p, names)
+}
+
+// demoMonths analyzes and reports each of the last n months, as a monthly
+// cron job would have, so the health snapshots exist; then it writes the
+// whole-window report again, now with the six-month trend and each
+// month's own report beside it.
+func (a *app) demoMonths(ctx context.Context, p pipeline, n int) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stdout := a.stdout
+	a.stdout = io.Discard
+	defer func() { a.stdout = stdout }()
+	for i := n; i >= 1; i-- {
+		month, err := config.ParsePeriod(p.window.To.AddDate(0, -i, 0).Format("2006-01"), a.now())
+		if err != nil {
+			return err
+		}
+		if _, err := a.analyze(ctx, st, cfg, month, nil); err != nil {
+			return err
+		}
+		req := reportRequest{window: month, out: filepath.Join(p.out, month.Label), formats: p.formats, names: p.names}
+		if err := a.writeReports(ctx, st, cfg, req); err != nil {
+			return err
+		}
+	}
+	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: filepath.Join(p.out, p.window.Label),
+		formats: p.formats, names: p.names})
 }
 
 // demoServe generates the organisation into OUT/data, starts the fake
@@ -104,7 +136,7 @@ type demoFinding struct {
 
 // demoSummary prints the top findings and how they compare with what was
 // planted.
-func (a *app) demoSummary(ctx context.Context, res *synth.Result, p pipeline, names bool, missing string) error {
+func (a *app) demoSummary(ctx context.Context, res *synth.Result, p pipeline, names bool) error {
 	st, err := a.openReadOnly(ctx)
 	if err != nil {
 		return err
@@ -151,11 +183,7 @@ ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, sco
 	}
 	tw.Flush()
 	a.demoTruth(res, fs, show)
-	if missing != "" {
-		fmt.Fprintf(a.stdout, "\nnot built yet: %s; sync and analysis ran, no reports were written.\n", strings.TrimSuffix(missing, " is not built yet in this version of systemic"))
-	} else {
-		fmt.Fprintf(a.stdout, "\nreports: %s\n", filepath.Join(p.out, p.window.Label))
-	}
+	fmt.Fprintf(a.stdout, "\nreports: %s (and one per month for the last six months beside it)\n", filepath.Join(p.out, p.window.Label))
 	fmt.Fprintf(a.stdout, "config: %s, database: %s, planted patterns: %s\n", a.configPath,
 		a.cfg.Storage.Path, filepath.Join(res.Dir, "ground_truth.json"))
 	return nil
