@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/reports"
@@ -30,6 +31,17 @@ SELECT 'acme-jira:' || i, 'acme-jira', 'issue', p || '-' || i, p, 'Item ' || i, 
 FROM (SELECT range AS i, (`+projects+`)[1 + range % 6] AS p, (`+teams+`)[1 + range % 6] AS t,
 	CASE WHEN range % 5 = 0 THEN 'indeterminate' ELSE 'done' END AS cat,
 	TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(CAST(range * 525600 / ? AS BIGINT)) AS created FROM range(?))`, n, n)
+	// 5000 approvals as status changes; analysis.Prepare derives the status
+	// intervals decision rights are measured from, the other facts are
+	// replaced by plain tables.
+	sqlExec(b, st, `INSERT INTO item_events SELECT 'a' || range, 'acme-jira:' || (range * 13), TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 100),
+	NULL, 'status', 'status', 'In Progress', 'Awaiting Approval', NULL, NULL FROM range(5000)`)
+	sqlExec(b, st, `INSERT INTO item_events SELECT 'b' || range, 'acme-jira:' || (range * 13), TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 100 + 600),
+	'person-' || (range % 9), 'status', 'status', 'Awaiting Approval', 'In Review', NULL, NULL FROM range(5000)`)
+	if err := analysis.Prepare(ctx, st.DB(), &analysis.Env{From: fxFrom, To: fxTo, Now: fxNow}); err != nil {
+		b.Fatal(err)
+	}
+	dropFacts(b, st, "v_review_waits", "v_blocked", "v_dependency_waits", "v_wip", "v_pr_phases", "v_sprint_commitment")
 	sqlExec(b, st, `CREATE TABLE v_review_waits AS SELECT 'gh:' || range AS item_id, 'acme/api#' || range AS key, 'acme/api' AS repo,
 	'person-' || (range % 120) AS author, (`+teams+`)[1 + range % 6] AS author_team, 'person-' || (range % 17) AS reviewer,
 	(`+teams+`)[1 + range % 5] AS reviewer_team, TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 10) AS requested_at,
@@ -41,10 +53,6 @@ FROM (SELECT range AS i, (`+projects+`)[1 + range % 6] AS p, (`+teams+`)[1 + ran
 	'PLAT-' || (range * 7) AS blocker_key, (`+teams+`)[1 + (range + 1) % 6] AS blocker_team,
 	TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 50) AS start_at, NULL::TIMESTAMPTZ AS end_at,
 	(range % 300)::DOUBLE AS hours, 1.0 AS work_hours FROM range(10000)`)
-	sqlExec(b, st, `CREATE TABLE v_decisions AS SELECT 'acme-jira:' || (range * 13) AS item_id, 'K' AS key, 'growth' AS team,
-	'Awaiting Approval' AS state, TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 100) AS entered_at,
-	TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_minutes(range * 100 + 600) AS decided_at, 'person-' || (range % 9) AS decider,
-	10.0 AS hours, 8.0 AS work_hours, false AS open FROM range(5000)`)
 	sqlExec(b, st, `CREATE TABLE v_wip AS SELECT 'person-' || (range % 120) AS person, 'growth' AS team,
 	CAST(TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_days(CAST(range // 120 AS INTEGER)) AS DATE) AS day, range % 6 AS items FROM range(43800)`)
 	sqlExec(b, st, `CREATE TABLE v_pr_phases AS SELECT 'gh:' || range AS item_id, 'acme/api#' || range AS key, 'acme/api' AS repo,
@@ -86,6 +94,9 @@ func BenchmarkGenerate(b *testing.B) {
 	res, err := reports.Generate(context.Background(), st, opts)
 	if err != nil {
 		b.Fatal(err)
+	}
+	if d := res.Report.Plan.Decisions[0]; d.Decided == 0 {
+		b.Fatalf("the decision right is not measured: %+v", d)
 	}
 	if g := res.Report.Plan.Goals[0]; g.Progress.Items < 10000 || g.Forecast == nil || len(res.Report.Interaction.ReviewWaits) == 0 {
 		b.Fatalf("the benchmark store is not exercised: %+v", g)

@@ -7,15 +7,18 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
 )
 
-// DecisionResult is one decision right against the decisions observed.
+// DecisionResult is one decision right against the decisions observed, as
+// analysis.DecisionStats measures it: latencies and the SLA are in working
+// hours (the calendar's working day, like the decision_latency findings).
 type DecisionResult struct {
 	ID          string   `json:"id"`
 	Title       string   `json:"title"`
 	Owners      []string `json:"owners"`
-	SLAHours    float64  `json:"sla_hours"`
+	SLAHours    float64  `json:"sla_hours"` // working hours (24h of SLA = one working day)
 	Verdict     string   `json:"verdict"`
 	Reason      string   `json:"reason"`
 	NotMeasured string   `json:"not_measured,omitempty"`
@@ -23,11 +26,36 @@ type DecisionResult struct {
 	Open        int      `json:"open"`          // waiting at the end of the period
 	OpenOverSLA int      `json:"open_over_sla"` // of those, waiting longer than the SLA
 	OwnerShare  float64  `json:"owner_share"`   // 0..1 of Decided taken by an owner
-	P50Hours    float64  `json:"p50_hours"`
-	P85Hours    float64  `json:"p85_hours"`
+	P50Hours    float64  `json:"p50_hours"`     // working hours
+	P85Hours    float64  `json:"p85_hours"`     // working hours
 	// Others are the people who decided instead of the owners, with counts
 	// (decision-rights drift).
 	Others []Count `json:"others"`
+	// WithinSLA counts the decisions taken within the SLA.
+	WithinSLA int `json:"within_sla"`
+	// WorkDayHours is the working day the hours are counted in.
+	WorkDayHours float64 `json:"work_day_hours"`
+}
+
+// Days shows working hours h as working days, one decimal.
+func (r DecisionResult) Days(h float64) string {
+	return fmt.Sprintf("%.1f", h/r.day())
+}
+
+func (r DecisionResult) day() float64 {
+	if r.WorkDayHours <= 0 {
+		return 8
+	}
+	return r.WorkDayHours
+}
+
+// workText says working hours h the way the findings do: "6.0 working
+// hours" under a day, else "2.5 working days".
+func (r DecisionResult) workText(h float64) string {
+	if h < r.day() {
+		return fmt.Sprintf("%.1f working hours", h)
+	}
+	return fmt.Sprintf("%.1f working days", h/r.day())
 }
 
 // Count is a name with a number.
@@ -43,127 +71,123 @@ func personID(name string) string {
 	return strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(name), "-"), "-")
 }
 
-// isOwner matches a decider (a person id) against the owners as written in
-// the plan: the person id itself, or a first name ("carol" owns
-// "carol-diaz").
-func isOwner(decider string, owners []string) bool {
-	for _, o := range owners {
-		id := personID(o)
-		if id != "" && (decider == id || strings.HasPrefix(decider, id+"-")) {
-			return true
-		}
-	}
-	return false
-}
+// decisionViews are what analysis.DecisionStats reads besides the base
+// tables (and the macros analyze defines).
+var decisionViews = []string{"v_status_intervals", "v_people", "v_identity"}
 
 func (m *model) decision(ctx context.Context, d config.DecisionRight) (DecisionResult, error) {
-	sla := d.SLA.D()
+	res := DecisionResult{ID: d.ID, Title: d.Title, Others: []Count{}, WorkDayHours: m.opts.Calendar.HoursPerDay()}
+	sla := d.SLA
 	if sla == 0 {
-		sla = m.opts.Thresholds.DecisionSLA.D()
+		sla = m.opts.Thresholds.DecisionSLA
 	}
-	res := DecisionResult{ID: d.ID, Title: d.Title, SLAHours: sla.Hours(), Others: []Count{}}
+	res.SLAHours = round(sla.D().Hours()/24*res.WorkDayHours, 2)
 	for _, o := range d.Owners {
 		res.Owners = append(res.Owners, m.names.Owner(personID(o), o))
 	}
-	why, ok := m.need("v_decisions", "decision rights")
-	if !ok {
-		res.Verdict, res.Reason, res.NotMeasured = Unknown, why, why
-		return res, nil
+	for _, v := range decisionViews {
+		if why, ok := m.need(v, "decision rights"); !ok {
+			res.Verdict, res.Reason, res.NotMeasured = Unknown, why, why
+			return res, nil
+		}
 	}
-	cond, args := decisionMatch(d.Match)
-	q := `SELECT coalesce(d.decider, ''), coalesce(d.hours, (epoch(?::TIMESTAMPTZ) - epoch(d.entered_at)) / 3600),
-	d.decided_at IS NOT NULL AND d.decided_at < ? AND NOT coalesce(d.open, false) AS decided,
-	coalesce(d.decided_at >= ?, false) AS in_period
-FROM v_decisions d JOIN items i ON i.item_id = d.item_id
-WHERE d.entered_at < ? AND (d.decided_at IS NULL OR d.decided_at >= ?) AND ` + cond
-	rows, err := m.db.QueryContext(ctx, q, append([]any{m.asOf, m.opts.To, m.opts.From, m.opts.To, m.opts.From}, args...)...)
+	right := d
+	right.Owners = m.ownerIDs(d.Owners)
+	st, err := analysis.DecisionStats(ctx, m.env(), right)
 	if err != nil {
 		res.Verdict, res.NotMeasured = Unknown, fmt.Sprintf("decision rights: not measured: %v", err)
 		res.Reason = res.NotMeasured
 		return res, m.soft(ctx, "decision rights", err)
 	}
-	defer rows.Close()
-	var hours []float64
-	owned := 0
-	others := map[string]int{}
-	for rows.Next() {
-		var decider string
-		var h float64
-		var decided, inPeriod bool
-		if err := rows.Scan(&decider, &h, &decided, &inPeriod); err != nil {
-			return res, fmt.Errorf("decisions %s: %w", d.ID, err)
-		}
-		switch {
-		case !decided:
-			res.Open++
-			if h > sla.Hours() {
-				res.OpenOverSLA++
-			}
-		case inPeriod:
-			res.Decided++
-			hours = append(hours, h)
-			if isOwner(decider, d.Owners) {
-				owned++
-			} else {
-				others[m.names.Name(decider)]++
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
-	res.Others = sortedCounts(others)
-	sort.Float64s(hours)
-	if res.Decided > 0 {
-		res.OwnerShare = round(float64(owned)/float64(res.Decided), 3)
-		res.P50Hours, res.P85Hours = round(quantile(hours, 0.5), 1), round(quantile(hours, 0.85), 1)
-	}
+	res.SLAHours, res.Decided, res.Open, res.OpenOverSLA = st.SLAHours, st.Decisions, st.Open, st.OpenOverSLA
+	res.WithinSLA, res.OwnerShare = st.WithinSLA, round(st.OwnerShare, 3)
+	res.P50Hours, res.P85Hours = round(st.P50Hours, 1), round(st.P85Hours, 1)
+	res.Others = m.others(st)
 	res.Verdict, res.Reason = decisionVerdict(res)
 	return res, nil
 }
 
-// decisionMatch is the SQL condition of a decision right's match.
-func decisionMatch(mt config.Match) (string, []any) {
-	var alts []string
-	var args []any
-	if len(mt.States) > 0 {
-		alts = append(alts, "lower(d.state) IN ("+placeholders(len(mt.States))+")")
-		for _, s := range mt.States {
-			args = append(args, strings.ToLower(s))
+// env is the analysis environment of the report's window; open decisions
+// are aged up to the earlier of its end and now, as everywhere in reports.
+func (m *model) env() *analysis.Env {
+	return &analysis.Env{DB: m.db, Thresholds: m.opts.Thresholds, Calendar: m.opts.Calendar,
+		From: m.opts.From, To: m.opts.To, Now: m.opts.Now}
+}
+
+// ownerIDs adds to the owners as written the person each one names by the
+// rule the report shows owners with (Pseudonyms.Owner: the id, or the one
+// person whose id starts with it, so "carol" owns "carol-diaz"): the
+// decisions are counted for the people the report names as owners.
+func (m *model) ownerIDs(owners []string) []string {
+	out := append([]string{}, owners...)
+	for _, o := range owners {
+		id, match := personID(o), ""
+		for _, known := range m.names.ids {
+			if known == id {
+				match = ""
+				break
+			}
+			if strings.HasPrefix(known, id+"-") {
+				if match != "" {
+					match = ""
+					break
+				}
+				match = known
+			}
+		}
+		if match != "" {
+			out = append(out, match)
 		}
 	}
-	for _, l := range mt.Labels {
-		alts = append(alts, "list_contains(i.labels, ?)")
-		args = append(args, l)
-	}
-	if len(alts) == 0 {
-		alts = []string{"true"}
-	}
-	cond := "(" + strings.Join(alts, " OR ") + ")"
-	if len(mt.Projects) > 0 {
-		cond += " AND i.container IN (" + placeholders(len(mt.Projects)) + ")"
-		for _, p := range mt.Projects {
-			args = append(args, p)
+	return out
+}
+
+// others are who decided instead of the owners, pseudonymised: the
+// deciders of the drift, with their counts. Drift lists at most 20
+// decisions, so deciders beyond them are summed as "others".
+func (m *model) others(st analysis.DecisionStat) []Count {
+	counts := map[string]int{}
+	seen := map[string]bool{}
+	rest := st.Decisions - st.ByOwners
+	for _, it := range st.Drift {
+		if seen[it.Note] {
+			continue
 		}
+		seen[it.Note] = true
+		n := st.Deciders[it.Note]
+		if it.Note == "" {
+			n = 0
+			for _, x := range st.Drift {
+				if x.Note == "" {
+					n++
+				}
+			}
+		}
+		counts[m.names.Name(it.Note)] += n
+		rest -= n
 	}
-	return cond, args
+	if rest > 0 {
+		counts["others"] += rest
+	}
+	return sortedCounts(counts)
 }
 
 func decisionVerdict(r DecisionResult) (string, string) {
-	sla := fmt.Sprintf("SLA %s", hoursText(r.SLAHours))
+	sla := "SLA of " + r.workText(r.SLAHours)
 	switch {
 	case r.Decided == 0 && r.OpenOverSLA > 0:
 		return OffTrack, fmt.Sprintf("no decision taken; %d waiting longer than the %s", r.OpenOverSLA, sla)
 	case r.Decided == 0:
 		return Unknown, fmt.Sprintf("no decisions observed in the period (%d open)", r.Open)
 	case r.P50Hours > r.SLAHours:
-		return OffTrack, fmt.Sprintf("half the decisions took over %s against the %s", hoursText(r.P50Hours), sla)
+		return OffTrack, fmt.Sprintf("half the decisions took over %s against the %s; %d of %d within it",
+			r.workText(r.P50Hours), sla, r.WithinSLA, r.Decided)
 	case r.P85Hours > r.SLAHours:
-		return AtRisk, fmt.Sprintf("median %s meets the %s, but 15%% took over %s", hoursText(r.P50Hours), sla, hoursText(r.P85Hours))
+		return AtRisk, fmt.Sprintf("median %s meets the %s, but 15%% took over %s", r.workText(r.P50Hours), sla, r.workText(r.P85Hours))
 	case r.OwnerShare < 0.8:
 		return AtRisk, fmt.Sprintf("decided in time, but owners took only %.0f%% of %d decisions (drift)", 100*r.OwnerShare, r.Decided)
 	}
-	return OnTrack, fmt.Sprintf("%d decisions, 85%% within %s (%s), %.0f%% by the owners", r.Decided, hoursText(r.P85Hours), sla, 100*r.OwnerShare)
+	return OnTrack, fmt.Sprintf("%s, 85%% within %s (%s), %.0f%% by the owners", plural(r.Decided, "decision", "decisions"), r.workText(r.P85Hours), sla, 100*r.OwnerShare)
 }
 
 func sortedCounts(m map[string]int) []Count {

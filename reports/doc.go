@@ -19,7 +19,8 @@
 // # report.json, schema_version 1
 //
 // Fields are only ever added; renaming or removing one bumps
-// schema_version. Dates are YYYY-MM-DD, durations are hours, shares 0..1.
+// schema_version. Dates are YYYY-MM-DD, durations are hours (calendar hours
+// unless said otherwise), shares 0..1.
 //
 //	schema_version   1
 //	title, generated_at (RFC 3339)
@@ -41,7 +42,13 @@
 //	                  downstream_wait {items, hours, teams[], not_measured}}
 //	  decisions[]    {id, title, owners[], sla_hours, verdict, reason, not_measured, decided,
 //	                  open, open_over_sla, owner_share, p50_hours, p85_hours,
-//	                  others[{name, n}] (who decided instead of the owners)}
+//	                  others[{name, n}] (who decided instead of the owners),
+//	                  within_sla, work_day_hours}
+//	                  sla_hours, p50_hours and p85_hours are working hours (since
+//	                  the report measures decision rights with
+//	                  analysis.DecisionStats, as the decision_latency findings
+//	                  do; before, calendar hours): an SLA of 2d is two working
+//	                  days, 2 x work_day_hours (the calendar's day_end - day_start)
 //	  agreements[]   {id, title, metric, target (as written), verdict, reason, not_measured,
 //	                  this_period, last_period {share, n, value, label}, trend}
 //	metrics[]        {scope_kind, scope, metric, period, value, n} of the analyze run
@@ -56,8 +63,10 @@
 // Verdicts: done, on track, at risk, off track, late (a dependency delivered
 // after its due date), unknown (with the reason why). Goal and dependency
 // forecasts: 85% likely by the due date is on track, only 50% is at risk,
-// less is off track. Decision rights: median over the SLA is off track, P85
-// over it or owners taking under 80% is at risk. Agreements: at least 90%
+// less is off track. Decision rights (analysis.DecisionStats, working hours;
+// a plan owner given by first name counts the one person the report shows
+// for it): median over the SLA is off track, P85 over it or owners taking
+// under 80% is at risk. Agreements: at least 90%
 // of cases within the target is on track, 70% at risk; unreviewed_merges
 // compares the count with the target; fewer cases than
 // Thresholds.MinSample is unknown.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/reports"
@@ -14,7 +15,9 @@ import (
 // The fixture is a small organisation written straight into the store: two
 // teams, a month of work (October 2026), an analyze run with findings and
 // metrics, and the analysis views as plain tables with the contract's
-// columns, so the reports are tested without the analysis modules.
+// columns, so the reports are tested without the analysis modules. Decision
+// rights are the exception: analysis.DecisionStats derives them from the
+// status changes, so the fixture records those and runs analysis.Prepare.
 var (
 	fxFrom = time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
 	fxTo   = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -99,13 +102,43 @@ func newFixture(t testing.TB) *store.Store {
 	item(t, st, "PLAT-202", "platform", "SSO tokens", "issue", "PLAT", "", "[]", oct(1, 9), nil, 5)
 	late := oct(20, 10)
 	item(t, st, "PLAT-210", "platform", "Audit log API", "issue", "PLAT", "", "[]", oct(1, 9), &late, 3)
+	decisions(t, st)
 	views(t, st)
 	run(t, st)
 	return st
 }
 
+// decisions records October's approvals as status changes and derives the
+// analysis facts from them (analysis.Prepare): decision rights are measured
+// from the status intervals by analysis.DecisionStats, in working hours.
+func decisions(t testing.TB, st *store.Store) {
+	for i, d := range []struct {
+		key, decider     string
+		entered, decided time.Time
+	}{
+		{"GROW-101", "carol-diaz", oct(2, 9), oct(3, 9)},
+		{"GROW-102", "carol-diaz", oct(5, 9), oct(5, 15)},
+		{"GROW-103", "alice-martin", oct(7, 9), oct(11, 9)},
+		{"GROW-104", "carol-diaz", oct(12, 9), oct(13, 9)},
+		{"GROW-108", "", oct(27, 9), time.Time{}},
+		{"PLAT-150", "bob-stone", oct(7, 9), oct(8, 9)},
+	} {
+		sqlExec(t, st, `INSERT INTO item_events VALUES (?, ?, ?, 'acme-jira/dave-kim', 'status', 'status', 'In Progress', 'Awaiting Approval', NULL, NULL)`,
+			fmt.Sprintf("e%d-1", i), "acme-jira:"+d.key, d.entered)
+		if d.decider != "" {
+			sqlExec(t, st, `INSERT INTO item_events VALUES (?, ?, ?, ?, 'status', 'status', 'Awaiting Approval', 'In Review', NULL, NULL)`,
+				fmt.Sprintf("e%d-2", i), "acme-jira:"+d.key, d.decided, "acme-jira/"+d.decider)
+		}
+	}
+	env := analysis.Env{From: fxFrom, To: fxTo, Now: fxNow}
+	if err := analysis.Prepare(context.Background(), st.DB(), &env); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // views creates the analysis views as tables holding October's facts.
 func views(t testing.TB, st *store.Store) {
+	dropFacts(t, st, "v_review_waits", "v_dependency_waits", "v_blocked", "v_wip", "v_pr_phases", "v_sprint_commitment")
 	sqlExec(t, st, `CREATE TABLE v_review_waits AS SELECT * FROM (VALUES
 	('gh:1', 'acme/api#1', 'acme/api', 'carol-diaz', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-02 10:00:00+00', TIMESTAMPTZ '2026-10-05 10:00:00+00', 72.0, 8.0, false),
 	('gh:2', 'acme/api#2', 'acme/api', 'dave-kim', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-06 10:00:00+00', TIMESTAMPTZ '2026-10-06 12:00:00+00', 2.0, 2.0, false),
@@ -121,14 +154,6 @@ func views(t testing.TB, st *store.Store) {
 	('GROW-106', 'growth', 'PLAT-210', 'platform', TIMESTAMPTZ '2026-10-06 09:00:00+00', TIMESTAMPTZ '2026-10-20 10:00:00+00', 337.0, 80.0),
 	('PLAT-150', 'platform', 'GROW-101', 'growth', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-03 09:00:00+00', 24.0, 8.0)
 	) v(waiting_key, waiting_team, blocker_key, blocker_team, start_at, end_at, hours, work_hours)`)
-	sqlExec(t, st, `CREATE TABLE v_decisions AS SELECT * FROM (VALUES
-	('acme-jira:GROW-101', 'GROW-101', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-03 09:00:00+00', 'carol-diaz', 24.0, 8.0, false),
-	('acme-jira:GROW-102', 'GROW-102', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-05 09:00:00+00', TIMESTAMPTZ '2026-10-05 15:00:00+00', 'carol-diaz', 6.0, 6.0, false),
-	('acme-jira:GROW-103', 'GROW-103', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-07 09:00:00+00', TIMESTAMPTZ '2026-10-11 09:00:00+00', 'alice-martin', 96.0, 24.0, false),
-	('acme-jira:GROW-104', 'GROW-104', 'growth', 'awaiting approval', TIMESTAMPTZ '2026-10-12 09:00:00+00', TIMESTAMPTZ '2026-10-13 09:00:00+00', 'carol-diaz', 24.0, 8.0, false),
-	('acme-jira:GROW-108', 'GROW-108', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-27 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), true),
-	('acme-jira:PLAT-150', 'PLAT-150', 'platform', 'Awaiting Approval', TIMESTAMPTZ '2026-10-07 09:00:00+00', TIMESTAMPTZ '2026-10-08 09:00:00+00', 'bob-stone', 24.0, 8.0, false)
-	) v(item_id, key, team, state, entered_at, decided_at, decider, hours, work_hours, open)`)
 	sqlExec(t, st, `CREATE TABLE v_blocked AS SELECT * FROM (VALUES
 	('acme-jira:GROW-105', 'GROW-105', 'growth', TIMESTAMPTZ '2026-10-05 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), 'link', 'PLAT-201', 'platform'),
 	('acme-jira:GROW-106', 'GROW-106', 'growth', TIMESTAMPTZ '2026-10-06 09:00:00+00', TIMESTAMPTZ '2026-10-07 09:00:00+00', 24.0, 8.0, 'flag', NULL, NULL),
@@ -152,6 +177,19 @@ func views(t testing.TB, st *store.Store) {
 	sqlExec(t, st, `INSERT INTO sprint_items VALUES ('acme-jira:2', 'acme-jira:GROW-105', NULL, NULL, true, false),
 	('acme-jira:5', 'acme-jira:GROW-105', NULL, NULL, true, false), ('acme-jira:4', 'acme-jira:PLAT-150', NULL, NULL, true, true),
 	('acme-jira:5', 'acme-jira:PLAT-201', NULL, NULL, true, false), ('acme-jira:2', 'acme-jira:GROW-106', NULL, NULL, true, false)`)
+}
+
+// dropFacts drops the analysis facts analysis.Prepare made under names the
+// caller replaces with plain tables of its own.
+func dropFacts(t testing.TB, st *store.Store, names ...string) {
+	t.Helper()
+	for _, v := range names {
+		var kind string
+		if err := st.DB().QueryRow(`SELECT CASE table_type WHEN 'VIEW' THEN 'VIEW' ELSE 'TABLE' END
+		FROM information_schema.tables WHERE table_name = ?`, v).Scan(&kind); err == nil {
+			sqlExec(t, st, "DROP "+kind+" "+v)
+		}
+	}
 }
 
 // run records an analyze run of October with findings and metrics.

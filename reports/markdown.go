@@ -160,11 +160,11 @@ func (w *mdWriter) interaction(r *Report) {
 		w.f("### Decision rights\n\n")
 		var rows [][]string
 		for _, d := range p {
-			rows = append(rows, []string{md(d.Title) + " (" + md(d.ID) + ")", md(strings.Join(d.Owners, ", ")), hoursText(d.SLAHours),
-				fmt.Sprint(d.Decided), pct(d.OwnerShare), hoursText(d.P50Hours) + " / " + hoursText(d.P85Hours), fmt.Sprint(d.Open),
+			rows = append(rows, []string{md(d.Title) + " (" + md(d.ID) + ")", md(strings.Join(d.Owners, ", ")), d.Days(d.SLAHours),
+				fmt.Sprint(d.Decided), pct(d.OwnerShare), d.Days(d.P50Hours) + " / " + d.Days(d.P85Hours), fmt.Sprint(d.Open),
 				"**" + d.Verdict + "**", md(d.Reason)})
 		}
-		w.table([]string{"Decision", "Owners", "SLA", "Decided", "By owners", "P50 / P85", "Open", "Verdict", "Why"}, rows)
+		w.table([]string{"Decision", "Owners", "SLA (working days)", "Decided", "By owners", "P50 / P85 (working days)", "Open", "Verdict", "Why"}, rows)
 	}
 	if p := r.Plan.Agreements; len(p) > 0 {
 		w.f("### Working agreements\n\n")

@@ -98,7 +98,7 @@ func TestGenerateSurvivesViewsOfAnotherShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	views := []string{"v_review_waits", "v_dependency_waits", "v_decisions", "v_blocked", "v_wip", "v_pr_phases", "v_sprint_commitment"}
+	views := []string{"v_review_waits", "v_dependency_waits", "v_status_intervals", "v_people", "v_identity", "v_blocked", "v_wip", "v_pr_phases", "v_sprint_commitment"}
 	for _, v := range views {
 		sqlExec(t, st, "CREATE TABLE "+v+" AS SELECT 1 AS unexpected")
 	}
