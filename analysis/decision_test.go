@@ -117,7 +117,8 @@ func TestDecisionStats(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := analysis.DecisionStat{Decisions: 5, ByOwners: 3, OwnerShare: 0.6, WithinSLA: 3, P50Hours: 8,
-		P85Hours: 24, SLAHours: 16, Open: 1, OpenOverSLA: 1, Deciders: map[string]int{"j/carol": 3, "j/dave": 2}}
+		P85Hours: 24, SLAHours: 16, Open: 1, OpenOverSLA: 1, Deciders: map[string]int{"j/carol": 3, "j/dave": 2},
+		DriftBy: map[string]int{"j/dave": 2}}
 	if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(analysis.DecisionStat{}, "Drift", "Late")); diff != "" {
 		t.Errorf("DecisionStats (-want +got):\n%s", diff)
 	}
@@ -137,6 +138,55 @@ func TestDecisionStats(t *testing.T) {
 	right.Match.Projects = []string{"OTHER"}
 	if got, _ := analysis.DecisionStats(context.Background(), env, right); got.Decisions != 0 {
 		t.Errorf("another project: %d decisions, want 0", got.Decisions)
+	}
+}
+
+// TestDecisionStatsOwnersAndBots: an owner written by first name owns the
+// decisions of the one person whose id starts with it, bots' decisions are
+// left out as decision_latency leaves them out, and DriftBy counts every
+// non-owner decision, beyond the 20 Drift lists.
+func TestDecisionStatsOwnersAndBots(t *testing.T) {
+	s := newScenario(t)
+	decisionPeople(s)
+	s.person("cdiaz", "product")
+	s.sqls = append(s.sqls, `UPDATE identities SET person_id = 'carol-diaz' WHERE identity_id = 'j/cdiaz'`)
+	approvals(s, "A", "cdiaz", 2, 1)
+	approvals(s, "B", "dave", 22, 1)
+	approvals(s, "C", "robot", 3, 1)
+	env := s.env(day(0, 0), day(14, 0), day(6, 17))
+	right := config.DecisionRight{ID: "release", Owners: []string{"Carol"}, Match: config.Match{States: []string{"awaiting approval"}}}
+	got, err := analysis.DecisionStats(context.Background(), env, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Decisions != 24 || got.ByOwners != 2 || len(got.Drift) != 20 {
+		t.Errorf("%d decisions, %d by owners, %d drift listed; want 24 (bots left out), 2 (carol-diaz), 20", got.Decisions, got.ByOwners, len(got.Drift))
+	}
+	if diff := cmp.Diff(map[string]int{"j/dave": 22}, got.DriftBy); diff != "" {
+		t.Errorf("DriftBy (-want +got):\n%s", diff)
+	}
+}
+
+func TestOwnerID(t *testing.T) {
+	known := []string{"ann", "carol-diaz", "dave-a", "dave-b", "eve", "eve-long"}
+	tests := []struct {
+		id, want string
+		ok       bool
+	}{
+		{"ann", "ann", true},
+		{"carol", "carol-diaz", true},
+		{"dave", "", false}, // two people share the first name
+		{"eve", "eve", true},
+		{"zoe", "", false},
+		{"", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.id, func(t *testing.T) {
+			got, ok := analysis.OwnerID(known, tc.id)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("OwnerID(%q) = %q, %v; want %q, %v", tc.id, got, ok, tc.want, tc.ok)
+			}
+		})
 	}
 }
 

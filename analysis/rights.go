@@ -27,6 +27,10 @@ type DecisionStat struct {
 	Open, OpenOverSLA int
 	// Deciders counts decisions per person id (reports pseudonymise them).
 	Deciders map[string]int
+	// DriftBy counts the decisions taken by someone other than the owners
+	// per decider's person id ("" when no decider was recorded); unlike
+	// Drift it is complete.
+	DriftBy map[string]int
 	// Drift lists decisions taken by someone other than the owners (Note:
 	// the decider's person id); Late those over the SLA and open ones past
 	// it. Both at most 20, largest first.
@@ -38,8 +42,9 @@ type DecisionStat struct {
 // are those in one of Match.States or carrying one of Match.Labels (the
 // default decision states and labels when it names neither), within
 // Match.Projects when given. Owners match a decider by person name (as in
-// config people), login, display name, person id or team name. A zero SLA
-// falls back on env.Thresholds.DecisionSLA.
+// config people), login, display name, person id, first name (see
+// OwnerID) or team name. Decisions taken by bots are left out, as in
+// decision_latency. A zero SLA falls back on env.Thresholds.DecisionSLA.
 func DecisionStats(ctx context.Context, env *Env, right config.DecisionRight) (DecisionStat, error) {
 	statePred, labelPred := "s.state_class = 'decision'", "decision_label(label)"
 	if len(right.Match.States)+len(right.Match.Labels) > 0 {
@@ -54,18 +59,22 @@ func DecisionStats(ctx context.Context, env *Env, right config.DecisionRight) (D
 	if sla == 0 {
 		sla = WithDefaults(env.Thresholds).DecisionSLA
 	}
-	st := DecisionStat{SLAHours: round2(workThreshold(env, sla)), Deciders: map[string]int{}}
+	owners, err := ownerPeople(ctx, env, right.Owners)
+	if err != nil {
+		return DecisionStat{}, fmt.Errorf("decision right %s: %w", right.ID, err)
+	}
+	st := DecisionStat{SLAHours: round2(workThreshold(env, sla)), Deciders: map[string]int{}, DriftBy: map[string]int{}}
 	q := `WITH d AS (` + decisionsSQL(statePred, labelPred) + `)
 SELECT d.key, coalesce(d.url, ''), coalesce(d.decider, ''), open_at_end,
 	CASE WHEN open_at_end THEN work_hours(d.entered_at, least($2::TIMESTAMPTZ, $3::TIMESTAMPTZ)) ELSE d.work_hours END,
-	coalesce(lower(d.decider) IN (` + ownerIDs(right.Owners) + `)
+	coalesce(lower(d.decider) IN (` + ownerIDs(owners) + `)
 		OR lower(p.team) IN (` + sqlList(right.Owners) + `), false) AS by_owner
 FROM (SELECT *, entered_at < $2 AND (decided_at IS NULL OR decided_at >= $2) AS open_at_end FROM d) d
 LEFT JOIN v_people p ON p.person_id = d.decider
-WHERE ((NOT open_at_end AND d.decided_at >= $1 AND d.decided_at < $2) OR open_at_end)` + where + `
+WHERE NOT coalesce(p.is_bot, false) AND ((NOT open_at_end AND d.decided_at >= $1 AND d.decided_at < $2) OR open_at_end)` + where + `
 ORDER BY d.key, d.entered_at`
 	var hs []float64
-	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
+	err = queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
 		var it EvidenceItem
 		var decider string
 		var open, byOwner bool
@@ -108,6 +117,7 @@ func (st *DecisionStat) add(it EvidenceItem, decider string, open, byOwner bool)
 	if byOwner {
 		st.ByOwners++
 	} else {
+		st.DriftBy[decider]++
 		st.Drift = append(st.Drift, EvidenceItem{Key: it.Key, URL: it.URL, Value: it.Value, Note: decider})
 	}
 	if late {
@@ -115,6 +125,56 @@ func (st *DecisionStat) add(it EvidenceItem, decider string, open, byOwner bool)
 	} else {
 		st.WithinSLA++
 	}
+}
+
+// ownerPeople adds to owners the person each one names by first name
+// (OwnerID over the people v_people knows), so that "carol" owns the
+// decisions of "carol-diaz" as the report shows her as the owner.
+func ownerPeople(ctx context.Context, env *Env, owners []string) ([]string, error) {
+	if len(owners) == 0 {
+		return nil, nil
+	}
+	var known []string
+	err := queryEach(ctx, env.DB, `SELECT person_id FROM v_people WHERE person_id IS NOT NULL ORDER BY 1`, nil,
+		func(scan func(...any) error) error {
+			var id string
+			if err := scan(&id); err != nil {
+				return err
+			}
+			known = append(known, id)
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("owners: %w", err)
+	}
+	out := append([]string{}, owners...)
+	for _, o := range owners {
+		if id, ok := OwnerID(known, store.PersonID(o)); ok {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// OwnerID is the person an owner id written in a plan names among the
+// known person ids: the id itself when known, else the one person whose
+// id starts with it followed by "-" ("carol" is "carol-diaz"). Two such
+// people, or none, name nobody.
+func OwnerID(known []string, id string) (string, bool) {
+	match, ambiguous := "", false
+	for _, k := range known {
+		switch {
+		case k == id:
+			return k, true
+		case id != "" && strings.HasPrefix(k, id+"-"):
+			ambiguous = ambiguous || (match != "" && match != k)
+			match = k
+		}
+	}
+	if match == "" || ambiguous {
+		return "", false
+	}
+	return match, true
 }
 
 // ownerIDs is a SQL list of the person ids the owners may be: the name as
