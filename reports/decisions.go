@@ -91,9 +91,7 @@ func (m *model) decision(ctx context.Context, d config.DecisionRight) (DecisionR
 			return res, nil
 		}
 	}
-	right := d
-	right.Owners = m.ownerIDs(d.Owners)
-	st, err := analysis.DecisionStats(ctx, m.env(), right)
+	st, err := analysis.DecisionStats(ctx, m.env(), d)
 	if err != nil {
 		res.Verdict, res.NotMeasured = Unknown, fmt.Sprintf("decision rights: not measured: %v", err)
 		res.Reason = res.NotMeasured
@@ -114,60 +112,16 @@ func (m *model) env() *analysis.Env {
 		From: m.opts.From, To: m.opts.To, Now: m.opts.Now}
 }
 
-// ownerIDs adds to the owners as written the person each one names by the
-// rule the report shows owners with (Pseudonyms.Owner: the id, or the one
-// person whose id starts with it, so "carol" owns "carol-diaz"): the
-// decisions are counted for the people the report names as owners.
-func (m *model) ownerIDs(owners []string) []string {
-	out := append([]string{}, owners...)
-	for _, o := range owners {
-		id, match := personID(o), ""
-		for _, known := range m.names.ids {
-			if known == id {
-				match = ""
-				break
-			}
-			if strings.HasPrefix(known, id+"-") {
-				if match != "" {
-					match = ""
-					break
-				}
-				match = known
-			}
-		}
-		if match != "" {
-			out = append(out, match)
-		}
-	}
-	return out
-}
-
-// others are who decided instead of the owners, pseudonymised: the
-// deciders of the drift, with their counts. Drift lists at most 20
-// decisions, so deciders beyond them are summed as "others".
+// others are who decided instead of the owners, pseudonymised, with
+// their counts; decisions without a recorded decider count as "unknown".
 func (m *model) others(st analysis.DecisionStat) []Count {
 	counts := map[string]int{}
-	seen := map[string]bool{}
-	rest := st.Decisions - st.ByOwners
-	for _, it := range st.Drift {
-		if seen[it.Note] {
-			continue
+	for id, n := range st.DriftBy {
+		name := "unknown"
+		if id != "" {
+			name = m.names.Name(id)
 		}
-		seen[it.Note] = true
-		n := st.Deciders[it.Note]
-		if it.Note == "" {
-			n = 0
-			for _, x := range st.Drift {
-				if x.Note == "" {
-					n++
-				}
-			}
-		}
-		counts[m.names.Name(it.Note)] += n
-		rest -= n
-	}
-	if rest > 0 {
-		counts["others"] += rest
+		counts[name] += n
 	}
 	return sortedCounts(counts)
 }

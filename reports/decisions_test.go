@@ -35,8 +35,8 @@ func TestDecisionRightsAgreeWithAnalysis(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.Owners = []string{"carol-diaz"}
-			stat, err := analysis.DecisionStats(ctx, env, r)
+			stat, err := analysis.DecisionStats(ctx, env, r) // the owner as written, first name too
+
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,6 +51,13 @@ func TestDecisionRightsAgreeWithAnalysis(t *testing.T) {
 			}
 			if want := (nums{4, 1, 1, 3, 16, 8, 24, 0.75}); !cmp.Equal(want, nums{stat.Decisions, stat.Open, stat.OpenOverSLA, stat.WithinSLA, stat.SLAHours, stat.P50Hours, stat.P85Hours, stat.OwnerShare}) {
 				t.Errorf("DecisionStats = %+v, want the fixture's 4 decisions of 6, 8, 24 and 8 working hours", stat)
+			}
+			others := 0
+			for _, c := range got.Others {
+				others += c.N
+			}
+			if others != stat.Decisions-stat.ByOwners {
+				t.Errorf("others %v sum to %d, want the %d decisions not taken by the owners", got.Others, others, stat.Decisions-stat.ByOwners)
 			}
 			if got.WorkDayHours != 8 || got.Days(got.P85Hours) != "3.0" {
 				t.Errorf("work day %vh, p85 %s working days; want 8h and 3.0", got.WorkDayHours, got.Days(got.P85Hours))

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/privacy"
 )
 
@@ -63,20 +63,8 @@ func (p *Pseudonyms) Name(id string) string {
 // knows the id (or exactly one person whose id starts with it: "carol" is
 // "carol-diaz"), else as written.
 func (p *Pseudonyms) Owner(id, written string) string {
-	match := ""
-	for _, known := range p.ids {
-		switch {
-		case known == id:
-			return p.Name(known)
-		case strings.HasPrefix(known, id+"-"):
-			if match != "" {
-				return written // two people share the first name
-			}
-			match = known
-		}
-	}
-	if match != "" {
-		return p.Name(match)
+	if known, ok := analysis.OwnerID(p.ids, id); ok {
+		return p.Name(known)
 	}
 	return written
 }
