@@ -264,6 +264,27 @@ ORDER BY identity_id`)
 	}
 }
 
+// TestRawSQLRenamedPersonColumns: a person column renamed by AS, or a
+// person id picked out of another column, is pseudonymised all the same.
+func TestRawSQLRenamedPersonColumns(t *testing.T) {
+	st, p := fixture(t)
+	res, err := query.RunSQL(context.Background(), st.DB(), `SELECT person_id AS who, display_name AS shown, login || '' AS handle
+FROM v_identity ORDER BY identity_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Pseudonymise(p)
+	var b bytes.Buffer
+	if err := query.Write(&b, res, "csv", 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"alice", "bob", "Alice", "Bob", "stone"} {
+		if strings.Contains(b.String(), secret) {
+			t.Errorf("%q shows without --names:\n%s", secret, b.String())
+		}
+	}
+}
+
 // TestShowSQLRuns runs every question's --show-sql script the way a DuckDB
 // shell would and expects the rows Run returns.
 func TestShowSQLRuns(t *testing.T) {

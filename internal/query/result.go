@@ -81,15 +81,12 @@ var personColumns = map[string]bool{
 	"display_name": true, "login": true, "email": true,
 }
 
-// maybePerson columns hold a person in some rows only (a finding's subject,
-// an assignee change's from/to): only names the database knows are replaced.
-var maybePerson = map[string]bool{
-	"subject": true, "from_id": true, "to_id": true, "from_value": true, "to_value": true,
-}
-
-// Pseudonymise replaces person ids and names by p's pseudonyms, in place.
-// Person ids inside JSON evidence ("people") are replaced too; external
-// account ids are hidden.
+// Pseudonymise replaces person ids and names by p's pseudonyms, in place:
+// every value of a person column, and in any other column (a finding's
+// subject, an assignee change's from/to, a person column renamed by AS or
+// a CTE) every value that is exactly a person id or name the database
+// knows. Person ids inside JSON evidence ("people") are replaced too;
+// external account ids are hidden.
 func (r *Result) Pseudonymise(p *privacy.Pseudonymizer) {
 	for c, col := range r.Columns {
 		name := strings.ToLower(col.Name)
@@ -106,7 +103,7 @@ func pseudonymCell(p *privacy.Pseudonymizer, col string, v any) any {
 			return v
 		}
 		switch {
-		case personColumns[col], maybePerson[col] && p.Known(s):
+		case personColumns[col], p.Known(s):
 			return p.Name(s)
 		case col == "external_id":
 			return "(hidden)"
