@@ -21,6 +21,8 @@ type genSpec struct {
 	Moved bool
 	// Bump moves the updated time of the first n issues after all others.
 	Bump int
+	// BumpAt, when set, is where Bump moves them (n minutes after it).
+	BumpAt time.Time
 }
 
 var genBase = time.Date(2025, 9, 1, 9, 0, 0, 0, time.UTC)
@@ -147,6 +149,9 @@ func genIssue(rng *rand.Rand, g genSpec, i int, sprints []map[string]any) map[st
 	updated := at.Add(time.Minute)
 	if i <= g.Bump {
 		updated = genBase.AddDate(0, 3, 0).Add(time.Duration(i) * time.Minute)
+		if !g.BumpAt.IsZero() {
+			updated = g.BumpAt.Add(time.Duration(i) * time.Minute)
+		}
 	}
 	fields := map[string]any{
 		"summary": fmt.Sprintf("Issue %d", i), "issuetype": map[string]any{"name": "Story"},

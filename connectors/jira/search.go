@@ -16,8 +16,14 @@ const pageSize = 100
 // updated itself, which the cursor relies on.
 var reOrderBy = regexp.MustCompile(`(?is)\s+order\s+by\s+.*$|^\s*order\s+by\s+.*$`)
 
+// unknownZoneMargin widens a search whose JQL time zone is unknown: dates
+// written in UTC and read in a zone up to 12 hours behind it would
+// otherwise start up to 12 hours late.
+const unknownZoneMargin = 12 * time.Hour
+
 // jql builds the search: the configured JQL (or project in (...)), from
 // `since` when set, ordered by updated ascending so the cursor only grows.
+// loc is the zone Jira reads JQL dates in (the user's); nil when unknown.
 func (s *Source) jql(since time.Time, loc *time.Location) string {
 	base := strings.TrimSpace(reOrderBy.ReplaceAllString(s.cfg.JQL, ""))
 	if base == "" {
@@ -35,6 +41,9 @@ func (s *Source) jql(since time.Time, loc *time.Location) string {
 		clauses = append(clauses, base)
 	}
 	if !since.IsZero() {
+		if loc == nil {
+			since, loc = since.Add(-unknownZoneMargin), time.UTC
+		}
 		clauses = append(clauses, fmt.Sprintf(`updated >= "%s"`, since.In(loc).Format("2006/01/02 15:04")))
 	}
 	return strings.Join(clauses, " AND ") + " ORDER BY updated ASC"

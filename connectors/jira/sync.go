@@ -91,46 +91,51 @@ func (r *run) sync(ctx context.Context) error {
 	return r.finish(ctx)
 }
 
-// detect settles Cloud or Data Center: from the config, else serverInfo.
+// detect settles Cloud or Data Center (from the config, else serverInfo)
+// and the time zone JQL dates are read in.
 func (r *run) detect(ctx context.Context) error {
-	r.loc = time.UTC
 	switch strings.ToLower(r.s.cfg.Deployment) {
 	case "cloud":
 		r.cloud = true
-		return nil
 	case "datacenter", "server":
-		return nil
+	default:
+		var info struct {
+			DeploymentType string `json:"deploymentType"`
+		}
+		if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
+			return err
+		}
+		r.cloud = strings.EqualFold(info.DeploymentType, "Cloud")
+		r.log.Debug("jira deployment", "cloud", r.cloud, "type", info.DeploymentType)
 	}
-	var info struct {
-		DeploymentType string `json:"deploymentType"`
-		ServerTimeZone string `json:"serverTimeZone"`
-		ServerTime     string `json:"serverTime"`
-	}
-	if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
-		return err
-	}
-	r.cloud = strings.EqualFold(info.DeploymentType, "Cloud")
-	r.loc = serverLocation(info.ServerTimeZone, info.ServerTime)
-	r.log.Debug("jira deployment", "cloud", r.cloud, "type", info.DeploymentType)
-	return nil
+	return r.detectZone(ctx)
 }
 
-// serverLocation is the time zone JQL dates are read in: the named zone
-// when serverInfo gives one, else the offset of its serverTime, else UTC.
-// (JQL reads dates in the user's zone, by default the server's; a zone
-// behind UTC by more than the overlap would otherwise skip updates.)
-func serverLocation(zone, serverTime string) *time.Location {
-	if zone != "" {
-		if loc, err := time.LoadLocation(zone); err == nil {
-			return loc
-		}
+// detectZone reads the account's time zone from /myself: JQL reads dates in
+// the user's profile zone (on Cloud never the server's), and a zone behind
+// UTC by more than the overlap would otherwise skip the updates in between.
+// When the zone cannot be read, r.loc stays nil and jql widens the window
+// by the largest offset behind UTC instead.
+func (r *run) detectZone(ctx context.Context) error {
+	r.loc = nil
+	var me struct {
+		TimeZone string `json:"timeZone"`
 	}
-	if t, err := time.Parse("2006-01-02T15:04:05.000-0700", serverTime); err == nil {
-		if _, off := t.Zone(); off != 0 {
-			return time.FixedZone("server", off)
-		}
+	err := r.a.call(ctx, "GET", "rest/api/2/myself", nil, nil, &me)
+	switch {
+	case err != nil && (ctx.Err() != nil || errors.Is(err, connectors.ErrPartial)):
+		return err
+	case err != nil:
+		r.log.Warn("jira user time zone unknown; searching 12 hours further back", "err", err)
+		return nil
 	}
-	return time.UTC
+	loc, lerr := time.LoadLocation(me.TimeZone)
+	if me.TimeZone == "" || lerr != nil {
+		r.log.Warn("jira user time zone unknown; searching 12 hours further back", "zone", me.TimeZone)
+		return nil
+	}
+	r.loc = loc
+	return nil
 }
 
 // since is where this run starts: the cursor minus the overlap, or the

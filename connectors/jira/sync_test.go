@@ -12,6 +12,7 @@ import (
 
 	"github.com/systemic-dev/systemic/connectors"
 	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
+	"github.com/systemic-dev/systemic/internal/config"
 )
 
 func TestMain(m *testing.M) {
@@ -205,5 +206,46 @@ func TestFullIgnoresCursor(t *testing.T) {
 	}
 	if stats.Items != 150 || srv.Requests()["/rest/api/2/search"] != 2 {
 		t.Errorf("full sync: %+v, search requests %d", stats, srv.Requests()["/rest/api/2/search"])
+	}
+}
+
+// TestIncrementalInUserZone checks that an incremental search reads its
+// start in the user's time zone: Jira reads JQL dates in the profile zone,
+// so a start written in UTC for a user 8 hours behind it skipped the
+// updates of those hours.
+func TestIncrementalInUserZone(t *testing.T) {
+	for _, zone := range []string{"America/Los_Angeles", "Pacific/Kiritimati", "UTC"} {
+		t.Run(zone, func(t *testing.T) {
+			dir := writeDataset(t, t.TempDir(), genSpec{Issues: 30, Histories: 3, Seed: 4})
+			srv := startServer(t, dir, jiratest.Options{TimeZone: zone})
+			st := openStore(t)
+			cfg := testConfig(srv.URL, "PLAT", "APP")
+			cfg.Deployment = "datacenter"
+			runSync(t, st, cfg, testOptions(t))
+			raw, _, err := st.Cursor(context.Background(), cfg.Name, cursorScope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cursor, err := time.Parse(time.RFC3339Nano, raw)
+			if err != nil {
+				t.Fatalf("cursor %q: %v", raw, err)
+			}
+			bumped := cursor.Add(2 * time.Hour)
+			if err := srv.Load(writeDataset(t, t.TempDir(), genSpec{Issues: 30, Histories: 3, Seed: 4, Bump: 3, BumpAt: bumped})); err != nil {
+				t.Fatal(err)
+			}
+			runSync(t, st, cfg, testOptions(t))
+			if n := count(t, st, `SELECT count(*) FROM items WHERE updated_at > ?`, bumped); n != 3 {
+				t.Errorf("items updated 2h after the cursor = %d, want 3", n)
+			}
+		})
+	}
+}
+
+func TestJQLUnknownZone(t *testing.T) {
+	since := time.Date(2026, 1, 2, 10, 4, 0, 0, time.UTC)
+	got := (&Source{cfg: config.Source{Projects: []string{"P"}}}).jql(since, nil)
+	if want := `project in ("P") AND updated >= "2026/01/01 22:04" ORDER BY updated ASC`; got != want {
+		t.Errorf("jql = %s\nwant  %s", got, want)
 	}
 }

@@ -28,7 +28,10 @@ var (
 	reAnd       = regexp.MustCompile(`(?i)\s+and\s+`)
 )
 
-func parseJQL(jql string) (query, error) {
+func parseJQL(jql string) (query, error) { return parseJQLIn(jql, time.UTC) }
+
+// parseJQLIn parses jql with its dates read in loc, the user's time zone.
+func parseJQLIn(jql string, loc *time.Location) (query, error) {
 	var q query
 	jql = strings.TrimSpace(jql)
 	if m := reOrder.FindStringSubmatch(jql); m != nil {
@@ -47,14 +50,14 @@ func parseJQL(jql string) (query, error) {
 		for strings.HasPrefix(c, "(") && strings.HasSuffix(c, ")") && !reProjectIn.MatchString(c) {
 			c = strings.TrimSpace(c[1 : len(c)-1])
 		}
-		if err := q.clause(c); err != nil {
+		if err := q.clause(c, loc); err != nil {
 			return q, err
 		}
 	}
 	return q, nil
 }
 
-func (q *query) clause(c string) error {
+func (q *query) clause(c string, loc *time.Location) error {
 	switch {
 	case reProjectIn.MatchString(c):
 		q.projects = map[string]bool{}
@@ -66,9 +69,9 @@ func (q *query) clause(c string) error {
 		q.projects = map[string]bool{strings.ToUpper(p): true}
 	case reUpdated.MatchString(c):
 		v := reUpdated.FindStringSubmatch(c)[1]
-		t, err := time.ParseInLocation("2006/01/02 15:04", v, time.UTC)
+		t, err := time.ParseInLocation("2006/01/02 15:04", v, loc)
 		if err != nil {
-			if t, err = time.ParseInLocation("2006-01-02 15:04", v, time.UTC); err != nil {
+			if t, err = time.ParseInLocation("2006-01-02 15:04", v, loc); err != nil {
 				return fmt.Errorf("Date value '%s' for field 'updated' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.", v)
 			}
 		}
@@ -105,7 +108,7 @@ func (s *Server) searchDC(d *dataset, rep *reply, r *http.Request) {
 		rep.fail(http.StatusGone, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API. A full migration guideline is available at https://developer.atlassian.com/changelog/#CHANGE-2046")
 		return
 	}
-	q, err := parseJQL(r.URL.Query().Get("jql"))
+	q, err := parseJQLIn(r.URL.Query().Get("jql"), s.loc)
 	if err != nil {
 		rep.fail(http.StatusBadRequest, err.Error())
 		return
@@ -126,7 +129,7 @@ func (s *Server) searchDC(d *dataset, rep *reply, r *http.Request) {
 
 func (s *Server) searchCloud(d *dataset, rep *reply, r *http.Request) {
 	jql := r.URL.Query().Get("jql")
-	q, err := parseJQL(jql)
+	q, err := parseJQLIn(jql, s.loc)
 	if err != nil {
 		rep.fail(http.StatusBadRequest, err.Error())
 		return
@@ -181,7 +184,7 @@ func (s *Server) approximateCount(d *dataset, rep *reply, r *http.Request) {
 		rep.fail(http.StatusBadRequest, "Invalid request payload.")
 		return
 	}
-	q, err := parseJQL(body.JQL)
+	q, err := parseJQLIn(body.JQL, s.loc)
 	if err != nil {
 		rep.fail(http.StatusBadRequest, err.Error())
 		return

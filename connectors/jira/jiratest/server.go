@@ -23,6 +23,9 @@ type Options struct {
 	Email, Token string
 	// Bearer, when set, requires "Authorization: Bearer <Bearer>" (Data Center).
 	Bearer string
+	// TimeZone is the user's time zone (an IANA name, UTC when empty): the
+	// one /myself reports and JQL dates are read in, as real Jira does.
+	TimeZone string
 	// Rules inject faults; the first rule matching a request applies.
 	Rules []Rule
 	// Hook, when set, sees every request first (after counting) with its
@@ -46,6 +49,7 @@ type Server struct {
 	URL  string
 	srv  *httptest.Server
 	opts Options
+	loc  *time.Location
 
 	mu       sync.Mutex
 	data     *dataset
@@ -61,11 +65,18 @@ func New(dir string, opts Options) (*Server, error) {
 	if opts.MaxResults <= 0 {
 		opts.MaxResults = 100
 	}
+	if opts.TimeZone == "" {
+		opts.TimeZone = "UTC"
+	}
+	loc, err := time.LoadLocation(opts.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("jiratest: time zone: %w", err)
+	}
 	d, err := load(dir, opts.ChangelogCap)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, data: d, requests: map[string]int{}}
+	s := &Server{opts: opts, loc: loc, data: d, requests: map[string]int{}}
 	s.srv = httptest.NewServer(s)
 	s.URL = s.srv.URL
 	return s, nil
@@ -213,6 +224,8 @@ func (s *Server) route(d *dataset, rep *reply, r *http.Request) {
 	switch {
 	case p == "/rest/api/2/serverInfo" || p == "/rest/api/3/serverInfo":
 		rep.body.Write(d.serverInfo)
+	case p == "/rest/api/2/myself" || p == "/rest/api/3/myself":
+		fmt.Fprintf(&rep.body, `{"accountId":"jiratest","name":"jiratest","displayName":"jiratest","timeZone":%q}`, s.opts.TimeZone)
 	case p == "/rest/api/2/field" || p == "/rest/api/3/field":
 		rep.body.Write(d.fields)
 	case p == "/rest/api/2/status" || p == "/rest/api/3/status":
