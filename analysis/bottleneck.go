@@ -193,7 +193,7 @@ func bottleneckFinding(env *Env, who string, l *reviewerLoad, teamTotals map[str
 		var parts []string
 		for i, t := range teams {
 			if shares[i] >= bottleneckShare {
-				parts = append(parts, fmt.Sprintf("%.0f%% of %s's", 100*shares[i], t))
+				parts = append(parts, fmt.Sprintf("%.0f%% of %s", 100*shares[i], possessive(t)))
 			}
 		}
 		summary += fmt.Sprintf("; they receive %s review requests", strings.Join(parts, " and "))

@@ -173,8 +173,8 @@ func deciderFinding(env *Env, who string, dd []decision, hs []float64, med, sla 
 	return Finding{
 		Pattern: "decision_latency", Severity: overSeverity(med, sla), Team: dd[0].deciderTeam,
 		SubjectKind: "person", Subject: who, Score: overScore(med, sla),
-		Summary: fmt.Sprintf("%d decisions taken by this person waited a median %s (p85 %s) against an SLA of %s; %d of %d within it.",
-			len(hs), workDays(env, med), workDays(env, p85), workDays(env, sla), within, len(hs)),
+		Summary: fmt.Sprintf("%s taken by this person waited a median %s (p85 %s) against an SLA of %s; %d of %d within it.",
+			plural(len(hs), "decision"), workDays(env, med), workDays(env, p85), workDays(env, sla), within, len(hs)),
 		Evidence: Evidence{
 			Values: map[string]float64{"decisions": float64(len(hs)), "median_work_hours": round2(med),
 				"p85_work_hours": round2(p85), "median_ci90_low": round2(lo), "median_ci90_high": round2(hi),

@@ -131,8 +131,8 @@ func dependencyFinding(env *Env, pair string, ws []depWait, med, limit float64) 
 	}
 	lo, hi := BootstrapMedianCI(hs, 0.9, 1000, 1)
 	w := ws[0]
-	summary := fmt.Sprintf("%s waited on %s %d times, a median %s each (agreement %s), %s in total and %.0f%% of the waiting items' lead time",
-		w.waiting, w.blocking, len(ws), workDays(env, med), workDays(env, limit), workDays(env, total), share*100)
+	summary := fmt.Sprintf("%s waited on %s %s, a median %s each (agreement %s), %s in total and %.0f%% of the waiting items' lead time",
+		w.waiting, w.blocking, plural(len(ws), "time"), workDays(env, med), workDays(env, limit), workDays(env, total), share*100)
 	if open > 0 {
 		summary += fmt.Sprintf("; %d still waiting", open)
 	}

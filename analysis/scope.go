@@ -88,8 +88,8 @@ WHERE team IS NOT NULL AND start_at >= $1 AND start_at < $2 AND start_at <= $3 O
 		res.Findings = append(res.Findings, Finding{
 			Pattern: "scope_churn", Severity: overSeverity(churn, th.ScopeChurn), Team: team,
 			SubjectKind: "team", Subject: team, Score: overScore(churn, th.ScopeChurn),
-			Summary: fmt.Sprintf("Over %s, %d items were added after the start and %d removed before the end against %d committed: %.0f%% churn (threshold %.0f%%).",
-				plural(ts.sprints, "sprint"), ts.added, ts.removed, ts.committed, churn*100, th.ScopeChurn*100),
+			Summary: fmt.Sprintf("Over %s, %s added after the start and %d removed before the end against %d committed: %.0f%% churn (threshold %.0f%%).",
+				plural(ts.sprints, "sprint"), wasWere(ts.added, "item"), ts.removed, ts.committed, churn*100, th.ScopeChurn*100),
 			Evidence: Evidence{Values: map[string]float64{"sprints": float64(ts.sprints), "committed": float64(ts.committed),
 				"added": float64(ts.added), "removed": float64(ts.removed), "churn_share": round2(churn),
 				"threshold": th.ScopeChurn}, Items: items},

@@ -192,8 +192,8 @@ func teamSilos(res *Result, revs []submitted, minSample int, limit float64) {
 		}
 		res.Findings = append(res.Findings, Finding{Pattern: "silo", Severity: Info, Team: t, SubjectKind: "team", Subject: t,
 			Score: round2(1 - s/limit),
-			Summary: fmt.Sprintf("Only %.0f%% of the %d reviews on %s's pull requests come from other teams (expected at least %.0f%%), and its people form a review community of their own.",
-				100*s, total[t], t, 100*limit),
+			Summary: fmt.Sprintf("Only %.0f%% of the %d reviews on %s pull requests come from other teams (expected at least %.0f%%), and its people form a review community of their own.",
+				100*s, total[t], possessive(t), 100*limit),
 			Evidence: Evidence{Values: map[string]float64{"reviews": float64(total[t]), "cross_team_reviews": float64(cross[t]),
 				"cross_team_share": round2(s)}}})
 	}

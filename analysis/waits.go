@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/config"
@@ -109,6 +110,22 @@ func topItems(items []EvidenceItem, n int) []EvidenceItem {
 		items = items[:n]
 	}
 	return items
+}
+
+// possessive is name's, or name' when the name ends in s ("payments'").
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "'"
+	}
+	return name + "'s"
+}
+
+// wasWere is "1 item was" or "3 items were".
+func wasWere(n int, word string) string {
+	if n == 1 {
+		return plural(n, word) + " was"
+	}
+	return plural(n, word) + " were"
 }
 
 // plural writes n with word, adding an s unless n is 1.

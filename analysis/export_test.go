@@ -1,0 +1,7 @@
+package analysis
+
+// Unexported helpers the external tests check directly.
+var (
+	Possessive = possessive
+	WasWere    = wasWere
+)
