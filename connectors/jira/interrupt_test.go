@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -146,4 +147,25 @@ func TestHelperSyncChild(t *testing.T) {
 	defer st.Close()
 	runSync(t, st, testConfig(url, "PLAT", "APP"), testOptions(t))
 	time.Sleep(time.Minute) // not reached when killed on page 3
+}
+
+// TestWriteErrorStopsFetcher fails the store while the fetcher reads ahead
+// and checks that Sync returns only once the fetcher has stopped.
+func TestWriteErrorStopsFetcher(t *testing.T) {
+	dir := writeDataset(t, t.TempDir(), interruptSpec)
+	st := openStore(t)
+	srv := startServer(t, dir, jiratest.Options{Hook: func(w http.ResponseWriter, r *http.Request, n int) bool {
+		if r.URL.Path == "/rest/api/2/search/jql" && n == 2 {
+			st.DB().Close() // the writer's next transaction fails
+		}
+		return false
+	}})
+	src, _ := New(testConfig(srv.URL, "PLAT", "APP"))
+	if _, err := src.Sync(context.Background(), st, testOptions(t)); err == nil {
+		t.Fatal("sync with a closed store succeeded")
+	}
+	buf := make([]byte, 1<<20)
+	if stacks := string(buf[:runtime.Stack(buf, true)]); strings.Contains(stacks, "(*run).fetch") {
+		t.Errorf("the page fetcher outlived Sync:\n%s", stacks)
+	}
 }

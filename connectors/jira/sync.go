@@ -187,8 +187,14 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
 	fetchCtx, stop := context.WithCancel(ctx)
-	defer stop()
 	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, jql, fields), progress)
+	// On a write error the fetcher may be mid-request: stop it and wait for
+	// it to close the channel, so no goroutine outlives Sync.
+	defer func() {
+		stop()
+		for range pages {
+		}
+	}()
 	for {
 		batch, ferr := nextBatch(pages)
 		if len(batch) == 0 {
