@@ -58,7 +58,7 @@ func (m *model) dependency(ctx context.Context, d config.Dependency) (Dependency
 		if err := m.db.QueryRowContext(ctx, `SELECT max(resolved_at) `+scopeFrom(d.Scope), scopeArgs(d.Scope, m.asOf)...).Scan(&at); err != nil {
 			return res, fmt.Errorf("%s: delivery date: %w", where, err)
 		}
-		res.Verdict, res.Reason = Done, fmt.Sprintf("all %d items delivered", prog.Items)
+		res.Verdict, res.Reason = Done, "all "+plural(prog.Items, "item", "items")+" delivered"
 		if at.Valid {
 			res.DeliveredAt = day(at.Time)
 			res.Verdict, res.Reason = delivered(at.Time, d.Due.Time, dueEnd, &res.LateDays)
@@ -81,7 +81,7 @@ func delivered(at, due, dueEnd time.Time, lateDays *int) (string, string) {
 		return Done, fmt.Sprintf("delivered %s, on time", day(at))
 	}
 	*lateDays = int(math.Ceil(at.Sub(dueEnd).Hours() / 24))
-	return Late, fmt.Sprintf("delivered %s, %d days after due %s", day(at), *lateDays, day(due))
+	return Late, fmt.Sprintf("delivered %s, %s after due %s", day(at), plural(*lateDays, "day", "days"), day(due))
 }
 
 // scopeFrom is "FROM items WHERE <in scope>" for scopeArgs.

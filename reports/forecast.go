@@ -91,7 +91,7 @@ func judge(p Progress, f *Forecast, due, asOf time.Time, team string) (verdict, 
 	case p.Items == 0:
 		return Unknown, "the scope matches no items: check the selectors"
 	case p.Remaining == 0:
-		return Done, fmt.Sprintf("all %d items are done", p.Items)
+		return Done, fmt.Sprintf("all %s done", plural(p.Items, "item is", "items are"))
 	case !due.IsZero() && !asOf.Before(due.AddDate(0, 0, 1)):
 		return OffTrack, fmt.Sprintf("due %s has passed with %d of %d items open", dueS, p.Remaining, p.Items)
 	case f == nil:

@@ -189,7 +189,7 @@ func (w *mdWriter) interaction(r *Report) {
 func (w *mdWriter) visibility(r *Report) {
 	w.f("## Visibility: health and data coverage\n\n")
 	if h := r.Health; len(h.Series) > 0 {
-		w.f("### Health, last %d periods\n\n", len(h.Periods))
+		w.f("### Health, last %s\n\n", plural(len(h.Periods), "period", "periods"))
 		var rows [][]string
 		for _, s := range h.Series {
 			row := []string{md(s.Team), md(s.Label)}

@@ -150,3 +150,15 @@ func TestGoalVerdicts(t *testing.T) {
 func keyOf(prefix string, i int) string {
 	return prefix + "-" + string(rune('A'+i/26)) + string(rune('A'+i%26))
 }
+
+// TestMarkdownCountsInWords: a count of one is singular ("last 1 period").
+func TestMarkdownCountsInWords(t *testing.T) {
+	r := hostile()
+	v := 2.0
+	r.Health = reports.Health{Periods: []string{"2026-10"},
+		Series: []reports.HealthSeries{{Team: "growth", Metric: "throughput", Label: "Throughput", Values: []*float64{&v}}}}
+	page := string(reports.Markdown(r))
+	if !strings.Contains(page, "### Health, last 1 period\n") {
+		t.Errorf("no singular health heading in:\n%s", page)
+	}
+}

@@ -166,7 +166,7 @@ func HeatmapChart(pairs []PairWait) string {
 					c = "#fff"
 				}
 				s.text(x+cell/2, y+cell/2, 18, "middle", c, hoursText(p.Hours))
-				s.text(x+cell/2, y+cell/2+22, 14, "middle", c, fmt.Sprintf("%d items", p.Items))
+				s.text(x+cell/2, y+cell/2+22, 14, "middle", c, plural(p.Items, "item", "items"))
 			}
 		}
 	}
