@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +216,12 @@ func TestBaseURL(t *testing.T) {
 		if _, err := New(sourceConfig("", bad)); err == nil {
 			t.Errorf("repos [%q] accepted", bad)
 		}
+	}
+}
+
+func TestURLWithCredentialsRejected(t *testing.T) {
+	_, err := New(sourceConfig("https://bob:s3cret@ghe.acme.com/api/v3", "o/r"))
+	if err == nil || !strings.Contains(err.Error(), "auth.token") || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("err = %v, want a refusal naming auth.token without the secret", err)
 	}
 }

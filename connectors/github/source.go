@@ -53,6 +53,11 @@ func New(cfg config.Source) (*Source, error) {
 		if err != nil || u.Host == "" {
 			return nil, fmt.Errorf("github source %s: url %q is not an absolute URL (GitHub Enterprise: https://host/api/v3)", cfg.Name, cfg.URL)
 		}
+		// go-github's error messages and the sources table carry the URL
+		// as written: credentials in it would leak there.
+		if u.User != nil {
+			return nil, fmt.Errorf("github source %s: url %s holds credentials; remove them and set auth.token (usually ${GITHUB_TOKEN})", cfg.Name, u.Redacted())
+		}
 		if u.Host != "api.github.com" && u.Host != "github.com" {
 			s.baseURL = cfg.URL
 		}
