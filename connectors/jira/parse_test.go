@@ -11,10 +11,23 @@ import (
 )
 
 func TestParseDCSprint(t *testing.T) {
-	got := parseDCSprint("com.atlassian.greenhopper.service.sprint.Sprint@4f6c1d2a[id=12,rapidViewId=3,state=CLOSED,name=Team Sprint 4,startDate=2023-01-09T09:00:00.000Z,endDate=2023-01-23T09:00:00.000Z,completeDate=<null>,sequence=12,goal=]")
-	want := sprint{ID: 12, BoardID: 3, State: "CLOSED", Name: "Team Sprint 4", StartDate: "2023-01-09T09:00:00.000Z", EndDate: "2023-01-23T09:00:00.000Z"}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("(-want +got)\n%s", diff)
+	const prefix = "com.atlassian.greenhopper.service.sprint.Sprint@4f6c1d2a"
+	tests := []struct {
+		name, in string
+		want     sprint
+	}{
+		{"plain", prefix + "[id=12,rapidViewId=3,state=CLOSED,name=Team Sprint 4,startDate=2023-01-09T09:00:00.000Z,endDate=2023-01-23T09:00:00.000Z,completeDate=<null>,sequence=12,goal=]",
+			sprint{ID: 12, BoardID: 3, State: "CLOSED", Name: "Team Sprint 4", StartDate: "2023-01-09T09:00:00.000Z", EndDate: "2023-01-23T09:00:00.000Z"}},
+		{"commas in name and goal", prefix + "[id=13,rapidViewId=3,state=ACTIVE,name=Sprint 5, Platform,startDate=<null>,endDate=<null>,completeDate=<null>,sequence=13,goal=Ship SSO, then billing]",
+			sprint{ID: 13, BoardID: 3, State: "ACTIVE", Name: "Sprint 5, Platform", Goal: "Ship SSO, then billing"}},
+		{"not a sprint", "garbage", sprint{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, parseDCSprint(tt.in)); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
 	}
 }
 

@@ -95,13 +95,25 @@ func (c *converter) sprintField(p *page, raw json.RawMessage) ([]string, error) 
 	return ids, nil
 }
 
+// reDCKey starts a key=value pair of a Data Center sprint string; a piece
+// that does not is the rest of a value holding a comma (a name or goal).
+var reDCKey = regexp.MustCompile(`^[A-Za-z]+=`)
+
 func parseDCSprint(s string) sprint {
 	var sp sprint
 	m := reDCSprint.FindStringSubmatch(s)
 	if m == nil {
 		return sp
 	}
-	for _, kv := range strings.Split(m[1], ",") {
+	var pairs []string
+	for _, piece := range strings.Split(m[1], ",") {
+		if n := len(pairs); n > 0 && !reDCKey.MatchString(piece) {
+			pairs[n-1] += "," + piece
+			continue
+		}
+		pairs = append(pairs, piece)
+	}
+	for _, kv := range pairs {
 		k, v, _ := strings.Cut(kv, "=")
 		if v == "<null>" {
 			v = ""
@@ -121,6 +133,8 @@ func parseDCSprint(s string) sprint {
 			sp.EndDate = v
 		case "completeDate":
 			sp.CompleteDate = v
+		case "goal":
+			sp.Goal = v
 		}
 	}
 	return sp
