@@ -83,8 +83,9 @@ type decision struct {
 	open                                 bool
 }
 
-func (m decisionLatency) Run(ctx context.Context, env *Env) (Result, error) {
-	th := WithDefaults(env.Thresholds)
+// readDecisions reads the decisions taken in env's window and those open
+// at its end, bots' decisions left out.
+func readDecisions(ctx context.Context, env *Env) ([]decision, error) {
 	const q = `SELECT d.key, coalesce(d.url, ''), coalesce(d.team, ''), coalesce(d.decider, ''),
 	coalesce(p.team, ''), d.work_hours, d.open, coalesce(strftime(d.decided_at, '%Y-%m'), '')
 FROM v_decisions d LEFT JOIN v_people p ON p.person_id = d.decider
@@ -102,7 +103,16 @@ ORDER BY d.key, d.entered_at`
 		return nil
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("decisions: %w", err)
+		return nil, fmt.Errorf("decisions: %w", err)
+	}
+	return ds, nil
+}
+
+func (m decisionLatency) Run(ctx context.Context, env *Env) (Result, error) {
+	th := WithDefaults(env.Thresholds)
+	ds, err := readDecisions(ctx, env)
+	if err != nil {
+		return Result{}, err
 	}
 	sla := workThreshold(env, th.DecisionSLA)
 	byDecider := map[string][]decision{}
