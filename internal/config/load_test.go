@@ -114,6 +114,26 @@ thresholds:
 			},
 		},
 		{
+			name: "several bad thresholds and fields, in a stable order",
+			yaml: `sources:
+  - {name: j, kind: jira, url: "https://x", auth: {bearer: b}, projects: [P], fields: {story_points: sp, sprint: s, flagged: f}}
+thresholds: {wip_per_person: -1, carry_over: -2, min_sample: -3, scope_churn: 2, aging_percentile: 1.5}
+calendar: {day_start: "9", day_end: "5"}
+`,
+			want: []string{
+				`systemic.yaml:2: sources[0].fields.flagged: "f": use auto or a field id like customfield_10016`,
+				`systemic.yaml:2: sources[0].fields.sprint: "s": use auto or a field id like customfield_10016`,
+				`systemic.yaml:2: sources[0].fields.story_points: "sp": use auto or a field id like customfield_10016`,
+				`systemic.yaml:3: thresholds.carry_over: -2 is negative`,
+				`systemic.yaml:3: thresholds.min_sample: -3 is negative`,
+				`systemic.yaml:3: thresholds.wip_per_person: -1 is negative`,
+				`systemic.yaml:3: thresholds.aging_percentile: 1.5: use a fraction between 0 and 1`,
+				`systemic.yaml:3: thresholds.scope_churn: 2: use a fraction between 0 and 1`,
+				`systemic.yaml:4: calendar.day_start: "9": use HH:MM, e.g. 09:00`,
+				`systemic.yaml:4: calendar.day_end: "5": use HH:MM, e.g. 09:00`,
+			},
+		},
+		{
 			name: "empty file",
 			yaml: "",
 			want: []string{"systemic.yaml: the file is empty; start from config.example.yaml"},

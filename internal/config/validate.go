@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -98,9 +100,10 @@ func (v *validator) validateJira(p string, s Source) {
 	default:
 		v.addf(p+".deployment", "%q: use auto, cloud or datacenter", s.Deployment)
 	}
-	for name, f := range map[string]string{"story_points": s.Fields.StoryPoints, "sprint": s.Fields.Sprint,
-		"epic_link": s.Fields.EpicLink, "flagged": s.Fields.Flagged} {
-		if f != "" && f != "auto" && !customField.MatchString(f) {
+	fields := map[string]string{"story_points": s.Fields.StoryPoints, "sprint": s.Fields.Sprint,
+		"epic_link": s.Fields.EpicLink, "flagged": s.Fields.Flagged}
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if f := fields[name]; f != "" && f != "auto" && !customField.MatchString(f) {
 			v.addf(p+".fields."+name, "%q: use auto or a field id like customfield_10016", f)
 		}
 	}
@@ -133,16 +136,18 @@ func (v *validator) validateGitHub(p string, s Source) {
 }
 
 func (v *validator) validateThresholds(t Thresholds) {
-	for name, n := range map[string]int{"min_sample": t.MinSample, "wip_per_person": t.WIPPerPerson,
+	counts := map[string]int{"min_sample": t.MinSample, "wip_per_person": t.WIPPerPerson,
 		"carry_over": t.CarryOver, "assignee_changes": t.AssigneeChanges, "status_returns": t.StatusReturns,
-		"review_rounds": t.ReviewRounds, "throughput_weeks": t.ThroughputWeeks, "forecast_trials": t.ForecastTrials} {
-		if n < 0 {
+		"review_rounds": t.ReviewRounds, "throughput_weeks": t.ThroughputWeeks, "forecast_trials": t.ForecastTrials}
+	for _, name := range slices.Sorted(maps.Keys(counts)) {
+		if n := counts[name]; n < 0 {
 			v.addf("thresholds."+name, "%d is negative", n)
 		}
 	}
-	for name, f := range map[string]float64{"aging_percentile": t.AgingPercentile, "scope_churn": t.ScopeChurn,
-		"reviewer_share": t.ReviewerShare, "cross_team_share": t.CrossTeamShare} {
-		if f < 0 || f > 1 {
+	shares := map[string]float64{"aging_percentile": t.AgingPercentile, "scope_churn": t.ScopeChurn,
+		"reviewer_share": t.ReviewerShare, "cross_team_share": t.CrossTeamShare}
+	for _, name := range slices.Sorted(maps.Keys(shares)) {
+		if f := shares[name]; f < 0 || f > 1 {
 			v.addf("thresholds."+name, "%g: use a fraction between 0 and 1", f)
 		}
 	}
@@ -160,9 +165,9 @@ func (v *validator) validateCalendar(c *Calendar) {
 			v.addf(fmt.Sprintf("calendar.working_days[%d]", i), "%q: use mon, tue, wed, thu, fri, sat or sun", d)
 		}
 	}
-	for field, s := range map[string]string{"day_start": c.DayStart, "day_end": c.DayEnd} {
-		if !clock.MatchString(s) {
-			v.addf("calendar."+field, "%q: use HH:MM, e.g. 09:00", s)
+	for _, day := range []struct{ field, s string }{{"day_start", c.DayStart}, {"day_end", c.DayEnd}} {
+		if !clock.MatchString(day.s) {
+			v.addf("calendar."+day.field, "%q: use HH:MM, e.g. 09:00", day.s)
 		}
 	}
 	if clock.MatchString(c.DayStart) && clock.MatchString(c.DayEnd) && c.DayStart >= c.DayEnd {
