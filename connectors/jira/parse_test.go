@@ -80,6 +80,7 @@ func TestJQL(t *testing.T) {
 		{"projects since", config.Source{Projects: []string{"PLAT"}}, since, `project in ("PLAT") AND updated >= "2026/01/02 10:04" ORDER BY updated ASC`},
 		{"own order dropped", config.Source{JQL: "project = PLAT ORDER BY rank"}, time.Time{}, `project = PLAT ORDER BY updated ASC`},
 		{"or wrapped", config.Source{JQL: "project = A or project = B"}, since, `(project = A or project = B) AND updated >= "2026/01/02 10:04" ORDER BY updated ASC`},
+		{"|| wrapped", config.Source{JQL: "project = A || project = B"}, since, `(project = A || project = B) AND updated >= "2026/01/02 10:04" ORDER BY updated ASC`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,6 +16,10 @@ const pageSize = 100
 // updated itself, which the cursor relies on.
 var reOrderBy = regexp.MustCompile(`(?is)\s+order\s+by\s+.*$|^\s*order\s+by\s+.*$`)
 
+// reOr finds an OR (JQL also spells it ||) in configured JQL, which must be
+// bracketed before systemic ANDs its date clause on: AND binds tighter.
+var reOr = regexp.MustCompile(`(?i)\sor\s|\|\|`)
+
 // unknownZoneMargin widens a search whose JQL time zone is unknown: dates
 // written in UTC and read in a zone up to 12 hours behind it would
 // otherwise start up to 12 hours late.
@@ -35,7 +39,7 @@ func (s *Source) jql(since time.Time, loc *time.Location) string {
 	}
 	var clauses []string
 	if base != "" {
-		if regexp.MustCompile(`(?i)\sor\s`).MatchString(base) {
+		if reOr.MatchString(base) {
 			base = "(" + base + ")"
 		}
 		clauses = append(clauses, base)
