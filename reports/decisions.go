@@ -3,12 +3,11 @@ package reports
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 // DecisionResult is one decision right against the decisions observed, as
@@ -64,13 +63,6 @@ type Count struct {
 	N    int    `json:"n"`
 }
 
-var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
-
-// personID is the config's rule: lowercased, non-alphanumerics to "-".
-func personID(name string) string {
-	return strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(name), "-"), "-")
-}
-
 // decisionViews are what analysis.DecisionStats reads besides the base
 // tables (and the macros analyze defines).
 var decisionViews = []string{"v_status_intervals", "v_people", "v_identity"}
@@ -83,7 +75,7 @@ func (m *model) decision(ctx context.Context, d config.DecisionRight) (DecisionR
 	}
 	res.SLAHours = round(sla.D().Hours()/24*res.WorkDayHours, 2)
 	for _, o := range d.Owners {
-		res.Owners = append(res.Owners, m.names.Owner(personID(o), o))
+		res.Owners = append(res.Owners, m.names.Owner(store.PersonID(o), o))
 	}
 	for _, v := range decisionViews {
 		if why, ok := m.need(v, "decision rights"); !ok {

@@ -66,6 +66,25 @@ func TestDecisionRightsAgreeWithAnalysis(t *testing.T) {
 	}
 }
 
+// TestDecisionOwnerWithAccent: an owner written by a first name with an
+// accent is the person the config named, as store.PersonID makes ids.
+func TestDecisionOwnerWithAccent(t *testing.T) {
+	ctx := context.Background()
+	st := newFixture(t)
+	sqlExec(t, st, `INSERT INTO people VALUES ('zoë-dubois', 'Zoë Dubois', NULL, false)`)
+	opts := fixtureOptions(t, "")
+	opts.Names = true
+	opts.Plan = &config.Plan{Decisions: []config.DecisionRight{{ID: "r", Owners: []string{"Zoë"},
+		Match: config.Match{States: []string{"Awaiting Approval"}}}}}
+	rep, err := reports.Build(ctx, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"Zoë Dubois"}, rep.Plan.Decisions[0].Owners); diff != "" {
+		t.Errorf("owners (-want +got):\n%s", diff)
+	}
+}
+
 // TestDecisionRightsNotMeasuredWithoutFacts: without the status intervals
 // (no analyze run) a decision right is unknown with the reason, not an
 // error.
