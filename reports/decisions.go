@@ -131,7 +131,7 @@ func decisionVerdict(r DecisionResult) (string, string) {
 	case r.P85Hours > r.SLAHours:
 		return AtRisk, fmt.Sprintf("median %s meets the %s, but 15%% took over %s", r.workText(r.P50Hours), sla, r.workText(r.P85Hours))
 	case r.OwnerShare < 0.8:
-		return AtRisk, fmt.Sprintf("decided in time, but owners took only %.0f%% of %d decisions (drift)", 100*r.OwnerShare, r.Decided)
+		return AtRisk, fmt.Sprintf("decided in time, but owners took only %.0f%% of %s (drift)", 100*r.OwnerShare, plural(r.Decided, "decision", "decisions"))
 	}
 	return OnTrack, fmt.Sprintf("%s, 85%% within %s (%s), %.0f%% by the owners", plural(r.Decided, "decision", "decisions"), r.workText(r.P85Hours), sla, 100*r.OwnerShare)
 }
