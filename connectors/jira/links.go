@@ -118,16 +118,6 @@ func firstLinkAdd(hs []history, key string) *time.Time {
 	return nil
 }
 
-// linkEvent is a stored Link changelog entry.
-type linkEvent struct {
-	itemID  string
-	at      time.Time
-	otherTo string // key added (to_id)
-	otherFr string // key removed (from_id)
-	toText  string
-	frText  string
-}
-
 // linkHistory recomputes link creation and removal times of the whole
 // source from the stored Link history of both ends: created_at is the first
 // time either side recorded the link, removed_at the last removal when no
@@ -135,90 +125,16 @@ type linkEvent struct {
 // items and the Key history of moved issues; links to issues never synced
 // (other projects) are skipped, since their ids are unknown.
 func linkHistory(ctx context.Context, st *store.Store, src string) ([]store.Link, error) {
-	db := st.DB()
-	keys := map[string]string{}
-	rows, err := db.QueryContext(ctx, `SELECT key, item_id FROM items WHERE source = ?`, src)
+	keys, err := itemKeys(ctx, st.DB(), src)
 	if err != nil {
 		return nil, fmt.Errorf("link history: %w", err)
 	}
-	for rows.Next() {
-		var k, id string
-		if err := rows.Scan(&k, &id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("link history: %w", err)
-		}
-		keys[k] = id
-	}
-	rows.Close()
-	// A moved issue's old keys still name it in older history.
-	rows, err = db.QueryContext(ctx, `SELECT e.from_value, e.item_id FROM item_events e
-JOIN items i ON i.item_id = e.item_id WHERE i.source = ? AND e.kind = 'key' AND e.from_value IS NOT NULL`, src)
+	spans, err := linkSpans(ctx, st.DB(), src, keys)
 	if err != nil {
 		return nil, fmt.Errorf("link history: %w", err)
 	}
-	for rows.Next() {
-		var k, id string
-		if err := rows.Scan(&k, &id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("link history: %w", err)
-		}
-		if _, taken := keys[k]; !taken {
-			keys[k] = id
-		}
-	}
-	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT e.item_id, e.occurred_at, e.from_id, e.to_id, e.from_value, e.to_value
-FROM item_events e JOIN items i ON i.item_id = e.item_id
-WHERE i.source = ? AND e.kind = 'link' ORDER BY e.occurred_at, e.event_id`, src)
-	if err != nil {
-		return nil, fmt.Errorf("link history: %w", err)
-	}
-	defer rows.Close()
-	type state struct {
-		created, removed *time.Time
-	}
-	links := map[store.Link]*state{}
-	for rows.Next() {
-		var e linkEvent
-		var fr, to, frText, toText sql.NullString
-		if err := rows.Scan(&e.itemID, &e.at, &fr, &to, &frText, &toText); err != nil {
-			return nil, fmt.Errorf("link history: %w", err)
-		}
-		at := e.at.UTC()
-		for _, side := range []struct {
-			key, text string
-			add       bool
-		}{{fr.String, frText.String, false}, {to.String, toText.String, true}} {
-			other, ok := keys[side.key]
-			if side.key == "" || !ok {
-				continue
-			}
-			typ, outward := linkPhrase(side.text, side.key)
-			k := store.Link{FromItem: e.itemID, ToItem: other, Type: typ}
-			if !outward {
-				k.FromItem, k.ToItem = other, e.itemID
-			}
-			k = orient(k)
-			s := links[k]
-			if s == nil {
-				s = &state{}
-				links[k] = s
-			}
-			if side.add {
-				if s.created == nil {
-					s.created = &at
-				}
-				s.removed = nil
-			} else {
-				s.removed = &at
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("link history: %w", err)
-	}
-	out := make([]store.Link, 0, len(links))
-	for k, s := range links {
+	out := make([]store.Link, 0, len(spans))
+	for k, s := range spans {
 		k.CreatedAt, k.RemovedAt = s.created, s.removed
 		out = append(out, k)
 	}
@@ -233,4 +149,97 @@ WHERE i.source = ? AND e.kind = 'link' ORDER BY e.occurred_at, e.event_id`, src)
 		return a.Type < b.Type
 	})
 	return out, nil
+}
+
+// itemKeys maps the keys of the source's stored issues to their item ids,
+// with the old keys of moved issues, which still name them in older history.
+func itemKeys(ctx context.Context, db *sql.DB, src string) (map[string]string, error) {
+	keys := map[string]string{}
+	err := scanPairs(ctx, db, `SELECT key, item_id FROM items WHERE source = ?`, src, func(k, id string) { keys[k] = id })
+	if err != nil {
+		return nil, err
+	}
+	err = scanPairs(ctx, db, `SELECT e.from_value, e.item_id FROM item_events e
+JOIN items i ON i.item_id = e.item_id WHERE i.source = ? AND e.kind = 'key' AND e.from_value IS NOT NULL`, src,
+		func(k, id string) {
+			if _, taken := keys[k]; !taken {
+				keys[k] = id
+			}
+		})
+	return keys, err
+}
+
+// scanPairs runs a query selecting two text columns and hands each row to each.
+func scanPairs(ctx context.Context, db *sql.DB, q, src string, each func(a, b string)) error {
+	rows, err := db.QueryContext(ctx, q, src)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return err
+		}
+		each(a, b)
+	}
+	return rows.Err()
+}
+
+// linkSpan is when a link was first added and, if it is gone, last removed.
+type linkSpan struct {
+	created, removed *time.Time
+}
+
+// linkSpans folds the source's stored Link changelog entries, oldest first,
+// into one span per link.
+func linkSpans(ctx context.Context, db *sql.DB, src string, keys map[string]string) (map[store.Link]*linkSpan, error) {
+	rows, err := db.QueryContext(ctx, `SELECT e.item_id, e.occurred_at, e.from_id, e.to_id, e.from_value, e.to_value
+FROM item_events e JOIN items i ON i.item_id = e.item_id
+WHERE i.source = ? AND e.kind = 'link' ORDER BY e.occurred_at, e.event_id`, src)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	spans := map[store.Link]*linkSpan{}
+	for rows.Next() {
+		var itemID string
+		var at time.Time
+		var fr, to, frText, toText sql.NullString
+		if err := rows.Scan(&itemID, &at, &fr, &to, &frText, &toText); err != nil {
+			return nil, err
+		}
+		at = at.UTC()
+		addLinkChange(spans, keys, itemID, at, fr.String, frText.String, false)
+		addLinkChange(spans, keys, itemID, at, to.String, toText.String, true)
+	}
+	return spans, rows.Err()
+}
+
+// addLinkChange applies one side of a Link entry of itemID: the addition
+// (add) or removal of the link to the issue key, worded as text.
+func addLinkChange(spans map[store.Link]*linkSpan, keys map[string]string, itemID string, at time.Time, key, text string, add bool) {
+	other, ok := keys[key]
+	if key == "" || !ok {
+		return
+	}
+	typ, outward := linkPhrase(text, key)
+	k := store.Link{FromItem: itemID, ToItem: other, Type: typ}
+	if !outward {
+		k.FromItem, k.ToItem = other, itemID
+	}
+	k = orient(k)
+	s := spans[k]
+	if s == nil {
+		s = &linkSpan{}
+		spans[k] = s
+	}
+	if !add {
+		s.removed = &at
+		return
+	}
+	if s.created == nil {
+		s.created = &at
+	}
+	s.removed = nil
 }

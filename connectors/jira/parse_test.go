@@ -1,6 +1,7 @@
 package jira
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 func TestParseDCSprint(t *testing.T) {
@@ -131,5 +133,54 @@ func TestNewRejectsBadConfig(t *testing.T) {
 func TestRedactURL(t *testing.T) {
 	if got := redactURL("https://bob:secret@jira.example.com/x"); got != "https://bob:xxxxx@jira.example.com/x" {
 		t.Errorf("redactURL = %s", got)
+	}
+}
+
+func TestLinkHistory(t *testing.T) {
+	st := openStore(t)
+	at := func(h int) time.Time { return time.Date(2026, 1, 1, h, 0, 0, 0, time.UTC) }
+	ptr := func(t time.Time) *time.Time { return &t }
+	link := func(id, item string, h int, from, to, fromText, toText string) store.Event {
+		return store.Event{EventID: id, ItemID: item, OccurredAt: at(h), Kind: "link", FromID: from, ToID: to, FromValue: fromText, ToValue: toText}
+	}
+	rows := []store.Row{
+		store.Item{ItemID: "j:1", Source: "j", Kind: "issue", Key: "A-1"},
+		store.Item{ItemID: "j:2", Source: "j", Kind: "issue", Key: "A-2"},
+		store.Item{ItemID: "j:3", Source: "j", Kind: "issue", Key: "B-3"},
+		// A-3 moved to B-3: older history still names A-3.
+		store.Event{EventID: "k", ItemID: "j:3", OccurredAt: at(1), Kind: "key", FromValue: "A-3", ToValue: "B-3"},
+		// A-1 blocks A-2, recorded on both ends; A-2's record is older.
+		link("e1", "j:1", 5, "", "A-2", "", "This issue blocks A-2"),
+		link("e2", "j:2", 4, "", "A-1", "", "This issue is blocked by A-1"),
+		// A-2 relates to A-3 (now B-3), removed, added again, removed again.
+		link("e3", "j:2", 2, "", "A-3", "", "This issue relates to A-3"),
+		link("e4", "j:2", 3, "A-3", "", "This issue relates to A-3", ""),
+		link("e5", "j:2", 6, "", "A-3", "", "This issue relates to A-3"),
+		link("e6", "j:2", 7, "A-3", "", "This issue relates to A-3", ""),
+		// A link to an issue never synced is skipped.
+		link("e7", "j:1", 8, "", "X-9", "", "This issue blocks X-9"),
+	}
+	tx, err := st.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if err := tx.Put(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := linkHistory(context.Background(), st, "j")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []store.Link{
+		{FromItem: "j:1", ToItem: "j:2", Type: "blocks", CreatedAt: ptr(at(4))},
+		{FromItem: "j:2", ToItem: "j:3", Type: "relates", CreatedAt: ptr(at(2)), RemovedAt: ptr(at(7))},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("links (-want +got)\n%s", diff)
 	}
 }
