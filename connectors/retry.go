@@ -98,6 +98,7 @@ type budgetKey struct{}
 // budgetTransport gives each request a fresh budget.
 type budgetTransport struct{ next http.RoundTripper }
 
+// RoundTrip sends r with a budget of its own.
 func (t *budgetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx := context.WithValue(r.Context(), budgetKey{}, &budget{})
 	return t.next.RoundTrip(r.WithContext(ctx))

@@ -31,6 +31,7 @@ func parsePullCursor(s string) pullCursor {
 	return c
 }
 
+// String is the stored form: done, then low|top while a listing is unfinished.
 func (c pullCursor) String() string {
 	s := stamp(c.done)
 	if !c.top.IsZero() {

@@ -140,6 +140,7 @@ type jiraErrors struct {
 	Errors        map[string]string `json:"errors"`
 }
 
+// String joins Jira's messages and field errors.
 func (e jiraErrors) String() string {
 	msgs := append([]string(nil), e.ErrorMessages...)
 	for k, v := range e.Errors {

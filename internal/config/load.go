@@ -22,6 +22,7 @@ type Problem struct {
 	Msg   string
 }
 
+// String writes the problem as file:line: field: message.
 func (p Problem) String() string {
 	loc := p.File
 	if p.Line > 0 {
@@ -38,6 +39,7 @@ type ValidationError struct {
 	Problems []Problem
 }
 
+// Error lists every problem of the file, one a line.
 func (e *ValidationError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -107,6 +107,7 @@ type PlanError struct {
 	Problems []Problem
 }
 
+// Error lists every problem of the plan, one a line.
 func (e *PlanError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

@@ -45,6 +45,8 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // D returns the value as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
+// String writes d in whole weeks, days or hours when it is one (2w, 3d,
+// 36h), else as time.Duration does.
 func (d Duration) String() string {
 	v := time.Duration(d)
 	switch {
@@ -85,6 +87,7 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 // MarshalYAML writes the date back as YYYY-MM-DD.
 func (d Date) MarshalYAML() (any, error) { return d.String(), nil }
 
+// String writes d as YYYY-MM-DD, or "" when it is not set.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""

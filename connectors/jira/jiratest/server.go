@@ -131,6 +131,8 @@ type reply struct {
 	body   bytes.Buffer
 }
 
+// ServeHTTP counts the request, applies the first matching fault rule or
+// the hook, then answers from the dataset.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests[r.URL.Path]++
