@@ -2,6 +2,7 @@ package reports_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,6 +83,25 @@ func TestDecisionOwnerWithAccent(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"Zoë Dubois"}, rep.Plan.Decisions[0].Owners); diff != "" {
 		t.Errorf("owners (-want +got):\n%s", diff)
+	}
+}
+
+// TestDecisionOwnersPrivate: without --names an owner the store does not
+// know may still be a person, so it shows as a pseudonym; a team shows as
+// written.
+func TestDecisionOwnersPrivate(t *testing.T) {
+	ctx := context.Background()
+	st := newFixture(t)
+	opts := fixtureOptions(t, "")
+	opts.Plan = &config.Plan{Decisions: []config.DecisionRight{{ID: "r", Owners: []string{"Zed Unknown", "Growth"},
+		Match: config.Match{States: []string{"Awaiting Approval"}}}}}
+	rep, err := reports.Build(ctx, st, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owners := rep.Plan.Decisions[0].Owners
+	if len(owners) != 2 || !strings.HasPrefix(owners[0], "person-") || owners[1] != "Growth" {
+		t.Errorf("owners %q, want a pseudonym for Zed Unknown and Growth as written", owners)
 	}
 }
 

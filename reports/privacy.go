@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/privacy"
@@ -16,6 +17,7 @@ type Pseudonyms struct {
 	names   bool
 	p       *privacy.Pseudonymizer
 	ids     []string          // every person id the store knows
+	teams   map[string]bool   // lowercased team names
 	display map[string]string // person id -> display name
 }
 
@@ -44,7 +46,30 @@ WHERE person_id IS NOT NULL GROUP BY person_id ORDER BY person_id`)
 			ps.display[id] = name.String
 		}
 	}
-	return ps, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read people: %w", err)
+	}
+	ps.teams, err = loadTeams(ctx, db)
+	return ps, err
+}
+
+// loadTeams reads every team name the store knows, lowercased.
+func loadTeams(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT team FROM teams UNION SELECT team FROM team_members
+	UNION SELECT team FROM team_ownership UNION SELECT DISTINCT team FROM items WHERE team IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("read teams: %w", err)
+	}
+	defer rows.Close()
+	teams := map[string]bool{}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("read teams: %w", err)
+		}
+		teams[strings.ToLower(t)] = true
+	}
+	return teams, rows.Err()
 }
 
 // Name is how the report shows person id. Team reviewers ("team:slug")
@@ -61,10 +86,14 @@ func (p *Pseudonyms) Name(id string) string {
 
 // Owner shows an owner named in the plan: as the person when the store
 // knows the id (or exactly one person whose id starts with it: "carol" is
-// "carol-diaz"), else as written.
+// "carol-diaz"); as written when it is a team or names are shown; else,
+// as it may be a person the store does not know, as a pseudonym.
 func (p *Pseudonyms) Owner(id, written string) string {
 	if known, ok := analysis.OwnerID(p.ids, id); ok {
 		return p.Name(known)
 	}
-	return written
+	if p.names || p.teams[strings.ToLower(strings.TrimSpace(written))] {
+		return written
+	}
+	return p.p.Name(id)
 }
