@@ -76,8 +76,11 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 			dsn += "?" + url.Values{"access_mode": {"read_only"}}.Encode()
 		}
 	}
+	// The pool opens connections long after Open returns: they must not
+	// fail because Open's context has ended since.
+	connCtx := context.WithoutCancel(ctx)
 	connector, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
-		_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
+		_, err := execer.ExecContext(connCtx, "SET TimeZone = 'UTC'", nil)
 		return err
 	})
 	if err != nil {

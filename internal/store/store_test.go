@@ -218,3 +218,28 @@ func TestIdentityKeepsKnownValues(t *testing.T) {
 		t.Errorf("got %q %q active=%v", email, name, active)
 	}
 }
+
+// TestConnectionsOutliveOpenContext checks that connections the pool opens
+// after Open returned do not inherit Open's context: a store opened under a
+// context that ends later (a timeout, Ctrl-C) must still record the outcome.
+func TestConnectionsOutliveOpenContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cancel()
+	held, err := st.DB().Conn(context.Background()) // takes the idle connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	var tz string
+	if err := st.DB().QueryRow(`SELECT current_setting('TimeZone')`).Scan(&tz); err != nil {
+		t.Fatalf("query on a new connection after Open's context ended: %v", err)
+	}
+	if tz != "UTC" {
+		t.Errorf("TimeZone = %q, want UTC", tz)
+	}
+}
