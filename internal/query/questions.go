@@ -84,15 +84,17 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "decision-latency",
-		Description: "per decider and decision state: decisions taken, latency in working hours (median, P85), decisions still open",
+		Description: "per decider (bots left out) and decision state: decisions taken, latency in working hours (median, P85), decisions still open",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `SELECT coalesce(decider, '(undecided)') AS decider, team, state, count(*) AS decisions,
 	median(work_hours) FILTER (WHERE NOT open) AS p50_work_hours,
 	quantile_cont(work_hours, 0.85) FILTER (WHERE NOT open) AS p85_work_hours,
 	count(*) FILTER (WHERE open) AS open_decisions,
 	(epoch($now) - epoch(min(entered_at) FILTER (WHERE open))) / 86400.0 AS oldest_open_days
-FROM v_decisions
+FROM v_decisions d
 WHERE ($team = '' OR team = $team)
+	AND NOT EXISTS (SELECT 1 FROM identities i LEFT JOIN people p ON p.person_id = i.person_id
+		WHERE coalesce(i.person_id, i.identity_id) = d.decider AND (i.is_bot OR coalesce(p.is_bot, false)))
 	AND ($from IS NULL OR entered_at >= $from)
 	AND ($to IS NULL OR entered_at < $to)
 GROUP BY ALL

@@ -91,6 +91,7 @@ CREATE TABLE v_decisions AS SELECT * FROM (VALUES
 	('j:210', 'GROW-210', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-01 09:00:00+00', TIMESTAMPTZ '2026-10-06 09:00:00+00', 'carol', 120.0, 24.0, false),
 	('j:211', 'GROW-211', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-05 09:00:00+00', TIMESTAMPTZ '2026-10-15 09:00:00+00', 'carol', 240.0, 48.0, false),
 	('j:212', 'GROW-212', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-07 09:00:00+00', TIMESTAMPTZ '2026-10-07 15:00:00+00', 'dave', 6.0, 6.0, false),
+	('j:213', 'GROW-213', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-08 09:00:00+00', TIMESTAMPTZ '2026-10-08 10:00:00+00', 'gh/9', 1.0, 1.0, false),
 	('j:201', 'GROW-201', 'growth', 'Awaiting Approval', TIMESTAMPTZ '2026-10-20 09:00:00+00', NULL, 'carol', 288.0, 72.0, true)
 ) t(item_id, key, team, state, entered_at, decided_at, decider, hours, work_hours, open);
 
