@@ -4,4 +4,5 @@ package analysis
 var (
 	Possessive = possessive
 	WasWere    = wasWere
+	Percent    = percent
 )

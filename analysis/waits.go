@@ -112,6 +112,15 @@ func topItems(items []EvidenceItem, n int) []EvidenceItem {
 	return items
 }
 
+// percent shows a share 0..1 as a whole percentage, "under 1%" rather
+// than "0%" when it is not zero.
+func percent(share float64) string {
+	if share > 0 && share < 0.005 {
+		return "under 1%"
+	}
+	return fmt.Sprintf("%.0f%%", 100*share)
+}
+
 // possessive is name's, or name' when the name ends in s ("payments'").
 func possessive(name string) string {
 	if strings.HasSuffix(name, "s") {

@@ -15,6 +15,9 @@ func TestWording(t *testing.T) {
 		{analysis.WasWere(1, "item"), "1 item was"},
 		{analysis.WasWere(0, "item"), "0 items were"},
 		{analysis.WasWere(3, "item"), "3 items were"},
+		{analysis.Percent(0.004), "under 1%"},
+		{analysis.Percent(0), "0%"},
+		{analysis.Percent(0.255), "26%"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.want, func(t *testing.T) {
