@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -212,7 +213,7 @@ func (m *model) loadFindings(ctx context.Context) error {
 	}
 	rows, err := m.db.QueryContext(ctx, `SELECT pattern, severity, coalesce(team, ''), coalesce(subject_kind, ''),
 	coalesce(subject, ''), coalesce(score, 0), coalesce(summary, ''), coalesce(CAST(evidence AS TEXT), '{}')
-FROM findings WHERE run_id = ?`, m.runID)
+FROM findings WHERE run_id = ? ORDER BY ALL`, m.runID)
 	if err != nil {
 		return fmt.Errorf("read findings: %w", err)
 	}
@@ -247,7 +248,8 @@ FROM findings WHERE run_id = ?`, m.runID)
 		if a.Score != b.Score {
 			return a.Score > b.Score
 		}
-		return a.Pattern+a.Team+a.Subject < b.Pattern+b.Team+b.Subject
+		return cmp.Or(cmp.Compare(a.Pattern, b.Pattern), cmp.Compare(a.Team, b.Team),
+			cmp.Compare(a.SubjectKind, b.SubjectKind), cmp.Compare(a.Subject, b.Subject)) < 0
 	})
 	for i := range fs {
 		fs[i].Rank = i + 1

@@ -164,3 +164,27 @@ func TestNamesOnlyWhenAsked(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsOrderTiesFieldByField: findings of equal severity and score
+// are ordered by pattern, team and subject each in turn, whatever order
+// the database returns them in ("a" before "ab" although "ab"+"c" and
+// "a"+"bc" read the same).
+func TestFindingsOrderTiesFieldByField(t *testing.T) {
+	st := newFixture(t)
+	sqlExec(t, st, `INSERT INTO findings VALUES
+	('2026-10-01..2026-11-01', 'silo', 'info', 'ab', 'team', 'c', 0.1, 's1', '{}'),
+	('2026-10-01..2026-11-01', 'silo', 'info', 'a', 'team', 'bc', 0.1, 's2', '{}')`)
+	rep, err := reports.Build(context.Background(), st, fixtureOptions(t, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Summary == "s1" || f.Summary == "s2" {
+			got = append(got, f.Team)
+		}
+	}
+	if diff := cmp.Diff([]string{"a", "ab"}, got); diff != "" {
+		t.Errorf("tied findings' teams (-want +got):\n%s", diff)
+	}
+}
