@@ -165,6 +165,12 @@ func TestDecisionStatsOwnersAndBots(t *testing.T) {
 	if diff := cmp.Diff(map[string]int{"j/dave": 22}, got.DriftBy); diff != "" {
 		t.Errorf("DriftBy (-want +got):\n%s", diff)
 	}
+	// At noon on Monday all still wait, the bot's too: nobody has decided yet.
+	early := *env
+	early.To = day(0, 12)
+	if got, err = analysis.DecisionStats(context.Background(), &early, right); err != nil || got.Open != 27 {
+		t.Errorf("Monday noon: %d open (%v), want all 27", got.Open, err)
+	}
 }
 
 func TestOwnerID(t *testing.T) {

@@ -71,7 +71,7 @@ SELECT d.key, coalesce(d.url, ''), coalesce(d.decider, ''), open_at_end,
 		OR lower(p.team) IN (` + sqlList(right.Owners) + `), false) AS by_owner
 FROM (SELECT *, entered_at < $2 AND (decided_at IS NULL OR decided_at >= $2) AS open_at_end FROM d) d
 LEFT JOIN v_people p ON p.person_id = d.decider
-WHERE NOT coalesce(p.is_bot, false) AND ((NOT open_at_end AND d.decided_at >= $1 AND d.decided_at < $2) OR open_at_end)` + where + `
+WHERE (open_at_end OR NOT coalesce(p.is_bot, false)) AND ((NOT open_at_end AND d.decided_at >= $1 AND d.decided_at < $2) OR open_at_end)` + where + `
 ORDER BY d.key, d.entered_at`
 	var hs []float64
 	err = queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
