@@ -151,7 +151,7 @@ func (m *model) agreementVerdict(a config.Agreement, c *Compliance) (string, str
 	case a.Metric == "unreviewed_merges":
 		return OffTrack, fmt.Sprintf("%.0f of %d merges without review (target at most %s)", c.Value, c.N, a.Raw)
 	case c.N < m.opts.Thresholds.MinSample:
-		return Unknown, fmt.Sprintf("not enough data: %d cases (at least %d needed)", c.N, m.opts.Thresholds.MinSample)
+		return Unknown, fmt.Sprintf("not enough data: %s (at least %d needed)", plural(c.N, "case", "cases"), m.opts.Thresholds.MinSample)
 	}
 	kept := fmt.Sprintf("%.0f%% of %d cases within %s (%s %g)", 100*c.Share, c.N, a.Raw, c.Label, c.Value)
 	switch {

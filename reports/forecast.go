@@ -95,7 +95,7 @@ func judge(p Progress, f *Forecast, due, asOf time.Time, team string) (verdict, 
 	case !due.IsZero() && !asOf.Before(due.AddDate(0, 0, 1)):
 		return OffTrack, fmt.Sprintf("due %s has passed with %d of %d items open", dueS, p.Remaining, p.Items)
 	case f == nil:
-		return Unknown, fmt.Sprintf("%s finished no comparable items in the last weeks, so there is no pace to forecast from (%d items open)", team, p.Remaining)
+		return Unknown, fmt.Sprintf("%s finished no comparable items in the last weeks, so there is no pace to forecast from (%s open)", team, plural(p.Remaining, "item", "items"))
 	case due.IsZero():
 		return Unknown, fmt.Sprintf("no due date; 85%% likely done by %s", f.P85)
 	}
