@@ -74,7 +74,7 @@ func (r *run) fetch(ctx context.Context, pg *pager, progress *connectors.Progres
 			if sp == nil {
 				return
 			}
-			if !r.cloud {
+			if !r.cloud && n == 1 { // later pages count from a later start
 				progress.SetTotal(sp.Total)
 			}
 			p, err := r.parse(ctx, sp)

@@ -2,6 +2,7 @@ package jira
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -64,18 +65,29 @@ type searchPage struct {
 	IsLast        bool       `json:"isLast"`
 }
 
-// pager walks the pages of one search.
+// pager walks the pages of one search. Paging by offset alone loses
+// issues: one updated during the sync moves to the end of the
+// updated-ordered results, and the issue behind the page boundary slides
+// back onto a page already read, below the cursor for good. So when the
+// zone JQL dates are read in is known, each page restarts the search at
+// the minute of its last issue (keyset paging), skipping on Data Center
+// the issues of that minute already read; an update moves an issue behind
+// the restart point and shifts nothing before it. Within one minute (a
+// bulk edit) it pages by offset.
 type pager struct {
 	a      *api
 	cloud  bool
-	jql    string
+	query  func(since time.Time) string // the JQL from since
+	keyset bool                         // restart at each page's last minute
+	bound  time.Time                    // since of the current query
+	jql    string                       // the current query
 	fields string
 	start  int
 	token  string
 	done   bool
 }
 
-func (s *Source) newPager(a *api, cloud bool, jql string, f fieldIDs) *pager {
+func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Location, f fieldIDs) *pager {
 	fields := append([]string(nil), systemFields...)
 	fields = append(fields, f.StoryPoints...)
 	for _, id := range []string{f.Sprint, f.EpicLink, f.Flagged} {
@@ -83,7 +95,8 @@ func (s *Source) newPager(a *api, cloud bool, jql string, f fieldIDs) *pager {
 			fields = append(fields, id)
 		}
 	}
-	return &pager{a: a, cloud: cloud, jql: jql, fields: strings.Join(fields, ",")}
+	query := func(t time.Time) string { return s.jql(t, loc) }
+	return &pager{a: a, cloud: cloud, query: query, keyset: loc != nil, bound: since, jql: query(since), fields: strings.Join(fields, ",")}
 }
 
 // next fetches the next page; it returns nil at the end.
@@ -112,7 +125,40 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 		p.start = pg.StartAt + len(pg.Issues)
 		p.done = len(pg.Issues) == 0 || p.start >= pg.Total
 	}
+	if !p.done && p.keyset {
+		p.restart(pg.Issues)
+	}
 	return &pg, nil
+}
+
+// restart begins the search again at the minute of the page's last issue
+// when that minute is past the current query's start.
+func (p *pager) restart(issues []rawIssue) {
+	times := make([]time.Time, len(issues))
+	for i := range issues {
+		var f struct {
+			Updated string `json:"updated"`
+		}
+		if json.Unmarshal(issues[i].Fields, &f) != nil {
+			return
+		}
+		t, err := parseTime(f.Updated)
+		if err != nil {
+			return
+		}
+		times[i] = t
+	}
+	bound := times[len(times)-1].Truncate(time.Minute) // whole-minute zone offsets: a minute in any zone
+	if !bound.After(p.bound) {
+		return
+	}
+	read := 0 // issues of this page the new query returns first
+	for _, t := range times {
+		if !t.Before(bound) {
+			read++
+		}
+	}
+	p.bound, p.jql, p.token, p.start = bound, p.query(bound), "", read
 }
 
 // approximateCount asks Jira Cloud how many issues a JQL matches, for the

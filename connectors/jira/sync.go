@@ -187,7 +187,7 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
 	fetchCtx, stop := context.WithCancel(ctx)
-	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, jql, fields), progress)
+	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, from, r.loc, fields), progress)
 	// On a write error the fetcher may be mid-request: stop it and wait for
 	// it to close the channel, so no goroutine outlives Sync.
 	defer func() {

@@ -3,6 +3,7 @@ package jira
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -247,5 +248,37 @@ func TestJQLUnknownZone(t *testing.T) {
 	got := (&Source{cfg: config.Source{Projects: []string{"P"}}}).jql(since, nil)
 	if want := `project in ("P") AND updated >= "2026/01/01 22:04" ORDER BY updated ASC`; got != want {
 		t.Errorf("jql = %s\nwant  %s", got, want)
+	}
+}
+
+// TestUpdateDuringSync updates an issue already read while the search
+// pages on: it moves to the end of the updated-ordered results, and paging
+// by offset then skipped the issue that slid back over the page boundary,
+// below the cursor, for good.
+func TestUpdateDuringSync(t *testing.T) {
+	for _, cloud := range []bool{false, true} {
+		t.Run(map[bool]string{false: "datacenter", true: "cloud"}[cloud], func(t *testing.T) {
+			spec := genSpec{Issues: 450, Histories: 2, Seed: 5, Cloud: cloud}
+			dir := writeDataset(t, t.TempDir(), spec)
+			spec.Bump = 1
+			bumped := writeDataset(t, t.TempDir(), spec)
+			search := map[bool]string{false: "/rest/api/2/search", true: "/rest/api/2/search/jql"}[cloud]
+			var srv *jiratest.Server
+			srv = startServer(t, dir, jiratest.Options{Hook: func(w http.ResponseWriter, r *http.Request, n int) bool {
+				if r.URL.Path == search && n == 3 {
+					if err := srv.Load(bumped); err != nil {
+						t.Error(err)
+					}
+				}
+				return false
+			}})
+			st := openStore(t)
+			cfg := testConfig(srv.URL, "PLAT", "APP")
+			runSync(t, st, cfg, testOptions(t))
+			runSync(t, st, cfg, testOptions(t))
+			if n := count(t, st, `SELECT count(*) FROM items`); n != spec.Issues {
+				t.Errorf("items = %d after an update during the sync and a re-run, want %d", n, spec.Issues)
+			}
+		})
 	}
 }
