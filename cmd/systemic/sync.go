@@ -60,6 +60,7 @@ data is kept), 1 every source failed, 2 configuration error.`,
 type syncResult struct {
 	source string
 	stats  connectors.Stats
+	status string // ok, partial, failed or interrupted
 	err    error
 }
 
@@ -78,6 +79,10 @@ func (a *app) syncAll(ctx context.Context, st *store.Store, cfg *config.Config, 
 		if ctx.Err() != nil {
 			break
 		}
+	}
+	if ctx.Err() != nil { // interrupted: the next sync resolves; leave now
+		printSync(a, results)
+		return results, syncError(ctx, results)
 	}
 	if err := st.Resolve(ctx, store.OrgOf(cfg)); err != nil {
 		return results, fmt.Errorf("resolve identities and teams: %w", err)
@@ -98,16 +103,22 @@ func (a *app) syncOne(ctx context.Context, st *store.Store, sc config.Source, f 
 	r.err = err
 	status := "ok"
 	switch {
+	case ctx.Err() != nil && err != nil:
+		status = "interrupted"
 	case errors.Is(err, connectors.ErrPartial):
 		status = "partial"
 	case err != nil:
 		status = "failed"
 	}
-	if err != nil {
+	switch {
+	case status == "interrupted":
+		log.Warn("sync interrupted; what was fetched is stored", "items", r.stats.Items)
+	case err != nil:
 		log.Error("sync "+status, "err", err)
-	} else {
+	default:
 		log.Info("sync finished", "items", r.stats.Items, "events", r.stats.Events, "requests", r.stats.Requests)
 	}
+	r.status = status
 	if err := recordStatus(ctx, st, sc, status, err, a.now()); err != nil {
 		log.Warn("cannot record the source status", "err", err)
 	}
@@ -178,7 +189,7 @@ func syncError(ctx context.Context, results []syncResult) error {
 	}
 	switch {
 	case ctx.Err() != nil:
-		return fmt.Errorf("sync interrupted; what was fetched is stored, re-run to resume: %w", ctx.Err())
+		return interruptedErr{"sync interrupted; every page fetched so far is stored, run the same command again to resume"}
 	case len(failed) == 0:
 		return nil
 	case len(failed) == len(results) && !partial:
@@ -191,14 +202,7 @@ func printSync(a *app, results []syncResult) {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tSTATUS\tITEMS\tEVENTS\tREQUESTS")
 	for _, r := range results {
-		status := "ok"
-		if r.err != nil {
-			status = "failed"
-			if errors.Is(r.err, connectors.ErrPartial) {
-				status = "partial"
-			}
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", r.source, status, r.stats.Items, r.stats.Events, r.stats.Requests)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\n", r.source, r.status, r.stats.Items, r.stats.Events, r.stats.Requests)
 	}
 	tw.Flush()
 }

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systemic-dev/systemic/connectors/github/githubtest"
 	"github.com/systemic-dev/systemic/internal/demoorg"
@@ -85,4 +89,54 @@ func openDB(t *testing.T, path string) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// deadConfig writes a config whose only source refuses connections.
+func deadConfig(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dead.yaml")
+	os.WriteFile(path, []byte(`storage: {path: `+filepath.Join(dir, "d.duckdb")+`}
+sources:
+  - {name: gh, kind: github, url: "http://127.0.0.1:1", auth: {token: literal}, repos: [acme/api]}
+teams:
+  - {name: platform, members: [alice], github: {repos: [acme/api]}}
+`), 0o644)
+	return path
+}
+
+// TestInterrupted: Ctrl-C (a cancelled context) ends with one plain
+// sentence and exit 130, not a driver's "context canceled" and exit 1.
+func TestInterrupted(t *testing.T) {
+	cfg := deadConfig(t)
+	tests := []struct {
+		name   string
+		args   []string
+		after  time.Duration // cancel after this long; 0 = before starting
+		stderr string
+	}{
+		// 300ms: the dead source is in its retry backoff, as with Ctrl-C mid-sync.
+		{"sync", []string{"--config", cfg, "sync"}, 300 * time.Millisecond,
+			"sync interrupted; every page fetched so far is stored, run the same command again to resume"},
+		{"run", []string{"--config", cfg, "run", "--period", "2026-10", "--out", t.TempDir()}, 300 * time.Millisecond,
+			"sync interrupted"},
+		{"before the store opens", []string{"--config", cfg, "sync"}, 0, "interrupted before finishing; run the same command again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			if tt.after == 0 {
+				cancel()
+			}
+			defer time.AfterFunc(tt.after, cancel).Stop()
+			var out, errOut bytes.Buffer
+			code := run(ctx, tt.args, &out, &errOut)
+			if code != exitInterrupted {
+				t.Errorf("exit %d, want %d\nstderr: %s", code, exitInterrupted, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tt.stderr) || strings.Contains(errOut.String(), "context canceled\n") {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, errOut.String())
+			}
+		})
+	}
 }
