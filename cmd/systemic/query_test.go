@@ -123,8 +123,11 @@ func TestQueryLockedDatabase(t *testing.T) {
 	}
 	for _, args := range [][]string{{"query", "carryover"}, {"export", "--out", t.TempDir()}} {
 		code, _, stderr := systemic(t, append([]string{"--db", db}, args...)...)
-		if code != 1 || !strings.Contains(stderr, "is in use by another process") {
-			t.Errorf("%v: exit %d, stderr %q; want 1 and the in-use message", args, code, stderr)
+		if code != 1 || !strings.Contains(stderr, "database "+db+" is in use by another process") {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and the in-use message naming the file", args, code, stderr)
+		}
+		if n := strings.Count(stderr, "in use"); n != 1 {
+			t.Errorf("%v: the in-use message is said %d times:\n%s", args, n, stderr)
 		}
 	}
 }

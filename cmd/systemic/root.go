@@ -160,8 +160,26 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, path)
+	st, err := store.Open(ctx, path)
+	return st, locked(path, err)
 }
+
+// locked turns the store's lock error into one plain sentence naming the
+// whole path and what to do; other errors pass through.
+func locked(path string, err error) error {
+	if !errors.Is(err, store.ErrLocked) {
+		return err
+	}
+	return lockedErr{path}
+}
+
+type lockedErr struct{ path string }
+
+func (e lockedErr) Error() string {
+	return fmt.Sprintf("database %s is in use by another process (a sync, run or analyze still going?); "+
+		"wait for it to finish and try again", e.path)
+}
+func (e lockedErr) Unwrap() error { return store.ErrLocked }
 
 // openReadOnly opens an existing database for queries.
 func (a *app) openReadOnly(ctx context.Context) (*store.Store, error) {
@@ -172,7 +190,8 @@ func (a *app) openReadOnly(ctx context.Context) (*store.Store, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, usageError("no database at %s: run 'systemic sync' (or 'systemic demo') first, or pass --db", path)
 	}
-	return store.OpenReadOnly(ctx, path)
+	st, err := store.OpenReadOnly(ctx, path)
+	return st, locked(path, err)
 }
 
 // progress reports whether to draw progress bars: stderr is a terminal and
