@@ -225,3 +225,41 @@ func TestURLWithCredentialsRejected(t *testing.T) {
 		t.Errorf("err = %v, want a refusal naming auth.token without the secret", err)
 	}
 }
+
+// TestUpdateDuringListing updates an issue already read while the issues
+// listing pages on: it moves to the end of the updated-ordered listing, and
+// paging by page number then skipped the issue that slid back over the page
+// boundary, below the cursor, for good.
+func TestUpdateDuringListing(t *testing.T) {
+	issues := func(bumped bool) string {
+		var rows []map[string]any
+		for n := 1; n <= 250; n++ {
+			up := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC).Add(time.Duration(n) * time.Minute)
+			if bumped && n == 1 {
+				up = time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC)
+			}
+			rows = append(rows, map[string]any{"number": n, "id": 5000 + n, "state": "open", "title": "t", "user": alice,
+				"created_at": at("00:00"), "updated_at": up.Format(time.RFC3339), "labels": []label{}, "assignees": []user{}})
+		}
+		return writeDataset(t, []map[string]any{repoObj("acme/x", false)}, map[string][]map[string]any{"acme/x/issues.jsonl": rows})
+	}
+	before, after := issues(false), issues(true)
+	var srv *githubtest.Server
+	srv = startServer(t, before, githubtest.Options{Hook: func(path string, n int) {
+		if path == "/repos/acme/x/issues" && srv.Requests(path) == 2 {
+			if err := srv.Load(after); err != nil {
+				t.Error(err)
+			}
+		}
+	}})
+	st := openStore(t, "")
+	cfg := sourceConfig(srv.URL, "acme/x")
+	for range 2 {
+		if _, err := syncOnce(context.Background(), t, cfg, st, connectors.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, st, `SELECT count(*) FROM items WHERE kind = 'issue'`); n != 250 {
+		t.Errorf("issues = %d after an update during the listing and a re-run, want 250", n)
+	}
+}

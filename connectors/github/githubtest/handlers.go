@@ -15,10 +15,13 @@ import (
 func (s *Server) route(r *http.Request, path string) (int, []byte, string) {
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	q := r.URL.Query()
+	s.mu.Lock()
+	repos, order := s.repos, s.order // Load may swap them
+	s.mu.Unlock()
 	if len(seg) == 3 && seg[0] == "orgs" && seg[2] == "repos" {
 		var list []*entry
-		for _, name := range s.order {
-			if rp := s.repos[name]; strings.EqualFold(rp.owner, seg[1]) {
+		for _, name := range order {
+			if rp := repos[name]; strings.EqualFold(rp.owner, seg[1]) {
 				list = append(list, &entry{raw: rp.raw})
 			}
 		}
@@ -27,7 +30,7 @@ func (s *Server) route(r *http.Request, path string) (int, []byte, string) {
 	if len(seg) < 3 || seg[0] != "repos" {
 		return notFound()
 	}
-	rp, ok := s.repos[seg[1]+"/"+seg[2]]
+	rp, ok := repos[seg[1]+"/"+seg[2]]
 	if !ok {
 		return notFound()
 	}

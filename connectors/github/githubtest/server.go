@@ -84,6 +84,19 @@ func New(dir string, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// Load replaces the served data with DIR/github (to simulate changes
+// during or between syncs).
+func (s *Server) Load(dir string) error {
+	repos, order, err := load(dir)
+	if err != nil {
+		return fmt.Errorf("githubtest: %w", err)
+	}
+	s.mu.Lock()
+	s.repos, s.order = repos, order
+	s.mu.Unlock()
+	return nil
+}
+
 // Requests returns how many requests reached path (304s included).
 func (s *Server) Requests(path string) int {
 	s.mu.Lock()
