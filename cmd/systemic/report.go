@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -96,6 +98,11 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 	rep := res.Report
 	fmt.Fprintf(a.stdout, "report %s: goals %s; findings %s\n", r.window.Label,
 		countText(res.Goals, reports.Verdicts), countText(res.Findings, reports.Severities))
+	if note, err := emptyWindow(ctx, st, r.window); err != nil {
+		return err
+	} else if note != "" {
+		fmt.Fprintf(a.stderr, "systemic: %s\n", note)
+	}
 	if n := len(rep.Plan.Warnings); n > 0 {
 		a.log.Warn("plan warnings (shown in the report's coverage section)", "count", n, "first", rep.Plan.Warnings[0])
 	}
@@ -149,4 +156,29 @@ func countText(m map[string]int, order []string) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// emptyWindow says plainly when the store recorded no activity in the
+// window (a --period before the first sync's history, or after the last
+// sync), so an empty report is not mistaken for a healthy one. It returns
+// "" when the window has activity.
+func emptyWindow(ctx context.Context, st *store.Store, w config.Window) (string, error) {
+	var n int
+	var first, last sql.NullTime
+	err := st.DB().QueryRowContext(ctx, `WITH t AS (
+	SELECT occurred_at AS ts FROM item_events
+	UNION ALL SELECT created_at FROM items UNION ALL SELECT resolved_at FROM items)
+SELECT count(*) FILTER (WHERE ts >= ? AND ts < ?), min(ts), max(ts) FROM t`, w.From, w.To).Scan(&n, &first, &last)
+	if err != nil {
+		return "", fmt.Errorf("report %s: count activity: %w", w.Label, err)
+	}
+	if n > 0 {
+		return "", nil
+	}
+	if !first.Valid {
+		return fmt.Sprintf("no data: the database holds no history yet, so the %s report is empty; run 'systemic sync' first", w.Label), nil
+	}
+	span := fmt.Sprintf("%s to %s", first.Time.UTC().Format(time.DateOnly), last.Time.UTC().Format(time.DateOnly))
+	return fmt.Sprintf("no data for %s: the database holds activity from %s, so this report is empty; "+
+		"pick a --period inside that span, or run 'systemic sync' to fetch newer work", w.Label, span), nil
 }

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -46,5 +49,41 @@ func TestReportCommand(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestReportSaysWhenPeriodIsEmpty: a period outside the stored history
+// (say last-month when the last sync is older) is named plainly on stderr.
+func TestReportSaysWhenPeriodIsEmpty(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "e.duckdb")
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().Exec(`INSERT INTO items (item_id, source, kind, key, created_at, resolved_at)
+VALUES ('j:1', 'j', 'issue', 'PLAT-1', '2026-09-02 10:00:00+00', '2026-09-20 10:00:00+00')`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	empty := filepath.Join(t.TempDir(), "none.duckdb")
+	tests := []struct {
+		name, db, period, stderr string
+	}{
+		{"before the history", db, "2025-01", "no data for 2025-01: the database holds activity from 2026-09-02 to 2026-09-20"},
+		{"after the last sync", db, "2026-11", "pick a --period inside that span, or run 'systemic sync'"},
+		{"empty database", empty, "2026-09", "the database holds no history yet"},
+		{"period with data", db, "2026-09", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := systemic(t, "--db", tt.db, "--log-level", "error", "report", "--period", tt.period,
+				"--format", "json", "--out", t.TempDir())
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+			}
+			if tt.stderr == "" && strings.Contains(stderr, "no data") || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("stderr %q, want %q", stderr, tt.stderr)
+			}
+		})
 	}
 }
