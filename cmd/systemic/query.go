@@ -108,6 +108,11 @@ func (a *app) runQuery(cmd *cobra.Command, args []string, f queryFlags) error {
 	if errors.Is(err, query.ErrRefused) || errors.Is(err, store.ErrReadOnly) {
 		return asUsage(err)
 	}
+	if err != nil && q.Name == "" && cmd.Context().Err() == nil {
+		// The user's own SQL did not parse or bind: a usage error (exit 2)
+		// that points at the views, not a failure of systemic.
+		return usageError("your SQL: %v\n(see 'systemic query --views' for the views and their columns)", err)
+	}
 	if err != nil {
 		return err
 	}
