@@ -48,6 +48,15 @@ sources:
 teams:
   - {name: platform, members: [alice], github: {repos: [acme/api]}}
 `), 0o644)
+	planned := filepath.Join(dir, "planned.yaml")
+	os.WriteFile(planned, []byte("plan: missing-plan.yaml\n"+`storage: {path: x.duckdb}
+sources:
+  - {name: gh, kind: github, auth: {token: literal}, repos: [acme/api]}
+teams:
+  - {name: platform, members: [alice], github: {repos: [acme/api]}}
+`), 0o644)
+	typoPlan := filepath.Join(dir, "typo-plan.yaml")
+	os.WriteFile(typoPlan, []byte("goals:\n  - {id: g, team: platfrom, due: 2026-12-01, scope: {projects: [PLAT]}}\n"), 0o644)
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("sources:\n  - {name: gh, kind: github, auth: {token: \"${SYSTEMIC_TEST_UNSET}\"}, repos: [acme/api]}\n"), 0o644)
 	tests := []struct {
@@ -61,6 +70,9 @@ teams:
 		{"validate ok", []string{"--config", good, "validate"}, 0, "good.yaml is valid", ""},
 		{"validate summary", []string{"--config", good, "validate"}, 0, "platform", ""},
 		{"validate problems", []string{"--config", bad, "validate"}, 2, "", "bad.yaml:2: sources[0].auth.token: environment variable SYSTEMIC_TEST_UNSET is not set"},
+		{"validate checks the plan", []string{"--config", good, "validate", "--plan", typoPlan}, 2, "", typoPlan + `:2: goals[0].team: unknown team "platfrom"`},
+		{"validate missing plan", []string{"--config", planned, "validate"}, 2, "", "no plan file at " + filepath.Join(dir, "missing-plan.yaml") + " (the config's plan:)"},
+		{"validate missing --plan", []string{"--config", good, "validate", "--plan", "nope.yaml"}, 2, "", "--plan nope.yaml: no such file"},
 		{"missing config", []string{"--config", filepath.Join(dir, "none.yaml"), "validate"}, 2, "", "no config file at"},
 		{"unknown command", []string{"frobnicate"}, 2, "", "unknown command"},
 		{"unknown flag", []string{"sync", "--fast"}, 2, "", "unknown flag: --fast"},

@@ -124,7 +124,8 @@ func (a *app) reportConfig() (*config.Config, error) {
 }
 
 // loadPlan reads --plan, else the config's plan; no plan at all is fine.
-func loadPlan(cfg *config.Config, path string) (*config.Plan, error) {
+func loadPlan(cfg *config.Config, flagPath string) (*config.Plan, error) {
+	path := flagPath
 	if path == "" {
 		path = cfg.Plan
 	}
@@ -139,6 +140,13 @@ func loadPlan(cfg *config.Config, path string) (*config.Plan, error) {
 		teams = nil
 	}
 	p, err := config.LoadPlan(path, teams)
+	if errors.Is(err, fs.ErrNotExist) && flagPath != "" {
+		return nil, usageError("--plan %s: no such file", path)
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, usageError("no plan file at %s (the config's plan:): write it (the repository's testdata/plan.example.yaml "+
+			"shows every field), pass --plan, or remove plan: from the config", path)
+	}
 	if err != nil {
 		return nil, asUsage(err)
 	}

@@ -12,22 +12,33 @@ import (
 )
 
 func newValidateCmd(a *app) *cobra.Command {
-	return &cobra.Command{
+	var plan string
+	cmd := &cobra.Command{
 		Use:   "validate",
 		Short: "Check the config file and summarise what it configures",
 		Long: `validate loads the config, expands ${ENV} references and reports every problem at
 once with its file:line and the fix (exit 2), or prints a summary of the sources,
-teams and people it configures (exit 0). It contacts no tracker.`,
-		Example: "  systemic validate --config acme.yaml",
+teams and people it configures (exit 0). The config's plan (or --plan) is checked
+too, against the config's teams, so 'report' will not stop on it later. It contacts
+no tracker.`,
+		Example: "  systemic validate --config acme.yaml\n  systemic validate --plan plan-2027.yaml",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := a.config()
 			if err != nil {
 				return err
 			}
+			if _, err := loadPlan(cfg, plan); err != nil {
+				return err
+			}
 			summarise(a.stdout, cfg)
+			if plan != "" {
+				fmt.Fprintf(a.stdout, "plan %s is valid\n", plan)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&plan, "plan", "", "plan.yaml to check as well (default: the config's plan)")
+	return cmd
 }
 
 func summarise(w io.Writer, cfg *config.Config) {
