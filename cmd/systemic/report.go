@@ -87,6 +87,9 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 	if err != nil {
 		return err
 	}
+	if err := writableDir(r.out); err != nil {
+		return err
+	}
 	res, err := reports.Generate(ctx, st, reports.Options{
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
 		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
@@ -189,4 +192,19 @@ SELECT count(*) FILTER (WHERE ts >= ? AND ts < ?), min(ts), max(ts) FROM t`, w.F
 	span := fmt.Sprintf("%s to %s", first.Time.UTC().Format(time.DateOnly), last.Time.UTC().Format(time.DateOnly))
 	return fmt.Sprintf("no data for %s: the database holds activity from %s, so this report is empty; "+
 		"pick a --period inside that span, or run 'systemic sync' to fetch newer work", w.Label, span), nil
+}
+
+// writableDir creates dir if needed and proves a file can be written in it,
+// so an --out that cannot take the reports is a usage error (exit 2) said
+// before any work, not a failure after it.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageError("--out %s: cannot create the folder: %v", dir, errors.Unwrap(err))
+	}
+	f, err := os.CreateTemp(dir, ".systemic-check-*")
+	if err != nil {
+		return usageError("--out %s: cannot write there: %v", dir, errors.Unwrap(err))
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

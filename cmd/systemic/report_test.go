@@ -30,6 +30,8 @@ func TestReportCommand(t *testing.T) {
 		{"bad plan", []string{"--db", db, "report", "--plan", bad, "--out", out}, 2, "", bad + ":4: goals[0].due: invalid date"},
 		{"bad format", []string{"--db", db, "report", "--format", "pdf", "--out", out}, 2, "", `--format "pdf"`},
 		{"bad period", []string{"--db", db, "report", "--period", "octember"}, 2, "", "period"},
+		{"out under a file", []string{"--db", db, "report", "--out", filepath.Join(good, "x")}, 2, "", "--out " + filepath.Join(good, "x") + ": cannot create the folder: not a directory"},
+		{"run out under a file", []string{"--config", deadConfig(t), "run", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

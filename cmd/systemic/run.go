@@ -82,6 +82,9 @@ func (a *app) runPipeline(ctx context.Context, p pipeline) error {
 	if err != nil {
 		return err
 	}
+	if err := writableDir(p.out); err != nil { // before the sync, not after it
+		return err
+	}
 	st, err := a.openStore(ctx)
 	if err != nil {
 		return err
