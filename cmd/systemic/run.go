@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -112,7 +113,8 @@ func (a *app) runPipeline(ctx context.Context, p pipeline) error {
 		return err
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%w: reports written to %s without fresh data from %v", connectors.ErrPartial, out, failed)
+		return fmt.Errorf("%w: reports written to %s without fresh data from %s (see the log above; the report's coverage section names them)",
+			connectors.ErrPartial, out, strings.Join(failed, ", "))
 	}
 	return nil
 }

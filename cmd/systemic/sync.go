@@ -193,7 +193,8 @@ func syncError(ctx context.Context, results []syncResult) error {
 	case len(failed) == 0:
 		return nil
 	case len(failed) == len(results) && !partial:
-		return fmt.Errorf("every source failed: %s", strings.Join(failed, ", "))
+		return fmt.Errorf("every source failed: %s (see the log above: check each source's url, the network, "+
+			"and the environment variables its auth uses)", strings.Join(failed, ", "))
 	}
 	return fmt.Errorf("%w: not complete for %s (see the log above); the other sources' data is stored", connectors.ErrPartial, strings.Join(failed, ", "))
 }

@@ -140,3 +140,35 @@ func TestInterrupted(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadSource: a source that refuses connections is given up after a
+// few bounded retries (about 5 s) and, being the only one, fails the run (exit 1)
+// with a message that says what to check; no token in the output.
+func TestDeadSource(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the retries")
+	}
+	cfg := deadConfig(t)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"sync", []string{"--config", cfg, "--no-progress", "sync"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := systemic(t, tt.args...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+			}
+			for _, want := range []string{"every source failed: gh (see the log above", "connection refused"} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if strings.Contains(stdout+stderr, "literal") {
+				t.Errorf("the token reached the output:\n%s\n%s", stdout, stderr)
+			}
+		})
+	}
+}
