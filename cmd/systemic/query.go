@@ -99,6 +99,9 @@ func (a *app) runQuery(cmd *cobra.Command, args []string, f queryFlags) error {
 	if f.views {
 		return a.writeViews(cmd.Context(), st.DB(), f.format)
 	}
+	if err := knownTeam(cmd.Context(), st.DB(), params.Team); err != nil {
+		return err
+	}
 	var res *query.Result
 	if q.Name != "" {
 		res, err = query.Run(cmd.Context(), st.DB(), q, params)
@@ -204,4 +207,35 @@ func (a *app) termWidth() int {
 		return 0
 	}
 	return w
+}
+
+// knownTeam refuses a --team the database does not know, so a typo is an
+// error naming the teams rather than an empty answer that looks like "none".
+func knownTeam(ctx context.Context, db *sql.DB, team string) error {
+	if team == "" {
+		return nil
+	}
+	rows, err := db.QueryContext(ctx, `SELECT team FROM teams ORDER BY team`)
+	if err != nil {
+		return fmt.Errorf("read teams: %w", err)
+	}
+	defer rows.Close()
+	var teams []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return fmt.Errorf("read teams: %w", err)
+		}
+		if t == team {
+			return nil
+		}
+		teams = append(teams, t)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read teams: %w", err)
+	}
+	if len(teams) == 0 { // teams not resolved yet: let the question answer
+		return nil
+	}
+	return usageError("--team %s: no such team (teams: %s)", team, strings.Join(teams, ", "))
 }

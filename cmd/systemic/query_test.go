@@ -54,6 +54,7 @@ func TestQueryCommand(t *testing.T) {
 		{"write refused", []string{"--db", db, "query", "DELETE FROM items"}, 2, "", "DELETE changes the database"},
 		{"two statements", []string{"--db", db, "query", "SELECT 1; SELECT 2"}, 2, "", "one statement at a time"},
 		{"bad sql", []string{"--db", db, "query", "SELECT nosuch FROM v_items"}, 2, "", "your SQL: "},
+		{"unknown team", []string{"--db", db, "query", "review-load", "--team", "platfrom"}, 2, "", "--team platfrom: no such team (teams: growth, platform)"},
 		{"unknown question", []string{"--db", db, "query", "review-lode"}, 2, "", `unknown question "review-lode"`},
 		{"flag not taken", []string{"--db", db, "query", "aging-wip", "--pattern", "x"}, 2, "", "aging-wip does not take --pattern"},
 		{"flag on sql", []string{"--db", db, "query", "SELECT 1 AS x", "--team", "a"}, 2, "", "--team applies to named questions"},
