@@ -37,7 +37,8 @@ folder (OUT/<period>/). It needs no terminal and is safe to re-run: re-running a
 period replaces that period's results and health snapshot.
 
 Exit codes: 0 all steps succeeded, 3 some source failed (its data is missing from
-the report, which names it under coverage), 1 failure, 2 configuration error.`,
+the report, which names it under coverage), 1 failure, 2 configuration error,
+130 interrupted (re-run: the sync resumes where it stopped).`,
 		Example: `  systemic run --period last-month --out /var/reports/systemic
   # crontab: 0 6 1 * *  systemic --config /etc/systemic.yaml run --period last-month --out /srv/reports`,
 		RunE: func(cmd *cobra.Command, args []string) error {

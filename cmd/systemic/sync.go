@@ -32,7 +32,8 @@ interrupted sync resumes where it stopped. Re-running is safe. After fetching, i
 identities into people and assigns items to teams from the config.
 
 Exit codes: 0 all sources synced, 3 some sources failed or stopped early (the others'
-data is kept), 1 every source failed, 2 configuration error.`,
+data is kept), 1 every source failed, 2 configuration error, 130 interrupted (Ctrl-C;
+what was fetched is kept and the next sync resumes).`,
 		Example: `  systemic sync
   systemic sync --source acme-github --full
   systemic sync --max-wait 5m   # stop (exit 3) rather than wait longer for a rate limit`,
