@@ -10,8 +10,18 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first Ctrl-C stops cleanly (the current page commits);
+		// handing the signal back lets a second one end the process at once.
+		<-sig
+		signal.Stop(sig)
+		os.Stderr.WriteString("systemic: stopping after the current step (Ctrl-C again to quit at once)\n")
+		cancel()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	cancel()
 	os.Exit(code)
 }

@@ -44,7 +44,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command") {
 		err = usageError("%v; run 'systemic --help' for the commands", err)
 	}
-	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+	if err != nil && ctx.Err() != nil {
+		// Interrupted: whatever failed did so because of it (DuckDB says
+		// "INTERRUPT Error", HTTP clients "context canceled").
 		err = interrupted(err)
 	}
 	if err != nil {
