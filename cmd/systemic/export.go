@@ -36,6 +36,9 @@ The export holds people's ids, logins and names as stored: treat it as sensitive
 			if out == "" {
 				return usageError("--out DIR is required: the directory to write the Parquet files into")
 			}
+			if err := writableDir(out); err != nil {
+				return err
+			}
 			opts := export.Options{Shard: shard}
 			if err := opts.Validate(); err != nil {
 				return usageError("--shard: %v", err)

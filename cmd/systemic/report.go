@@ -78,7 +78,10 @@ snapshot, shown as a six-month trend. People appear as pseudonyms unless --names
 // writeReports loads the plan, generates the reports and prints where they
 // went with the headline numbers.
 func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Config, r reportRequest) error {
-	for _, f := range r.formats {
+	for i, f := range r.formats {
+		if f == "markdown" { // the name query's --format uses
+			f, r.formats[i] = "md", "md"
+		}
 		if !slices.Contains(reports.Formats, f) {
 			return usageError("--format %q: use %s", f, strings.Join(reports.Formats, ", "))
 		}

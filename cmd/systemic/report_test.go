@@ -29,6 +29,8 @@ func TestReportCommand(t *testing.T) {
 		{"one format", []string{"--db", db, "report", "--from", "2026-09-01", "--to", "2026-09-30", "--format", "json", "--out", out}, 0, "report.json", ""},
 		{"bad plan", []string{"--db", db, "report", "--plan", bad, "--out", out}, 2, "", bad + ":4: goals[0].due: invalid date"},
 		{"bad format", []string{"--db", db, "report", "--format", "pdf", "--out", out}, 2, "", `--format "pdf"`},
+		{"markdown is md", []string{"--db", db, "report", "--period", "2026-09", "--format", "markdown", "--out", out}, 0, "report.md", ""},
+		{"export out under a file", []string{"--db", db, "export", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder: not a directory"},
 		{"bad period", []string{"--db", db, "report", "--period", "octember"}, 2, "", "period"},
 		{"out under a file", []string{"--db", db, "report", "--out", filepath.Join(good, "x")}, 2, "", "--out " + filepath.Join(good, "x") + ": cannot create the folder: not a directory"},
 		{"run out under a file", []string{"--config", deadConfig(t), "run", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder"},
