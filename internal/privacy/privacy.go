@@ -20,6 +20,31 @@ type Pseudonymizer struct {
 // New numbers ids 1..n in the order of their salted hashes. Duplicates and
 // empty ids are ignored.
 func New(salt string, ids []string) *Pseudonymizer {
+	return Numbered(salt, nil, ids)
+}
+
+// Numbered is New with numbers already given out (person id -> N, as the
+// store keeps them): those keep their number, the others follow the highest
+// in salted-hash order.
+func Numbered(salt string, given map[string]int, ids []string) *Pseudonymizer {
+	p := &Pseudonymizer{salt: salt, names: make(map[string]string, len(ids)), aliases: map[string]string{}}
+	next := 0
+	for id, n := range given {
+		p.names[id] = fmt.Sprintf("person-%d", n)
+		next = max(next, n)
+	}
+	for _, id := range Order(salt, ids) {
+		if _, ok := p.names[id]; !ok {
+			next++
+			p.names[id] = fmt.Sprintf("person-%d", next)
+		}
+	}
+	return p
+}
+
+// Order returns the distinct non-empty ids sorted by their salted hash: the
+// order new people get their numbers in.
+func Order(salt string, ids []string) []string {
 	seen := map[string]bool{}
 	var uniq []string
 	for _, id := range ids {
@@ -28,7 +53,7 @@ func New(salt string, ids []string) *Pseudonymizer {
 			uniq = append(uniq, id)
 		}
 	}
-	p := &Pseudonymizer{salt: salt, names: make(map[string]string, len(uniq)), aliases: map[string]string{}}
+	p := &Pseudonymizer{salt: salt}
 	sort.Slice(uniq, func(i, j int) bool {
 		hi, hj := p.hash(uniq[i]), p.hash(uniq[j])
 		if hi != hj {
@@ -36,10 +61,7 @@ func New(salt string, ids []string) *Pseudonymizer {
 		}
 		return uniq[i] < uniq[j]
 	})
-	for i, id := range uniq {
-		p.names[id] = fmt.Sprintf("person-%d", i+1)
-	}
-	return p
+	return uniq
 }
 
 // Alias makes another name of a person (identity id, login, display name,
@@ -82,7 +104,11 @@ FROM identities`)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read person ids: %w", err)
 	}
-	p := New(salt, ids)
+	given, err := numbers(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	p := Numbered(salt, given, ids)
 	for _, a := range aliases {
 		for _, alias := range a[1:] {
 			p.Alias(alias.String, a[0].String)
@@ -119,4 +145,28 @@ func (p *Pseudonymizer) Name(id string) string {
 func (p *Pseudonymizer) hash(id string) string {
 	h := sha256.Sum256([]byte(p.salt + "\x00" + id))
 	return hex.EncodeToString(h[:])
+}
+
+// numbers reads the pseudonym numbers the store gave out (none in a
+// database older than schema 2).
+func numbers(ctx context.Context, db *sql.DB) (map[string]int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM information_schema.tables WHERE table_name = 'pseudonyms'`).Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT person_id, n FROM pseudonyms`)
+	if err != nil {
+		return nil, fmt.Errorf("read pseudonyms: %w", err)
+	}
+	defer rows.Close()
+	given := map[string]int{}
+	for rows.Next() {
+		var id string
+		var num int
+		if err := rows.Scan(&id, &num); err != nil {
+			return nil, fmt.Errorf("read pseudonyms: %w", err)
+		}
+		given[id] = num
+	}
+	return given, rows.Err()
 }

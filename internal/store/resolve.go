@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/privacy"
 )
 
 // Org is the declared organisation the resolve step applies: teams with
@@ -14,6 +15,8 @@ import (
 type Org struct {
 	Teams  []Team
 	People []Person
+	// Salt orders newcomers' pseudonym numbers (config privacy.salt).
+	Salt string
 }
 
 // Team is a declared team.
@@ -92,6 +95,9 @@ func (s *Store) Resolve(ctx context.Context, org Org) error {
 	}
 	if _, err := tx.Exec(itemTeamSQL); err != nil {
 		return fmt.Errorf("resolve item teams: %w", err)
+	}
+	if err := s.number(ctx, tx, org.Salt); err != nil {
+		return err
 	}
 	return tx.Commit()
 }
@@ -227,5 +233,41 @@ func OrgOf(cfg *config.Config) Org {
 	for _, p := range cfg.People {
 		org.People = append(org.People, Person{Name: p.Name, IDs: p.IDs})
 	}
+	org.Salt = cfg.Privacy.Salt
 	return org
+}
+
+// number gives each person without a pseudonym number the next ones, in
+// salted-hash order, so numbers never move when people join or leave.
+func (s *Store) number(ctx context.Context, tx *Tx, salt string) error {
+	rows, err := tx.conn.QueryContext(ctx, `SELECT person_id FROM (
+	SELECT person_id FROM people UNION SELECT coalesce(person_id, identity_id) FROM identities)
+WHERE person_id NOT IN (SELECT person_id FROM pseudonyms)`)
+	if err != nil {
+		return fmt.Errorf("resolve pseudonyms: %w", err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("resolve pseudonyms: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("resolve pseudonyms: %w", err)
+	}
+	var next int
+	if err := tx.conn.QueryRowContext(ctx, `SELECT coalesce(max(n), 0) FROM pseudonyms`).Scan(&next); err != nil {
+		return fmt.Errorf("resolve pseudonyms: %w", err)
+	}
+	for _, id := range privacy.Order(salt, ids) {
+		next++
+		if _, err := tx.Exec(`INSERT INTO pseudonyms VALUES (?, ?)`, id, next); err != nil {
+			return fmt.Errorf("resolve pseudonyms: %w", err)
+		}
+	}
+	return nil
 }

@@ -79,3 +79,47 @@ func TestPersonID(t *testing.T) {
 		}
 	}
 }
+
+// TestPseudonymNumbersStay: a person who joins later gets the next number;
+// nobody else's number moves.
+func TestPseudonymNumbersStay(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	numbers := func() map[string]int {
+		got := map[string]int{}
+		rows, err := s.DB().Query(`SELECT person_id, n FROM pseudonyms`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var n int
+			rows.Scan(&id, &n)
+			got[id] = n
+		}
+		return got
+	}
+	var rows []store.Row
+	for _, id := range []string{"a", "b", "c", "d"} {
+		rows = append(rows, store.Identity{Source: "gh", ExternalID: id, Login: id})
+	}
+	page(t, s, rows, "")
+	if err := s.Resolve(ctx, store.Org{Salt: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	before := numbers()
+	page(t, s, []store.Row{store.Identity{Source: "gh", ExternalID: "0", Login: "zero"}}, "")
+	if err := s.Resolve(ctx, store.Org{Salt: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	after := numbers()
+	for id, n := range before {
+		if after[id] != n {
+			t.Errorf("%s moved from person-%d to person-%d", id, n, after[id])
+		}
+	}
+	if got := after["gh/0"]; got != 5 {
+		t.Errorf("newcomer got person-%d, want person-5", got)
+	}
+}

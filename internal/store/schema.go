@@ -5,6 +5,7 @@ package store
 // a file written by an older systemic must migrate in place.
 var migrations = []string{
 	schemaV1,
+	schemaV2,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -212,5 +213,14 @@ CREATE TABLE health_snapshots (
 	value  DOUBLE,
 	n      INTEGER,
 	PRIMARY KEY (period, team, metric)
+);
+`
+
+// schemaV2 keeps each person's pseudonym number, so "person-7" stays the
+// same person from one monthly report to the next when people join.
+const schemaV2 = `
+CREATE TABLE pseudonyms (
+	person_id TEXT PRIMARY KEY,
+	n         INTEGER NOT NULL UNIQUE
 );
 `
