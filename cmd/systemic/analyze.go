@@ -88,7 +88,7 @@ func (a *app) runAnalyze(ctx context.Context, f analyzeFlags) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.openStore(ctx)
+	st, err := a.openExisting(ctx)
 	if err != nil {
 		return err
 	}

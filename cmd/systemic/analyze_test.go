@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 func TestAnalyzeCommand(t *testing.T) {
@@ -17,6 +19,12 @@ sources:
 teams:
   - {name: platform, members: [alice], github: {repos: [acme/api]}}
 `), 0o644)
+	// analyze works on a synced database; an empty one will do.
+	if st, err := store.Open(t.Context(), filepath.Join(dir, "x.duckdb")); err != nil {
+		t.Fatal(err)
+	} else {
+		st.Close()
+	}
 	tests := []struct {
 		name   string
 		args   []string

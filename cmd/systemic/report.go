@@ -56,7 +56,7 @@ snapshot, shown as a six-month trend. People appear as pseudonyms unless --names
 			if err != nil {
 				return err
 			}
-			st, err := a.openStore(cmd.Context())
+			st, err := a.openExisting(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -30,6 +30,8 @@ func TestReportCommand(t *testing.T) {
 		{"bad plan", []string{"--db", db, "report", "--plan", bad, "--out", out}, 2, "", bad + ":4: goals[0].due: invalid date"},
 		{"bad format", []string{"--db", db, "report", "--format", "pdf", "--out", out}, 2, "", `--format "pdf"`},
 		{"markdown is md", []string{"--db", db, "report", "--period", "2026-09", "--format", "markdown", "--out", out}, 0, "report.md", ""},
+		{"report without a database", []string{"--db", filepath.Join(dir, "typo.duckdb"), "report", "--out", out}, 2, "", "no database at " + filepath.Join(dir, "typo.duckdb")},
+		{"analyze without a database", []string{"--db", filepath.Join(dir, "typo.duckdb"), "--config", deadConfig(t), "analyze"}, 2, "", "no database at"},
 		{"export out under a file", []string{"--db", db, "export", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder: not a directory"},
 		{"bad period", []string{"--db", db, "report", "--period", "octember"}, 2, "", "period"},
 		{"out under a file", []string{"--db", db, "report", "--out", filepath.Join(good, "x")}, 2, "", "--out " + filepath.Join(good, "x") + ": cannot create the folder: not a directory"},
@@ -70,6 +72,11 @@ VALUES ('j:1', 'j', 'issue', 'PLAT-1', '2026-09-02 10:00:00+00', '2026-09-20 10:
 	}
 	st.Close()
 	empty := filepath.Join(t.TempDir(), "none.duckdb")
+	if st, err := store.Open(context.Background(), empty); err != nil {
+		t.Fatal(err)
+	} else {
+		st.Close()
+	}
 	tests := []struct {
 		name, db, period, stderr string
 	}{

@@ -185,15 +185,34 @@ func (e lockedErr) Unwrap() error { return store.ErrLocked }
 
 // openReadOnly opens an existing database for queries.
 func (a *app) openReadOnly(ctx context.Context) (*store.Store, error) {
-	path, err := a.storePath()
+	path, err := a.existingStore()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(path); err != nil {
-		return nil, usageError("no database at %s: run 'systemic sync' (or 'systemic demo') first, or pass --db", path)
-	}
 	st, err := store.OpenReadOnly(ctx, path)
 	return st, locked(path, err)
+}
+
+// openExisting opens an existing database for writing: analyze and report
+// add to a synced database, and a mistyped --db must not quietly create an
+// empty one and report on nothing.
+func (a *app) openExisting(ctx context.Context) (*store.Store, error) {
+	if _, err := a.existingStore(); err != nil {
+		return nil, err
+	}
+	return a.openStore(ctx)
+}
+
+// existingStore is the database path, or a usage error when no file is there.
+func (a *app) existingStore() (string, error) {
+	path, err := a.storePath()
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", usageError("no database at %s: run 'systemic sync' (or 'systemic demo') first, or pass --db", path)
+	}
+	return path, nil
 }
 
 // progress reports whether to draw progress bars: stderr is a terminal and
