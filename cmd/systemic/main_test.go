@@ -75,6 +75,8 @@ teams:
 		{"validate missing --plan", []string{"--config", good, "validate", "--plan", "nope.yaml"}, 2, "", "--plan nope.yaml: no such file"},
 		{"missing config", []string{"--config", filepath.Join(dir, "none.yaml"), "validate"}, 2, "", "no config file at"},
 		{"unknown command", []string{"frobnicate"}, 2, "", "unknown command"},
+		{"help topic", []string{"help", "report"}, 0, "Write the HTML, Markdown and JSON diagnostic report", ""},
+		{"unknown help topic", []string{"help", "frobnicate"}, 2, "", `no help topic "frobnicate"`},
 		{"unknown flag", []string{"sync", "--fast"}, 2, "", "unknown flag: --fast"},
 		{"bad log level", []string{"--log-level", "loud", "version"}, 2, "", "--log-level"},
 		{"unexpected argument", []string{"version", "extra"}, 2, "", "unknown command"},

@@ -92,6 +92,7 @@ hold observed behaviour against the teams' stated plans.`,
 		newValidateCmd(a),
 		newVersionCmd(a),
 	)
+	root.SetHelpCommand(newHelpCmd(root))
 	// Unknown subcommands and bad args are usage errors (exit 2).
 	for _, c := range root.Commands() {
 		if c.Long != "" { // help leads with the one-line purpose
@@ -227,4 +228,20 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// newHelpCmd is 'systemic help [command]'; an unknown topic is a usage
+// error (exit 2), as an unknown command is, rather than help and exit 0.
+func newHelpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, rest, err := root.Find(args)
+			if err != nil || len(rest) > 0 || (c == root && len(args) > 0) {
+				return usageError("no help topic %q; run 'systemic --help' for the commands", strings.Join(args, " "))
+			}
+			return c.Help()
+		},
+	}
 }
