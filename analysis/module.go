@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/config"
@@ -117,7 +118,7 @@ func Lookup(name string) (Module, error) {
 		for _, m := range Modules() {
 			names = append(names, m.Name())
 		}
-		return nil, fmt.Errorf("unknown pattern %q (have %v)", name, names)
+		return nil, fmt.Errorf("unknown pattern %q; use one of: %s", name, strings.Join(names, ", "))
 	}
 	return m, nil
 }

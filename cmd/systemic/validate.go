@@ -62,7 +62,11 @@ func summarise(w io.Writer, cfg *config.Config) {
 		fmt.Fprintf(tw, "%s\t%d\t%s\n", t.Name, len(t.Members), orDash(strings.Join(owns, ", ")))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d people declared for identity merge; privacy: %s\n", len(cfg.People), privacyWord(cfg.Privacy.Names))
+	people := fmt.Sprintf("%d people", len(cfg.People))
+	if len(cfg.People) == 1 {
+		people = "1 person"
+	}
+	fmt.Fprintf(w, "\n%s declared for identity merge; privacy: %s\n", people, privacyWord(cfg.Privacy.Names))
 }
 
 func scope(s config.Source) string {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -94,11 +93,20 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 	return &Store{db: db, path: path, readOnly: readOnly, writer: make(chan struct{}, 1)}, nil
 }
 
+// lockedError is ErrLocked for one file, in a sentence a user can act on.
+type lockedError string
+
+func (e lockedError) Error() string {
+	return fmt.Sprintf("database %s is in use by another process; wait for it or use a copy", string(e))
+}
+
+func (e lockedError) Is(target error) bool { return target == ErrLocked }
+
 // openError turns DuckDB's lock message into one a user can act on.
 func openError(path string, err error) error {
 	msg := err.Error()
 	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
-		return fmt.Errorf("database %s is in use by another process; wait for it or use a copy: %w", filepath.Base(path), ErrLocked)
+		return lockedError(path)
 	}
 	return fmt.Errorf("open database %s: %w", path, err)
 }

@@ -159,7 +159,7 @@ func TestReopenAndReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatalf("helper process: %v\n%s", err, out)
 	}
-	want := "database systemic.duckdb is in use by another process; wait for it or use a copy"
+	want := "systemic.duckdb is in use by another process; wait for it or use a copy"
 	if !strings.Contains(string(out), want) {
 		t.Errorf("second process said %q, want it to contain %q", out, want)
 	}
