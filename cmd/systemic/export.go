@@ -11,6 +11,7 @@ import (
 
 func newExportCmd(a *app) *cobra.Command {
 	var format, out, shard string
+	var names bool
 	cmd := &cobra.Command{
 		Use:   "export --out DIR",
 		Short: "Export every table as Parquet for BI tools, Spark, Trino or DuckDB elsewhere",
@@ -25,9 +26,11 @@ directory or one object-storage prefix): give each a --shard name. Its files and
 manifest (manifest-<shard>.json) carry the name, so shards never overwrite each other,
 and a re-export replaces only that shard's files.
 
-The export holds people's ids, logins and names as stored: treat it as sensitive.`,
-		Example: `  systemic export --format parquet --out export/
-  systemic export --out /mnt/lake/systemic --shard eu-jira
+The export holds people's ids, logins, emails and names as stored, so it needs --names to
+confirm that they may leave systemic's privacy defaults; the reports (report.json) carry
+team aggregates and pseudonyms instead.`,
+		Example: `  systemic export --format parquet --out export/ --names
+  systemic export --out /mnt/lake/systemic --shard eu-jira --names
   duckdb -c "SELECT source, month, count(*) FROM read_parquet('export/items/**/*.parquet', hive_partitioning = true) GROUP BY ALL"`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "parquet" {
@@ -42,6 +45,9 @@ The export holds people's ids, logins and names as stored: treat it as sensitive
 			opts := export.Options{Shard: shard}
 			if err := opts.Validate(); err != nil {
 				return usageError("--shard: %v", err)
+			}
+			if !names {
+				return usageError("the export holds people's names, logins and emails as stored; pass --names to confirm they may leave systemic's pseudonyms (for aggregates without names use 'systemic report --format json')")
 			}
 			st, err := a.openReadOnly(cmd.Context())
 			if err != nil {
@@ -69,5 +75,6 @@ The export holds people's ids, logins and names as stored: treat it as sensitive
 	cmd.Flags().StringVar(&format, "format", "parquet", "file format (parquet)")
 	cmd.Flags().StringVar(&out, "out", "", "directory to write into (created if missing)")
 	cmd.Flags().StringVar(&shard, "shard", "", "name of this machine's part of a shared export layout")
+	cmd.Flags().BoolVar(&names, "names", false, "confirm that people's names, logins and emails may be exported")
 	return cmd
 }

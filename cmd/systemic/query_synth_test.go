@@ -130,7 +130,7 @@ func TestQuestionsOnSyntheticOrg(t *testing.T) {
 // DuckDB's read_parquet, comparing row counts with the store's.
 func checkExport(t testing.TB, cfg, db string) {
 	out := filepath.Join(t.TempDir(), "export")
-	if code, _, stderr := systemicTB(t, "--config", cfg, "--db", db, "export", "--out", out); code != 0 {
+	if code, _, stderr := systemicTB(t, "--config", cfg, "--db", db, "export", "--out", out, "--names"); code != 0 {
 		t.Fatalf("export: exit %d\n%s", code, stderr)
 	}
 	st, err := store.OpenReadOnly(context.Background(), db)
@@ -189,7 +189,7 @@ func BenchmarkSyntheticOrg(b *testing.B) {
 	b.Run("export", func(b *testing.B) {
 		out := b.TempDir()
 		for b.Loop() {
-			if code, _, stderr := systemicTB(b, "--config", cfg, "--db", db, "export", "--out", out); code != 0 {
+			if code, _, stderr := systemicTB(b, "--config", cfg, "--db", db, "export", "--out", out, "--names"); code != 0 {
 				b.Fatal(stderr)
 			}
 		}

@@ -62,10 +62,11 @@ func TestQueryCommand(t *testing.T) {
 		{"bad format", []string{"--db", db, "query", "carryover", "--format", "xml"}, 2, "", "--format"},
 		{"nothing", []string{"--db", db, "query"}, 2, "", "name a question"},
 		{"no database", []string{"--db", filepath.Join(t.TempDir(), "none.duckdb"), "query", "carryover"}, 2, "", "no database at"},
-		{"export", []string{"--db", db, "export", "--out", out}, 0, "item_events", ""},
+		{"export", []string{"--db", db, "export", "--out", out, "--names"}, 0, "item_events", ""},
+		{"export needs consent", []string{"--db", db, "export", "--out", out}, 2, "", "pass --names to confirm"},
 		{"export format", []string{"--db", db, "export", "--format", "csv", "--out", out}, 2, "", "only parquet"},
 		{"export out", []string{"--db", db, "export"}, 2, "", "--out DIR is required"},
-		{"export shard", []string{"--db", db, "export", "--out", out, "--shard", "x/y"}, 2, "", "--shard: shard \"x/y\""},
+		{"export shard", []string{"--db", db, "export", "--out", out, "--names", "--shard", "x/y"}, 2, "", "--shard: shard \"x/y\""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,7 +124,7 @@ func TestQueryLockedDatabase(t *testing.T) {
 	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.Contains(line, "holding") {
 		t.Fatalf("helper said %q", line)
 	}
-	for _, args := range [][]string{{"query", "carryover"}, {"export", "--out", t.TempDir()}} {
+	for _, args := range [][]string{{"query", "carryover"}, {"export", "--out", t.TempDir(), "--names"}} {
 		code, _, stderr := systemic(t, append([]string{"--db", db}, args...)...)
 		if code != 1 || !strings.Contains(stderr, "database "+db+" is in use by another process") {
 			t.Errorf("%v: exit %d, stderr %q; want 1 and the in-use message naming the file", args, code, stderr)
