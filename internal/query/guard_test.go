@@ -3,6 +3,7 @@ package query_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/systemic-dev/systemic/internal/query"
@@ -79,8 +80,8 @@ func TestRunSQLRefusesWrites(t *testing.T) {
 		t.Errorf("count = %s, want 4", got)
 	}
 	_, err = query.RunSQL(ctx, st.DB(), "SELECT * FROM v_nothing_here")
-	if err == nil {
-		t.Error("missing view: no error")
+	if err == nil || !strings.Contains(err.Error(), "there is no view v_nothing_here; 'systemic query --views' lists them") {
+		t.Errorf("misspelled view: %v", err)
 	}
 }
 

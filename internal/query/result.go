@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/systemic-dev/systemic/internal/privacy"
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
@@ -65,6 +66,9 @@ func explain(err error) error {
 		return fmt.Errorf("refused: a %s statement would change the database, and queries run read-only: %w", m[1], store.ErrReadOnly)
 	}
 	if m := missingView.FindStringSubmatch(msg); m != nil {
+		if !documentedView(m[1]) {
+			return fmt.Errorf("there is no view %s; 'systemic query --views' lists them", m[1])
+		}
 		return fmt.Errorf("view %s does not exist in this database yet: run 'systemic analyze' first", m[1])
 	}
 	return err
@@ -135,4 +139,14 @@ func pseudonymEvidence(p *privacy.Pseudonymizer, ev map[string]any) map[string]a
 	}
 	out["people"] = named
 	return out
+}
+
+// documentedView reports whether name is one of the analysis views.
+func documentedView(name string) bool {
+	for _, d := range analysis.DerivedFacts() {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
 }
