@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -25,13 +24,7 @@ teams:
 	} else {
 		st.Close()
 	}
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	tests := []cliCase{
 		{"explain", []string{"analyze", "--explain", "approval_bottleneck"}, 0, "median pickup", ""},
 		{"explain unknown", []string{"analyze", "--explain", "nope"}, 2, "", `unknown pattern "nope"`},
 		{"unknown pattern", []string{"--config", cfg, "analyze", "--pattern", "nope"}, 2, "", `--pattern: unknown pattern "nope"`},
@@ -40,20 +33,7 @@ teams:
 			"run 2026-10-01..2026-11-01", ""},
 		{"one pattern", []string{"--config", cfg, "analyze", "--pattern", "silo"}, 0, "silo     0         0     0     1", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := systemic(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
-			}
-			if !strings.Contains(out, tt.stdout) {
-				t.Errorf("stdout %q lacks %q", out, tt.stdout)
-			}
-			if !strings.Contains(errOut, tt.stderr) {
-				t.Errorf("stderr %q lacks %q", errOut, tt.stderr)
-			}
-		})
-	}
+	runCLI(t, tests)
 }
 
 func TestAnalyzeWindowDefaults(t *testing.T) {

@@ -18,6 +18,34 @@ func systemic(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// cliCase is one command line with its expected exit code and what stdout
+// and stderr must contain.
+type cliCase struct {
+	name   string
+	args   []string
+	code   int
+	stdout string
+	stderr string
+}
+
+func runCLI(t *testing.T, tests []cliCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := systemic(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(out, tt.stdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.stdout, out)
+			}
+			if !strings.Contains(errOut, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, errOut)
+			}
+		})
+	}
+}
+
 func TestEveryCommandHasHelp(t *testing.T) {
 	root := newRootCmd(&app{})
 	for _, c := range root.Commands() {
@@ -59,13 +87,7 @@ teams:
 	os.WriteFile(typoPlan, []byte("goals:\n  - {id: g, team: platfrom, due: 2026-12-01, scope: {projects: [PLAT]}}\n"), 0o644)
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("sources:\n  - {name: gh, kind: github, auth: {token: \"${SYSTEMIC_TEST_UNSET}\"}, repos: [acme/api]}\n"), 0o644)
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	tests := []cliCase{
 		{"version", []string{"version"}, 0, "systemic ", ""},
 		{"validate ok", []string{"--config", good, "validate"}, 0, "good.yaml is valid", ""},
 		{"validate summary", []string{"--config", good, "validate"}, 0, "platform", ""},
@@ -82,18 +104,5 @@ teams:
 		{"unexpected argument", []string{"version", "extra"}, 2, "", "unknown command"},
 		{"bad period", []string{"--config", good, "run", "--period", "octember"}, 2, "", "period \"octember\""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := systemic(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errOut)
-			}
-			if !strings.Contains(out, tt.stdout) {
-				t.Errorf("stdout %q lacks %q", out, tt.stdout)
-			}
-			if !strings.Contains(errOut, tt.stderr) {
-				t.Errorf("stderr %q lacks %q", errOut, tt.stderr)
-			}
-		})
-	}
+	runCLI(t, tests)
 }

@@ -35,13 +35,7 @@ func queryDB(t *testing.T) string {
 func TestQueryCommand(t *testing.T) {
 	db := queryDB(t)
 	out := filepath.Join(t.TempDir(), "export")
-	tests := []struct {
-		name   string
-		args   []string
-		code   int
-		stdout string
-		stderr string
-	}{
+	tests := []cliCase{
 		{"list", []string{"query", "--list"}, 0, "who-waits-on-whom", ""},
 		{"views", []string{"--db", db, "query", "--views"}, 0, "v_items\n  every item", ""},
 		{"views json", []string{"--db", db, "query", "--views", "--format", "json"}, 0, `"column": "assignee"`, ""},
@@ -68,20 +62,7 @@ func TestQueryCommand(t *testing.T) {
 		{"export out", []string{"--db", db, "export"}, 2, "", "--out DIR is required"},
 		{"export shard", []string{"--db", db, "export", "--out", out, "--names", "--shard", "x/y"}, 2, "", "--shard: shard \"x/y\""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := systemic(t, tt.args...)
-			if code != tt.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.stdout) {
-				t.Errorf("stdout lacks %q:\n%s", tt.stdout, stdout)
-			}
-			if !strings.Contains(stderr, tt.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.stderr, stderr)
-			}
-		})
-	}
+	runCLI(t, tests)
 	var m struct{ Tables []struct{ Name string } }
 	b, err := os.ReadFile(filepath.Join(out, "manifest.json"))
 	if err != nil {
