@@ -38,11 +38,6 @@ func asUsage(err error) error {
 	return usageErr{err}
 }
 
-// errNotBuilt is returned by commands whose machinery has not landed yet.
-func errNotBuilt(what string) error {
-	return usageError("%s is not built yet in this version of systemic", what)
-}
-
 func exitCode(err error) int {
 	var u usageErr
 	switch {
