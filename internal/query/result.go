@@ -7,8 +7,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
