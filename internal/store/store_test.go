@@ -122,18 +122,21 @@ func TestRollbackLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestHelperOpen runs in a child process: it opens the file the parent holds.
+// TestHelperOpen runs in a child process: it opens the file the parent
+// holds, as a second sync would and as a query would (read-only).
 func TestHelperOpen(t *testing.T) {
 	path := os.Getenv("SYSTEMIC_TEST_DB")
 	if path == "" {
 		t.Skip("helper process only")
 	}
 	_, err := store.Open(context.Background(), path)
-	if errors.Is(err, store.ErrLocked) {
-		fmt.Println(err)
-		return
+	if !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("open in second process: err = %v, want ErrLocked", err)
 	}
-	t.Fatalf("open in second process: err = %v, want ErrLocked", err)
+	fmt.Println(err)
+	if _, err := store.OpenReadOnly(context.Background(), path); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("read-only open in second process: err = %v, want ErrLocked", err)
+	}
 }
 
 func TestReopenAndReadOnly(t *testing.T) {
