@@ -12,6 +12,7 @@ import (
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/demoorg"
+	"github.com/systemic-dev/systemic/internal/golden"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 	"github.com/systemic-dev/systemic/reports"
@@ -75,7 +76,7 @@ func TestSyntheticOrgGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "synth."+name, []byte(fix.Replace(string(got))))
+		golden.Check(t, "synth."+name, []byte(fix.Replace(string(got))))
 	}
 }
 

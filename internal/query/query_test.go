@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,12 +12,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/systemic-dev/systemic/internal/golden"
 	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/query"
 	"github.com/systemic-dev/systemic/internal/store"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
@@ -52,24 +50,6 @@ func fixture(t *testing.T) (*store.Store, *privacy.Pseudonymizer) {
 	return ro, p
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
-
 func ask(t *testing.T, db *sql.DB, p *privacy.Pseudonymizer, name string, params query.Params) *query.Result {
 	t.Helper()
 	q, ok := query.Lookup(name)
@@ -101,7 +81,7 @@ func TestEveryQuestionGolden(t *testing.T) {
 			if err := query.Write(&b, res, "table", 0); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, q.Name+".golden", b.Bytes())
+			golden.Check(t, q.Name+".golden", b.Bytes())
 		})
 	}
 }
@@ -124,7 +104,7 @@ func TestEveryFormatGolden(t *testing.T) {
 				if err := query.Write(&b, r, format, 0); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, name+"."+format, b.Bytes())
+				golden.Check(t, name+"."+format, b.Bytes())
 			}
 		})
 	}
@@ -138,7 +118,7 @@ func TestEveryFormatGolden(t *testing.T) {
 				t.Errorf("line of %d runes exceeds 72: %q", n, line)
 			}
 		}
-		golden(t, "findings.narrow", b.Bytes())
+		golden.Check(t, "findings.narrow", b.Bytes())
 		b.Reset()
 		if err := query.Write(&b, res, "table", 60); err != nil {
 			t.Fatal(err)
@@ -148,7 +128,7 @@ func TestEveryFormatGolden(t *testing.T) {
 				t.Errorf("number %s was cut in a narrow table:\n%s", n, b.String())
 			}
 		}
-		golden(t, "review-load.narrow", b.Bytes())
+		golden.Check(t, "review-load.narrow", b.Bytes())
 	})
 	t.Run("unknown", func(t *testing.T) {
 		if err := query.Write(&bytes.Buffer{}, res, "xml", 0); err == nil {
@@ -226,7 +206,7 @@ func TestShowSQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "review-load.sql", []byte(q.ShowSQL(query.Params{Team: "plat'form", From: from, To: to, Limit: -1, Now: now})))
+	golden.Check(t, "review-load.sql", []byte(q.ShowSQL(query.Params{Team: "plat'form", From: from, To: to, Limit: -1, Now: now})))
 }
 
 func TestListQuestions(t *testing.T) {
@@ -234,7 +214,7 @@ func TestListQuestions(t *testing.T) {
 	if err := query.Write(&b, query.QuestionsResult(), "table", 0); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "list.golden", b.Bytes())
+	golden.Check(t, "list.golden", b.Bytes())
 	for _, name := range []string{"review-load", "who-waits-on-whom", "carryover", "blocked-by-team",
 		"decision-latency", "aging-wip", "findings", "health-trend"} {
 		if !strings.Contains(b.String(), name) {
@@ -256,7 +236,7 @@ ORDER BY identity_id`)
 	if err := query.Write(&b, res, "table", 0); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "identities.golden", b.Bytes())
+	golden.Check(t, "identities.golden", b.Bytes())
 	for _, secret := range []string{"alice", "bob", "Alice", "Bob", "stone"} {
 		if strings.Contains(b.String(), secret) {
 			t.Errorf("%q shows without --names:\n%s", secret, b.String())
