@@ -1,14 +1,10 @@
 package analysis_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
-	"github.com/systemic-dev/systemic/internal/synth"
 )
 
 // a1Families are the review, silo, ownership, WIP and flow families.
@@ -24,15 +20,7 @@ func TestPlantedReviewPatterns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and syncs the default organisation")
 	}
-	ctx := context.Background()
-	spec := synth.DefaultSpec()
-	st, cfg, truth := syncedOrg(t, spec)
-	env := &analysis.Env{DB: st.DB(), Thresholds: analysis.WithDefaults(cfg.Thresholds), States: cfg.States,
-		Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := analysis.Prepare(ctx, env.DB, env); err != nil {
-		t.Fatal(err)
-	}
+	env, _, truth := syncedOrg(t)
 	var found []analysis.Finding
 	for _, name := range append(a1Families, "flow") {
 		start := time.Now()

@@ -4,7 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,14 +31,7 @@ func TestPlantedPatterns(t *testing.T) {
 		t.Skip("generates and syncs the default organisation")
 	}
 	ctx := context.Background()
-	spec := synth.DefaultSpec()
-	st, cfg, truth := syncedOrg(t, spec)
-	env := &analysis.Env{DB: st.DB(), Thresholds: analysis.WithDefaults(cfg.Thresholds), States: cfg.States,
-		Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if err := analysis.Prepare(ctx, env.DB, env); err != nil {
-		t.Fatal(err)
-	}
+	env, plan, truth := syncedOrg(t)
 	if testing.Verbose() {
 		r, err := env.DB.Query(`SELECT it.team, count(DISTINCT x.item_id),
 	count(DISTINCT x.item_id) FILTER (WHERE c.consecutive >= 1), count(DISTINCT x.item_id) FILTER (WHERE c.consecutive >= 2),
@@ -85,20 +79,12 @@ WHERE c.team = 'data' AND c.consecutive >= 2 GROUP BY 1 ORDER BY 1`)
 		t.Logf("planted %s %s %s: %s (%d items)", p.Family, p.Team, p.Subject, p.Note, len(p.Items))
 	}
 	checkPlanted(t, a2Families, found, truth)
-	checkDecisionRights(t, env, cfg)
+	checkDecisionRights(t, env, plan)
 }
 
 // checkDecisionRights measures the generated plan's decision rights: each
 // covers decisions, and the named owners take most of them.
-func checkDecisionRights(t *testing.T, env *analysis.Env, cfg *config.Config) {
-	var teams []string
-	for _, tm := range cfg.Teams {
-		teams = append(teams, tm.Name)
-	}
-	plan, err := config.LoadPlan(cfg.Plan, teams)
-	if err != nil {
-		t.Fatal(err)
-	}
+func checkDecisionRights(t *testing.T, env *analysis.Env, plan *config.Plan) {
 	for _, right := range plan.Decisions {
 		st, err := analysis.DecisionStats(context.Background(), env, right)
 		if err != nil {
@@ -112,32 +98,69 @@ func checkDecisionRights(t *testing.T, env *analysis.Env, cfg *config.Config) {
 	}
 }
 
-// syncedOrg generates spec into a temporary directory, serves it from the
-// fake servers, syncs both sources into a store and resolves it.
-func syncedOrg(t *testing.T, spec synth.Spec) (*store.Store, *config.Config, synth.GroundTruth) {
+// plantedOrg is the default synthetic organisation, synced once per test
+// binary into an in-memory store and prepared over its whole history:
+// both end-to-end tests read it, so it is generated and synced only once.
+type plantedOrg struct {
+	env   *analysis.Env
+	plan  *config.Plan
+	truth synth.GroundTruth
+	err   error
+}
+
+var (
+	plantedOnce sync.Once
+	planted     plantedOrg
+)
+
+// syncedOrg returns the prepared default organisation (see plantedOrg).
+func syncedOrg(t *testing.T) (*analysis.Env, *config.Plan, synth.GroundTruth) {
 	t.Helper()
+	plantedOnce.Do(func() { planted = loadPlanted(synth.DefaultSpec()) })
+	if planted.err != nil {
+		t.Fatal(planted.err)
+	}
+	return planted.env, planted.plan, planted.truth
+}
+
+func loadPlanted(spec synth.Spec) plantedOrg {
 	ctx := context.Background()
-	out := t.TempDir()
+	out, err := os.MkdirTemp("", "systemic-e2e-")
+	if err != nil {
+		return plantedOrg{err: err}
+	}
+	defer os.RemoveAll(out)
 	org, err := demoorg.Start(out, spec, demoorg.Options{})
 	if err != nil {
-		t.Fatal(err)
+		return plantedOrg{err: err}
 	}
-	t.Cleanup(org.Close)
+	defer org.Close()
 	cfg, err := org.LoadConfig()
 	if err != nil {
-		t.Fatal(err)
+		return plantedOrg{err: err}
 	}
-	st, err := store.Open(ctx, filepath.Join(out, "systemic.duckdb"))
+	var teams []string
+	for _, tm := range cfg.Teams {
+		teams = append(teams, tm.Name)
+	}
+	plan, err := config.LoadPlan(cfg.Plan, teams)
 	if err != nil {
-		t.Fatal(err)
+		return plantedOrg{err: err}
 	}
-	t.Cleanup(func() { st.Close() })
-	start := time.Now()
+	st, err := store.Open(ctx, "") // lives as long as the test binary
+	if err != nil {
+		return plantedOrg{err: err}
+	}
 	if err := demoorg.Sync(ctx, st, cfg, spec.End); err != nil {
-		t.Fatal(err)
+		return plantedOrg{err: err}
 	}
-	t.Logf("synced in %v", time.Since(start).Round(time.Millisecond))
-	return st, cfg, org.Result.Truth
+	env := &analysis.Env{DB: st.DB(), Thresholds: analysis.WithDefaults(cfg.Thresholds), States: cfg.States,
+		Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := analysis.Prepare(ctx, env.DB, env); err != nil {
+		return plantedOrg{err: err}
+	}
+	return plantedOrg{env: env, plan: plan, truth: org.Result.Truth}
 }
 
 // checkPlanted holds the warn and critical findings of the families
