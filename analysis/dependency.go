@@ -18,7 +18,8 @@ import (
 // the agreement; score 1 - agreement/median. Team = the waiting team.
 // Pull requests waiting on reviewers of another team against their own
 // team (v_review_waits, when present) are reported as metrics next to it.
-// Also measures blocked_p50_hours per team over every blocked interval.
+// Also measures blocked_p50_hours per team over every blocked interval
+// that started in the window.
 type dependencyDelay struct{}
 
 var _ Module = dependencyDelay{}
@@ -48,7 +49,7 @@ A finding needs at least min_sample (default 5) waits in the pair; it is warn wh
 exceeds the blocked agreement (thresholds.blocked, default 2d = 2 working days) and critical at twice
 it. Score = 1 - agreement/median. Team = the waiting team, subject "waiting/blocking".
 Metrics: dependency_wait_p50_hours (team_pair), blocked_p50_hours (team: every blocked status, flag
-and link interval), review_wait_cross_team_p50_hours and review_wait_own_team_p50_hours (team of the
+and link interval that started in the window), review_wait_cross_team_p50_hours and review_wait_own_team_p50_hours (team of the
 PR author; from v_review_waits).`
 }
 
@@ -179,10 +180,13 @@ ORDER BY d.waiting_team, d.blocker_team, d.waiting_key, d.blocker_key`
 }
 
 // blockedMetrics is blocked_p50_hours per team: the median working hours
-// of the blocked intervals (any reason) overlapping the window.
+// of the blocked intervals (any reason) that started in the window, open
+// ones aged to its end. Each interval counts in the one period it started
+// in, as the blocked_time agreement counts it, so consecutive months never
+// repeat one long block.
 func blockedMetrics(ctx context.Context, env *Env) ([]Metric, error) {
 	const q = `SELECT team, median(work_hours), count(*) FROM v_blocked
-WHERE team IS NOT NULL AND start_at < $2 AND coalesce(end_at, $3::TIMESTAMPTZ) > $1
+WHERE team IS NOT NULL AND start_at >= $1 AND start_at < $2 AND $3::TIMESTAMPTZ IS NOT NULL
 GROUP BY team ORDER BY team`
 	var out []Metric
 	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/store"
@@ -17,6 +18,16 @@ type Options struct {
 	Patterns []string // empty: every module
 	// ConfigHash identifies the config the run used (shown in reports).
 	ConfigHash string
+}
+
+// asOf is the moment open work is aged at: the window's end, or now when
+// the window reaches past it. A window that ended yesterday reads the same
+// tomorrow.
+func asOf(env Env) time.Time {
+	if env.Now.IsZero() || env.Now.After(env.To) {
+		return env.To
+	}
+	return env.Now
 }
 
 // Summary is what one analyze run produced.
@@ -38,6 +49,11 @@ func RunID(from, to time.Time) string {
 func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	env := opts.Env
 	env.DB = st.DB()
+	env.Now = asOf(env)
+	version, err := st.DataVersion(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
 	if err := Prepare(ctx, env.DB, &env); err != nil {
 		return Summary{}, err
 	}
@@ -67,13 +83,14 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 		}
 	}
 	sum.Metrics = len(metrics)
-	if err := write(ctx, st, sum, metrics, &env, started, opts.ConfigHash); err != nil {
+	key := runKey{config: opts.ConfigHash, data: cacheVersion(version, env), patterns: strings.Join(opts.Patterns, ",")}
+	if err := write(ctx, st, sum, metrics, &env, started, key); err != nil {
 		return Summary{}, err
 	}
 	return sum, nil
 }
 
-func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, env *Env, started time.Time, hash string) error {
+func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, env *Env, started time.Time, key runKey) error {
 	tx, err := st.Begin(ctx)
 	if err != nil {
 		return err
@@ -84,8 +101,9 @@ func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, 
 			return fmt.Errorf("replace run %s: %w", sum.RunID, err)
 		}
 	}
-	if _, err := tx.Exec(`INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?)`, sum.RunID, started,
-		time.Now().UTC(), env.From.UTC(), env.To.UTC(), hash); err != nil {
+	if _, err := tx.Exec(`INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash, data_version, patterns)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sum.RunID, started, time.Now().UTC(), env.From.UTC(), env.To.UTC(),
+		key.config, key.data, key.patterns); err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
 	for _, f := range sum.Findings {

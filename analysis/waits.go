@@ -27,14 +27,11 @@ func workThreshold(env *Env, d config.Duration) float64 {
 	return d.D().Hours() / 24 * dayHours(env)
 }
 
-// workDays renders working hours as "2.8 working days" (or hours when
-// under a day).
+// workDays renders working hours as "2.8 working days": every wait in a
+// finding is said in working days, as the report's tables show it, so one
+// measure never appears in two units.
 func workDays(env *Env, wh float64) string {
-	day := dayHours(env)
-	if wh < day {
-		return fmt.Sprintf("%.1f working hours", wh)
-	}
-	return fmt.Sprintf("%.1f working days", wh/day)
+	return fmt.Sprintf("%.1f working days", wh/dayHours(env))
 }
 
 // overScore is how far value exceeds threshold, 0 at the threshold rising

@@ -22,6 +22,8 @@ type AgreementResult struct {
 	This        *Compliance `json:"this_period,omitempty"`
 	Last        *Compliance `json:"last_period,omitempty"`
 	Trend       string      `json:"trend"` // improving, worsening, steady, new
+	// Findings are the findings about this entry ("critical wip overload: person-3 (data)").
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Compliance is how well one period kept an agreement.
@@ -45,10 +47,10 @@ type measure struct {
 
 var measures = map[string]measure{
 	"review_pickup": {"v_review_waits", "p85 working days", true, `WITH w AS (SELECT coalesce(work_hours,
-	(epoch(?::TIMESTAMPTZ) - epoch(requested_at)) / 3600) AS h FROM v_review_waits WHERE requested_at >= ? AND requested_at < ?)
+	work_hours(requested_at, ?::TIMESTAMPTZ)) AS h FROM v_review_waits WHERE requested_at >= ? AND requested_at < ?)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.85) FROM w`},
 	"blocked_time": {"v_blocked", "p85 working days", true, `WITH w AS (SELECT coalesce(work_hours,
-	(epoch(?::TIMESTAMPTZ) - epoch(start_at)) / 3600) AS h FROM v_blocked WHERE start_at >= ? AND start_at < ?)
+	work_hours(start_at, ?::TIMESTAMPTZ)) AS h FROM v_blocked WHERE start_at >= ? AND start_at < ?)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.85) FROM w`},
 	"wip_per_person": {"v_wip", "max items", false, `WITH w AS (SELECT items AS h FROM v_wip
 	WHERE ?::TIMESTAMPTZ IS NOT NULL AND day >= ? AND day < ? AND items > 0)

@@ -64,9 +64,9 @@ FROM (SELECT range AS i, (`+projects+`)[1 + range % 6] AS p, (`+teams+`)[1 + ran
 	(`+teams+`)[1 + range % 6] AS team, TIMESTAMPTZ '2025-11-01 00:00:00+00' + to_days(CAST(range * 2 AS INTEGER)) AS start_at,
 	TIMESTAMPTZ '2025-11-15 00:00:00+00' + to_days(CAST(range * 2 AS INTEGER)) AS end_at, 20 AS committed, 15 AS completed,
 	3 AS added, 1 AS removed, 5 AS carried_over FROM range(180)`)
-	sqlExec(b, st, `INSERT INTO runs VALUES ('r', TIMESTAMPTZ '2026-11-01 00:00:00+00', NULL, TIMESTAMPTZ '2026-10-01 00:00:00+00', TIMESTAMPTZ '2026-11-01 00:00:00+00', 'h')`)
-	sqlExec(b, st, `INSERT INTO findings SELECT 'r', 'silo', 'warn', 'growth', 'person', 'person-' || range, range / 100, 'summary', '{"items": [{"key": "GROW-1"}]}' FROM range(60)`)
-	sqlExec(b, st, `INSERT INTO metrics SELECT 'r', 'team', (`+teams+`)[1 + range % 6], 'throughput', '2026-W' || (range % 52), range, range FROM range(5000)`)
+	sqlExec(b, st, `INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash) VALUES ('2026-10-01..2026-11-01', TIMESTAMPTZ '2026-11-01 00:00:00+00', NULL, TIMESTAMPTZ '2026-10-01 00:00:00+00', TIMESTAMPTZ '2026-11-01 00:00:00+00', 'h')`)
+	sqlExec(b, st, `INSERT INTO findings SELECT '2026-10-01..2026-11-01', 'silo', 'warn', 'growth', 'person', 'person-' || range, range / 100, 'summary', '{"items": [{"key": "GROW-1"}]}' FROM range(60)`)
+	sqlExec(b, st, `INSERT INTO metrics SELECT '2026-10-01..2026-11-01', 'team', (`+teams+`)[1 + range % 6], 'throughput', '2026-W' || (range % 52), range, range FROM range(5000)`)
 	return st
 }
 

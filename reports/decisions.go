@@ -34,6 +34,8 @@ type DecisionResult struct {
 	WithinSLA int `json:"within_sla"`
 	// WorkDayHours is the working day the hours are counted in.
 	WorkDayHours float64 `json:"work_day_hours"`
+	// Findings are the decision findings about this right.
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Days shows working hours h as working days, one decimal.
@@ -48,13 +50,10 @@ func (r DecisionResult) day() float64 {
 	return r.WorkDayHours
 }
 
-// workText says working hours h the way the findings do: "6.0 working
-// hours" under a day, else "2.5 working days".
+// workText says working hours h in working days, the one unit of every
+// wait in the report and the findings: "0.6 working days".
 func (r DecisionResult) workText(h float64) string {
-	if h < r.day() {
-		return fmt.Sprintf("%.1f working hours", h)
-	}
-	return fmt.Sprintf("%.1f working days", h/r.day())
+	return workDays(h, r.day())
 }
 
 // Count is a name with a number.
@@ -150,10 +149,19 @@ func sortedCounts(m map[string]int) []Count {
 	return cs
 }
 
-// hoursText shows hours the way people say them: 36h, 2.5d.
-func hoursText(h float64) string {
-	if h >= 48 {
-		return fmt.Sprintf("%.1fd", h/24)
+// optWorkDays is workDays, or "not enough data" for a value not measured.
+func optWorkDays(h *float64, perDay float64) string {
+	if h == nil {
+		return "not enough data"
 	}
-	return fmt.Sprintf("%.0fh", h)
+	return workDays(*h, perDay)
+}
+
+// workDays shows working hours as working days, the one unit the report
+// gives every wait in: "2.5 working days".
+func workDays(h, perDay float64) string {
+	if perDay <= 0 {
+		perDay = 8
+	}
+	return fmt.Sprintf("%.1f working days", h/perDay)
 }

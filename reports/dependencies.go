@@ -11,7 +11,8 @@ import (
 	"github.com/systemic-dev/systemic/internal/config"
 )
 
-// Late is the verdict of a dependency delivered after its due date.
+// Late is the verdict of a goal or dependency whose last item was done
+// after its due date; LateDays says by how much.
 const Late = "late"
 
 // DependencyResult is one promised delivery between teams.
@@ -29,6 +30,8 @@ type DependencyResult struct {
 	LateDays    int       `json:"late_days,omitempty"`
 	Forecast    *Forecast `json:"forecast,omitempty"`
 	Wait        Wait      `json:"downstream_wait"`
+	// Findings are the findings about this entry ("critical wip overload: person-3 (data)").
+	Findings []string `json:"findings,omitempty"`
 }
 
 // Wait is the waiting a dependency's items caused downstream: items of
@@ -36,7 +39,7 @@ type DependencyResult struct {
 type Wait struct {
 	NotMeasured string   `json:"not_measured,omitempty"`
 	Items       int      `json:"items"`
-	Hours       float64  `json:"hours"`
+	Hours       float64  `json:"hours"` // working hours
 	Teams       []string `json:"teams"`
 }
 
@@ -54,14 +57,14 @@ func (m *model) dependency(ctx context.Context, d config.Dependency) (Dependency
 	}
 	dueEnd := d.Due.AddDate(0, 0, 1)
 	if prog.Items > 0 && prog.Remaining == 0 {
-		var at sql.NullTime
-		if err := m.db.QueryRowContext(ctx, `SELECT max(resolved_at) `+scopeFrom(d.Scope), scopeArgs(d.Scope, m.asOf)...).Scan(&at); err != nil {
-			return res, fmt.Errorf("%s: delivery date: %w", where, err)
+		at, err := m.doneAt(ctx, d.Scope, where)
+		if err != nil {
+			return res, err
 		}
-		res.Verdict, res.Reason = Done, "all "+plural(prog.Items, "item", "items")+" delivered"
-		if at.Valid {
-			res.DeliveredAt = day(at.Time)
-			res.Verdict, res.Reason = delivered(at.Time, d.Due.Time, dueEnd, &res.LateDays)
+		res.Verdict, res.Reason = Unknown, "all "+plural(prog.Items, "item", "items")+" delivered, but none records when, so whether the due date was kept is unknown"
+		if !at.IsZero() {
+			res.DeliveredAt = day(at)
+			res.Verdict, res.Reason = delivered(at, d.Due.Time, &res.LateDays)
 		}
 		return res, nil
 	}
@@ -76,12 +79,26 @@ func (m *model) dependency(ctx context.Context, d config.Dependency) (Dependency
 	return res, nil
 }
 
-func delivered(at, due, dueEnd time.Time, lateDays *int) (string, string) {
+// doneAt is when the last item of a fully done scope was resolved (zero
+// when no item records it).
+func (m *model) doneAt(ctx context.Context, s config.Scope, where string) (time.Time, error) {
+	var at sql.NullTime
+	if err := m.db.QueryRowContext(ctx, `SELECT max(resolved_at) `+scopeFrom(s), scopeArgs(s, m.asOf)...).Scan(&at); err != nil {
+		return time.Time{}, fmt.Errorf("%s: done date: %w", where, err)
+	}
+	return at.Time, nil
+}
+
+// delivered is the verdict of work whose last item was done at at: done
+// (on time) when that was on or before the due day, late by whole days
+// otherwise. Goals and dependencies share it, so "late" means one thing.
+func delivered(at, due time.Time, lateDays *int) (string, string) {
+	dueEnd := due.AddDate(0, 0, 1)
 	if due.IsZero() || at.Before(dueEnd) {
-		return Done, fmt.Sprintf("delivered %s, on time", day(at))
+		return Done, fmt.Sprintf("done %s, on time", day(at))
 	}
 	*lateDays = int(math.Ceil(at.Sub(dueEnd).Hours() / 24))
-	return Late, fmt.Sprintf("delivered %s, %s after due %s", day(at), plural(*lateDays, "day", "days"), day(due))
+	return Late, fmt.Sprintf("done %s, %s after due %s", day(at), plural(*lateDays, "day", "days"), day(due))
 }
 
 // scopeFrom is "FROM items WHERE <in scope>" for scopeArgs.
@@ -112,7 +129,7 @@ func (m *model) downstreamWait(ctx context.Context, s config.Scope, where string
 		return w, nil
 	}
 	q := `SELECT count(DISTINCT waiting_key),
-	coalesce(sum(coalesce(hours, (epoch(?::TIMESTAMPTZ) - epoch(start_at)) / 3600)), 0),
+	coalesce(sum(coalesce(work_hours, work_hours(start_at, ?::TIMESTAMPTZ))), 0),
 	coalesce(string_agg(DISTINCT waiting_team, ',' ORDER BY waiting_team), '')
 FROM v_dependency_waits WHERE start_at < ? AND blocker_key IN (SELECT key ` + scopeFrom(s) + `)`
 	args := append([]any{m.asOf, m.asOf}, scopeArgs(s, m.asOf)...)

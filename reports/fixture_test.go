@@ -194,7 +194,7 @@ func dropFacts(t testing.TB, st *store.Store, names ...string) {
 
 // run records an analyze run of October with findings and metrics.
 func run(t testing.TB, st *store.Store) {
-	sqlExec(t, st, `INSERT INTO runs VALUES ('2026-10-01..2026-11-01', ?, ?, ?, ?, 'abc')`, fxNow, fxNow, fxFrom, fxTo)
+	sqlExec(t, st, `INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash) VALUES ('2026-10-01..2026-11-01', ?, ?, ?, ?, 'abc')`, fxNow, fxNow, fxFrom, fxTo)
 	sqlExec(t, st, `INSERT INTO findings VALUES
 	('2026-10-01..2026-11-01', 'approval_bottleneck', 'critical', 'platform', 'person', 'alice-martin', 0.91,
 	 'Five of six review requests to platform wait on one reviewer; the median pickup is 2 days.',

@@ -16,7 +16,7 @@ func countsText(counts map[string]int, order []string) string {
 	var parts []string
 	for _, k := range order {
 		if n := counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			parts = append(parts, fmt.Sprintf("%d %s", n, verdictText(k)))
 		}
 	}
 	if len(parts) == 0 {
@@ -70,14 +70,14 @@ func progressText(p Progress) string {
 	return s
 }
 
-func waitText(w Wait) string {
+func waitText(w Wait, perDay float64) string {
 	switch {
 	case w.NotMeasured != "":
 		return "not measured"
 	case w.Items == 0:
 		return "none"
 	}
-	return fmt.Sprintf("%s of %s waited %s", plural(w.Items, "item", "items"), strings.Join(w.Teams, ", "), hoursText(w.Hours))
+	return fmt.Sprintf("%s of %s waited %s", plural(w.Items, "item", "items"), strings.Join(w.Teams, ", "), workDays(w.Hours, perDay))
 }
 
 func findingsOf(fs []Finding, layer string) []Finding {
@@ -127,3 +127,15 @@ func evidenceShown(items []analysis.EvidenceItem) []analysis.EvidenceItem {
 }
 
 func evidenceMore(items []analysis.EvidenceItem) int { return max(len(items)-maxEvidence, 0) }
+
+// verdictText is a verdict as the reader sees it: "done" and "late" say
+// whether the due date was kept, so a late delivery never reads as plain done.
+func verdictText(v string) string {
+	switch v {
+	case Done:
+		return "done on time"
+	case Late:
+		return "done late"
+	}
+	return v
+}

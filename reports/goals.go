@@ -30,6 +30,10 @@ type GoalResult struct {
 	Reason   string    `json:"reason"`
 	Progress Progress  `json:"progress"`
 	Forecast *Forecast `json:"forecast,omitempty"`
+	// DoneAt is when the last item in scope was done, once all are;
+	// LateDays how many days after the due date that was (verdict late).
+	DoneAt   string `json:"done_at,omitempty"`
+	LateDays int    `json:"late_days,omitempty"`
 }
 
 func (m *model) planResults(ctx context.Context) error {
@@ -81,6 +85,18 @@ func (m *model) goal(ctx context.Context, g config.Goal) (GoalResult, error) {
 		return res, err
 	}
 	res.Progress = prog
+	if prog.Items > 0 && prog.Remaining == 0 {
+		at, err := m.doneAt(ctx, g.Scope, where)
+		if err != nil {
+			return res, err
+		}
+		res.Verdict, res.Reason = Unknown, "all "+plural(prog.Items, "item", "items")+" done, but none records when, so whether the due date was kept is unknown"
+		if !at.IsZero() {
+			res.DoneAt = day(at)
+			res.Verdict, res.Reason = delivered(at, g.Due.Time, &res.LateDays)
+		}
+		return res, nil
+	}
 	if prog.Remaining > 0 {
 		hist, err := m.throughput(ctx, g.Team, kinds)
 		if err != nil {

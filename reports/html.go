@@ -13,10 +13,16 @@ import (
 var templateFS embed.FS
 
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
-	"verdictClass": func(v string) string { return "v-" + strings.ReplaceAll(v, " ", "-") },
-	"counts":       func(m map[string]int) string { return countsText(m, Verdicts) },
-	"severities":   func(m map[string]int) string { return countsText(m, Severities) },
-	"progress":     progressText,
+	"verdictClass":   func(v string) string { return "v-" + strings.ReplaceAll(v, " ", "-") },
+	"verdictText":    verdictText,
+	"planned":        planned,
+	"unplanned":      unplanned,
+	"planRefs":       planRefs,
+	"verdictRules":   verdictRules,
+	"agreementRules": agreementRules,
+	"counts":         func(m map[string]int) string { return countsText(m, Verdicts) },
+	"severities":     func(m map[string]int) string { return countsText(m, Severities) },
+	"progress":       progressText,
 	"sentence": func(s string) string {
 		if s == "" {
 			return s
@@ -39,7 +45,7 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 	"fan":        func(f *Forecast, due string) template.HTML { return template.HTML(FanChart(f, due)) },
 	"spark":      func(v []*float64) template.HTML { return template.HTML(Sparkline(v)) },
 	"wait":       waitText,
-	"hours":      hoursText,
+	"workDays":   func(h float64, r *Report) string { return workDays(h, r.Analysis.HoursPerWorkingDay) },
 	"pct":        pct,
 	"compliance": complianceText,
 	"join":       func(s []string) string { return strings.Join(s, ", ") },
@@ -114,7 +120,7 @@ func newHealthGrid(h Health) healthGrid {
 			if ok && len(s.Values) > 0 {
 				c.Spark = template.HTML(Sparkline(s.Values))
 				if v := s.Values[len(s.Values)-1]; v != nil && hm.Share {
-					c.Latest = pct(*v)
+					c.Latest = fmt.Sprintf("%.0f%%", *v)
 				} else if v != nil {
 					c.Latest = shortNumber(*v)
 				}
@@ -139,7 +145,7 @@ func HTML(r *Report) ([]byte, error) {
 		Interaction: findingsOf(r.Findings, "interaction"),
 		Sprints:     template.HTML(SprintChart(r.Interaction.Sprints)),
 		Reviews:     template.HTML(ReviewWaitChart(r.Interaction.ReviewWaits)),
-		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits)),
+		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits, r.Analysis.HoursPerWorkingDay)),
 		Health:      newHealthGrid(r.Health)}
 	var b bytes.Buffer
 	if err := page.Execute(&b, d); err != nil {
@@ -173,15 +179,7 @@ func headlineText(r *Report) string {
 	h := r.Headline
 	var parts []string
 	if n := len(r.Plan.Goals); n > 0 {
-		bad := h.Goals[OffTrack] + h.Goals[AtRisk]
-		switch {
-		case h.Goals[OffTrack] > 0:
-			parts = append(parts, fmt.Sprintf("%d of %d goals off track", h.Goals[OffTrack], n))
-		case bad > 0:
-			parts = append(parts, fmt.Sprintf("%d of %d goals at risk", bad, n))
-		default:
-			parts = append(parts, fmt.Sprintf("%d of %d goals done or on track", h.Goals[Done]+h.Goals[OnTrack], n))
-		}
+		parts = append(parts, goalsHeadline(h.Goals, n))
 	}
 	if n := h.Dependencies[OffTrack]; n > 0 {
 		parts = append(parts, plural(n, "dependency", "dependencies")+" off track")
@@ -201,6 +199,24 @@ func headlineText(r *Report) string {
 		return "Nothing stands out this period"
 	}
 	return strings.Join(parts, " · ")
+}
+
+// goalsHeadline counts every goal once by its verdict, worst first:
+// "15 goals: 2 off track, 1 done late (of 12 done), 10 done on time or on track".
+func goalsHeadline(v map[string]int, n int) string {
+	var parts []string
+	for _, k := range []string{OffTrack, AtRisk, Unknown} {
+		if v[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", v[k], k))
+		}
+	}
+	if v[Late] > 0 {
+		parts = append(parts, fmt.Sprintf("%d done late", v[Late]))
+	}
+	if good := v[Done] + v[OnTrack]; good > 0 {
+		parts = append(parts, fmt.Sprintf("%d done on time or on track", good))
+	}
+	return fmt.Sprintf("%s: %s", plural(n, "goal", "goals"), strings.Join(parts, ", "))
 }
 
 // shortNumber shows a value with the precision a projector needs.

@@ -9,22 +9,28 @@ import (
 
 // Interaction holds the chart data of how teams work together.
 type Interaction struct {
+	// WorkDayHours is the working day the *_hours values are counted in.
+	WorkDayHours    float64       `json:"work_day_hours"`
 	ReviewWaits     []ReviewWaits `json:"review_waits"`
 	DependencyWaits []PairWait    `json:"dependency_waits"`
 	Sprints         []SprintRow   `json:"sprints"`
 }
 
-// WaitBuckets name the review-wait distribution's buckets.
-var WaitBuckets = []string{"< 4h", "4–24h", "1–3d", "3–7d", "> 7d"}
+// WaitBuckets name the review-wait distribution's buckets, in working
+// time: hours and days of the configured calendar.
+var WaitBuckets = []string{"< 4h", "4h–1d", "1–3d", "3–5d", "> 5d"}
 
 // ReviewWaits is the distribution of review pickup waits for one reviewing
 // team (the requested reviewer's team).
 type ReviewWaits struct {
-	Team     string  `json:"team"`
-	N        int     `json:"n"`
-	Buckets  []int   `json:"buckets"` // counts per WaitBuckets
-	P50Hours float64 `json:"p50_hours"`
-	P85Hours float64 `json:"p85_hours"`
+	Team    string `json:"team"`
+	N       int    `json:"n"`
+	Buckets []int  `json:"buckets"` // counts per WaitBuckets
+	// P50Hours and P85Hours are the registry's review_pickup_p50_hours and
+	// review_pickup_p85_hours of the window (working hours), the values
+	// health and named questions show; null below min_sample.
+	P50Hours *float64 `json:"p50_hours"`
+	P85Hours *float64 `json:"p85_hours"`
 }
 
 // PairWait is how long items of one team waited on another's.
@@ -32,8 +38,8 @@ type PairWait struct {
 	Waiting  string  `json:"waiting"`
 	Blocking string  `json:"blocking"`
 	Items    int     `json:"items"`
-	Hours    float64 `json:"hours"`     // total
-	P50Hours float64 `json:"p50_hours"` // per wait
+	Hours    float64 `json:"hours"`     // total, working hours
+	P50Hours float64 `json:"p50_hours"` // per wait, working hours
 }
 
 // SprintRow is one sprint's commitment against its completion.
@@ -49,6 +55,7 @@ type SprintRow struct {
 func (m *model) interaction(ctx context.Context) error {
 	in := &m.report.Interaction
 	in.ReviewWaits, in.DependencyWaits, in.Sprints = []ReviewWaits{}, []PairWait{}, []SprintRow{}
+	in.WorkDayHours = m.opts.Calendar.HoursPerDay()
 	for _, f := range []func(context.Context) error{m.reviewWaits, m.dependencyWaits, m.sprints} {
 		if err := f(ctx); err != nil {
 			return err
@@ -68,12 +75,16 @@ func (m *model) reviewWaitsQuery(ctx context.Context) error {
 		return nil
 	}
 	rows, err := m.db.QueryContext(ctx, `WITH w AS (SELECT coalesce(reviewer_team, 'no team') AS team,
-	coalesce(wait_hours, (epoch(?::TIMESTAMPTZ) - epoch(requested_at)) / 3600) AS h
-	FROM v_review_waits WHERE requested_at >= ? AND requested_at < ?)
-SELECT team, count(*), count(*) FILTER (WHERE h < 4), count(*) FILTER (WHERE h >= 4 AND h < 24),
-	count(*) FILTER (WHERE h >= 24 AND h < 72), count(*) FILTER (WHERE h >= 72 AND h < 168),
-	count(*) FILTER (WHERE h >= 168), quantile_cont(h, 0.5), quantile_cont(h, 0.85)
-FROM w GROUP BY team ORDER BY team`, m.end(), m.opts.From, m.opts.To)
+	coalesce(work_hours, work_hours(requested_at, ?::TIMESTAMPTZ)) AS h
+	FROM v_review_waits WHERE requested_at >= ? AND requested_at < ? AND NOT coalesce(dropped, false)), d AS (SELECT ?::DOUBLE AS day)
+SELECT team, count(*), count(*) FILTER (WHERE h < 4), count(*) FILTER (WHERE h >= 4 AND h < day),
+	count(*) FILTER (WHERE h >= day AND h < 3 * day), count(*) FILTER (WHERE h >= 3 * day AND h < 5 * day),
+	count(*) FILTER (WHERE h >= 5 * day), p50.value, p85.value
+FROM w, d LEFT JOIN metrics p50 ON p50.run_id = ? AND p50.scope_kind = 'team' AND p50.scope = team
+	AND p50.metric = 'review_pickup_p50_hours' AND p50.period = 'all'
+LEFT JOIN metrics p85 ON p85.run_id = ? AND p85.scope_kind = 'team' AND p85.scope = team
+	AND p85.metric = 'review_pickup_p85_hours' AND p85.period = 'all'
+GROUP BY ALL ORDER BY team`, m.end(), m.opts.From, m.opts.To, m.opts.Calendar.HoursPerDay(), m.runID, m.runID)
 	if err != nil {
 		return fmt.Errorf("review waits: %w", err)
 	}
@@ -84,7 +95,6 @@ FROM w GROUP BY team ORDER BY team`, m.end(), m.opts.From, m.opts.To)
 			&r.P50Hours, &r.P85Hours); err != nil {
 			return fmt.Errorf("review waits: %w", err)
 		}
-		r.P50Hours, r.P85Hours = round(r.P50Hours, 1), round(r.P85Hours, 1)
 		m.report.Interaction.ReviewWaits = append(m.report.Interaction.ReviewWaits, r)
 	}
 	return rows.Err()
@@ -100,7 +110,7 @@ func (m *model) dependencyWaitsQuery(ctx context.Context) error {
 	}
 	rows, err := m.db.QueryContext(ctx, `WITH w AS (SELECT coalesce(waiting_team, 'no team') AS waiting,
 	coalesce(blocker_team, 'no team') AS blocking, waiting_key,
-	coalesce(hours, (epoch(?::TIMESTAMPTZ) - epoch(start_at)) / 3600) AS h
+	coalesce(work_hours, work_hours(start_at, ?::TIMESTAMPTZ)) AS h
 	FROM v_dependency_waits WHERE start_at < ? AND coalesce(end_at, ?::TIMESTAMPTZ) >= ?)
 SELECT waiting, blocking, count(DISTINCT waiting_key), sum(h), quantile_cont(h, 0.5)
 FROM w WHERE waiting <> blocking GROUP BY waiting, blocking ORDER BY waiting, blocking`,

@@ -97,7 +97,7 @@ func (w *mdWriter) content(r *Report) {
 		var rows [][]string
 		for _, g := range p.Goals {
 			rows = append(rows, []string{md(g.Title) + " (" + md(g.ID) + ")", md(g.Team), g.Due, progressText(g.Progress),
-				forecastText(g.Forecast), "**" + g.Verdict + "**", md(g.Reason)})
+				forecastText(g.Forecast), "**" + verdictText(g.Verdict) + "**", md(g.Reason)})
 		}
 		w.table([]string{"Goal", "Team", "Due", "Progress", "Forecast", "Verdict", "Why"}, rows)
 	}
@@ -106,7 +106,7 @@ func (w *mdWriter) content(r *Report) {
 		var rows [][]string
 		for _, d := range p.Dependencies {
 			rows = append(rows, []string{md(d.Title) + " (" + md(d.ID) + ")", md(d.From) + " → " + md(d.To), d.Due,
-				progressText(d.Progress), md(waitText(d.Wait)), "**" + d.Verdict + "**", md(d.Reason)})
+				progressText(d.Progress), md(waitText(d.Wait, r.Analysis.HoursPerWorkingDay)), "**" + verdictText(d.Verdict) + "**", md(d.Reason + aboutText(d.Findings))})
 		}
 		w.table([]string{"Dependency", "From → to", "Due", "Progress", "Downstream wait", "Verdict", "Why"}, rows)
 	}
@@ -118,7 +118,9 @@ func (w *mdWriter) content(r *Report) {
 		}
 		w.table([]string{"Team", "Sprint", "Ended", "Committed", "Completed", "Added after start"}, rows)
 	}
-	w.findings("Findings nobody planned for: content", findingsOf(r.Findings, "content"))
+	w.f("%s\n\n", md(verdictRules()))
+	w.findings("Findings on what the plan states: content", planned(findingsOf(r.Findings, "content")))
+	w.findings("Findings nobody planned for: content", unplanned(findingsOf(r.Findings, "content")))
 }
 
 func (w *mdWriter) findings(title string, fs []Finding) {
@@ -127,7 +129,11 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 	}
 	w.f("### %s\n\n", title)
 	for _, f := range fs {
-		w.f("%d. **%s** %s — %s: %s\n", f.Rank, f.Severity, md(patternText(f.Pattern)), md(subjectText(f)), md(f.Summary))
+		about := ""
+		if len(f.Plan) > 0 {
+			about = " (about the plan's " + md(planRefs(f.Plan)) + ")"
+		}
+		w.f("%d. **%s** %s — %s%s: %s\n", f.Rank, f.Severity, md(patternText(f.Pattern)), md(subjectText(f)), about, md(f.Summary))
 		var ev []string
 		for _, it := range evidenceShown(f.Evidence.Items) {
 			ev = append(ev, mdLink(it.Key, it.URL))
@@ -152,7 +158,7 @@ func (w *mdWriter) interaction(r *Report) {
 			for _, b := range x.Buckets {
 				row = append(row, fmt.Sprint(b))
 			}
-			rows = append(rows, append(row, hoursText(x.P50Hours), hoursText(x.P85Hours)))
+			rows = append(rows, append(row, optWorkDays(x.P50Hours, r.Analysis.HoursPerWorkingDay), optWorkDays(x.P85Hours, r.Analysis.HoursPerWorkingDay)))
 		}
 		w.table(append(append([]string{"Team", "Requests"}, WaitBuckets...), "P50", "P85"), rows)
 	}
@@ -162,7 +168,7 @@ func (w *mdWriter) interaction(r *Report) {
 		for _, d := range p {
 			rows = append(rows, []string{md(d.Title) + " (" + md(d.ID) + ")", md(strings.Join(d.Owners, ", ")), d.Days(d.SLAHours),
 				fmt.Sprint(d.Decided), pct(d.OwnerShare), d.Days(d.P50Hours) + " / " + d.Days(d.P85Hours), fmt.Sprint(d.Open),
-				"**" + d.Verdict + "**", md(d.Reason)})
+				"**" + verdictText(d.Verdict) + "**", md(d.Reason + aboutText(d.Findings))})
 		}
 		w.table([]string{"Decision", "Owners", "SLA (working days)", "Decided", "By owners", "P50 / P85 (working days)", "Open", "Verdict", "Why"}, rows)
 	}
@@ -171,19 +177,21 @@ func (w *mdWriter) interaction(r *Report) {
 		var rows [][]string
 		for _, a := range p {
 			rows = append(rows, []string{md(a.Title) + " (" + md(a.ID) + ")", md(a.Metric) + " ≤ " + md(a.Target),
-				complianceText(a.This, a.Metric), complianceText(a.Last, a.Metric), a.Trend, "**" + a.Verdict + "**", md(a.Reason)})
+				complianceText(a.This, a.Metric), complianceText(a.Last, a.Metric), a.Trend, "**" + verdictText(a.Verdict) + "**", md(a.Reason + aboutText(a.Findings))})
 		}
 		w.table([]string{"Agreement", "Target", "This period", "Last period", "Trend", "Verdict", "Why"}, rows)
+		w.f("%s\n\n", md(agreementRules()))
 	}
 	if dw := r.Interaction.DependencyWaits; len(dw) > 0 {
-		w.f("### Waits between teams\n\n")
+		w.f("### Who is blocked by whom\n\nItems of the waiting team blocked by items of another team; review waits are in the review table.\n\n")
 		var rows [][]string
 		for _, x := range dw {
-			rows = append(rows, []string{md(x.Waiting), md(x.Blocking), fmt.Sprint(x.Items), hoursText(x.Hours), hoursText(x.P50Hours)})
+			rows = append(rows, []string{md(x.Waiting), md(x.Blocking), fmt.Sprint(x.Items), workDays(x.Hours, r.Analysis.HoursPerWorkingDay), workDays(x.P50Hours, r.Analysis.HoursPerWorkingDay)})
 		}
 		w.table([]string{"Waiting team", "Waiting on", "Items", "Total wait", "Median wait"}, rows)
 	}
-	w.findings("Findings nobody planned for: interaction", findingsOf(r.Findings, "interaction"))
+	w.findings("Findings on what the plan states: interaction", planned(findingsOf(r.Findings, "interaction")))
+	w.findings("Findings nobody planned for: interaction", unplanned(findingsOf(r.Findings, "interaction")))
 }
 
 func (w *mdWriter) visibility(r *Report) {
@@ -214,12 +222,30 @@ func (w *mdWriter) visibility(r *Report) {
 		counts = append(counts, fmt.Sprintf("%d %s", n.N, n.Name))
 	}
 	w.f("Records: %s.\n\n", strings.Join(counts, ", "))
-	if c.Run != "" {
-		w.f("Findings and metrics from the analyze run %s.\n\n", md(c.Run))
+	if r.Analysis.RunID != "" {
+		w.f("Findings and metrics computed over exactly this period (%s).\n\n", md(r.Analysis.RunID))
 	}
 	w.list("Notes", c.Notes)
 	w.list("Not measured", c.NotMeasured)
 	w.list("Plan warnings", r.Plan.Warnings)
+	if len(r.Glossary) > 0 {
+		w.f("### Glossary: the metrics behind the figures\n\n")
+		var rows [][]string
+		for _, g := range r.Glossary {
+			rows = append(rows, []string{md(g.Label) + " (`" + g.Name + "`)", md(g.ShownIn), g.Better, md(g.Aggregation), md(g.Definition)})
+		}
+		w.table([]string{"Metric", "Shown in", "Better when", "Aggregation", "Definition"}, rows)
+		w.f("Working time follows the configured calendar (%g working hours a day; weekends and holidays do not count); calendar days count every day.\n\n",
+			r.Analysis.HoursPerWorkingDay)
+	}
+}
+
+// aboutText lists the findings about a plan entry after its reason.
+func aboutText(fs []string) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	return "; findings about it: " + strings.Join(fs, ", ")
 }
 
 func (w *mdWriter) list(title string, items []string) {

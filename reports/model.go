@@ -28,6 +28,22 @@ type Report struct {
 	Interaction   Interaction `json:"interaction"`
 	Health        Health      `json:"health"`
 	Coverage      Coverage    `json:"coverage"`
+	// Analysis is the run the findings and metrics come from: always the
+	// report's own window.
+	Analysis AnalysisInfo `json:"analysis"`
+	// Glossary defines every metric the report shows, from the registry.
+	Glossary []GlossaryEntry `json:"glossary"`
+}
+
+// AnalysisInfo identifies the analysis behind a report's findings and
+// metrics; From and To equal the report's period.
+type AnalysisInfo struct {
+	RunID string `json:"run_id,omitempty"`
+	From  string `json:"from,omitempty"`
+	To    string `json:"to,omitempty"`
+	// HoursPerWorkingDay converts the working hours of *_hours values into
+	// the working days the report shows.
+	HoursPerWorkingDay float64 `json:"hours_per_working_day"`
 }
 
 // PeriodInfo is the report window; To is exclusive.
@@ -59,6 +75,9 @@ type Finding struct {
 	Score       float64           `json:"score"`
 	Summary     string            `json:"summary"`
 	Evidence    analysis.Evidence `json:"evidence"`
+	// Plan lists the plan entries the finding is about; a finding with
+	// none is one "nobody planned for".
+	Plan []PlanRef `json:"plan,omitempty"`
 }
 
 // Metric is one metric of the analyze run behind the report.
@@ -126,6 +145,8 @@ func (m *model) build(ctx context.Context) (*Report, error) {
 			return nil, err
 		}
 	}
+	m.link()
+	m.glossary()
 	m.headline()
 	return m.report, nil
 }
@@ -179,20 +200,24 @@ func (m *model) notMeasured(why string) {
 	m.report.Coverage.NotMeasured = append(m.report.Coverage.NotMeasured, why)
 }
 
-// loadRun picks the analyze run of exactly this window, else the newest run
-// overlapping it.
+// loadRun picks the analysis run of exactly this window: findings and
+// metrics of another window are never shown.
 func (m *model) loadRun(ctx context.Context) error {
-	err := m.db.QueryRowContext(ctx, `SELECT run_id FROM runs WHERE to_ts > ? AND from_ts < ?
-ORDER BY (from_ts = ? AND to_ts = ?) DESC, started_at DESC, run_id DESC LIMIT 1`,
-		m.opts.From, m.opts.To, m.opts.From, m.opts.To).Scan(&m.runID)
+	id := analysis.RunID(m.opts.From, m.opts.To)
+	a := &m.report.Analysis
+	a.HoursPerWorkingDay = m.opts.Calendar.HoursPerDay()
+	var from, to sql.NullTime
+	err := m.db.QueryRowContext(ctx, `SELECT run_id, from_ts, to_ts FROM runs WHERE run_id = ?`, id).
+		Scan(&m.runID, &from, &to)
 	if err == sql.ErrNoRows {
-		m.notMeasured("findings and metrics: not measured: no analyze run covers this period (run `systemic analyze`)")
+		m.notMeasured("findings and metrics: not measured: this period " + id + " has not been analysed (`systemic report` analyses it)")
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("find analyze run: %w", err)
 	}
 	m.report.Coverage.Run = m.runID
+	a.RunID, a.From, a.To = m.runID, day(from.Time), day(to.Time)
 	return nil
 }
 
@@ -239,7 +264,13 @@ FROM findings WHERE run_id = ? ORDER BY ALL`, m.runID)
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	fs := m.report.Findings
+	sortFindings(m.report.Findings)
+	return nil
+}
+
+// sortFindings ranks findings: gravest first, then strongest, then by
+// name so ties read the same every time.
+func sortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if severityRank[a.Severity] != severityRank[b.Severity] {
@@ -254,7 +285,6 @@ FROM findings WHERE run_id = ? ORDER BY ALL`, m.runID)
 	for i := range fs {
 		fs[i].Rank = i + 1
 	}
-	return nil
 }
 
 func (m *model) loadMetrics(ctx context.Context) error {

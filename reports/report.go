@@ -43,6 +43,12 @@ type Options struct {
 	Coverage []string
 	// Title heads the report (default "Systemic report").
 	Title string
+	// Analyze, when set, makes the store hold a current analysis of the
+	// window [from, to) (analysis.Ensure with the config). Build calls it for
+	// every month of the health trend and then for the report's own window,
+	// so every figure is computed for the window it is shown for. Without
+	// it, Build reads what is stored and names what is missing.
+	Analyze func(ctx context.Context, from, to time.Time) error
 }
 
 // Result lists what Generate wrote and the headline numbers.
@@ -119,6 +125,15 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 			opts.From.Format(time.DateOnly), opts.To.Format(time.DateOnly))
 	}
 	opts.Thresholds = analysis.WithDefaults(opts.Thresholds)
+	if opts.Analyze != nil {
+		// The report's own window last: the derived facts the report
+		// reads are left prepared for it.
+		for _, w := range append(HealthWindows(opts.From, opts.To), Window{opts.From, opts.To}) {
+			if err := opts.Analyze(ctx, w.From, w.To); err != nil {
+				return nil, err
+			}
+		}
+	}
 	m, err := newModel(ctx, st, opts)
 	if err != nil {
 		return nil, err
@@ -126,5 +141,5 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 	return m.build(ctx)
 }
 
-// monthRE matches a monthly period label; health snapshots are monthly.
+// monthRE matches a monthly period label.
 var monthRE = regexp.MustCompile(`^\d{4}-\d{2}$`)

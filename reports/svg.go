@@ -130,7 +130,7 @@ func textOn(bucket int) string {
 
 // HeatmapChart draws team x team waits: rows wait, columns are waited on;
 // darker is longer in total.
-func HeatmapChart(pairs []PairWait) string {
+func HeatmapChart(pairs []PairWait, perDay float64) string {
 	if len(pairs) == 0 {
 		return ""
 	}
@@ -165,7 +165,7 @@ func HeatmapChart(pairs []PairWait) string {
 				if p.Hours/maxH > 0.5 {
 					c = "#fff"
 				}
-				s.text(x+cell/2, y+cell/2, 18, "middle", c, hoursText(p.Hours))
+				s.text(x+cell/2, y+cell/2, 18, "middle", c, fmt.Sprintf("%.1f wd", p.Hours/perDay))
 				s.text(x+cell/2, y+cell/2+22, 14, "middle", c, plural(p.Items, "item", "items"))
 			}
 		}

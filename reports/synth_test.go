@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
@@ -49,11 +50,6 @@ func TestSyntheticOrgGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	from, to := spec.End.AddDate(0, -1, 0), spec.End
-	if _, err := analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
-		States: cfg.States, Calendar: cfg.Calendar, From: from, To: to, Now: spec.End,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}}); err != nil {
-		t.Fatal(err)
-	}
 	var teams []string
 	for _, tm := range cfg.Teams {
 		teams = append(teams, tm.Name)
@@ -65,7 +61,8 @@ func TestSyntheticOrgGolden(t *testing.T) {
 	plan.File = "plan.yaml"
 	dir := t.TempDir()
 	if _, err := reports.Generate(ctx, st, reports.Options{Plan: plan, From: from, To: to, Period: from.Format("2006-01"),
-		OutDir: dir, Now: spec.End, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar, Salt: cfg.Privacy.Salt}); err != nil {
+		OutDir: dir, Now: spec.End, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar, Salt: cfg.Privacy.Salt,
+		Analyze: analyzer(st, cfg, spec.End)}); err != nil {
 		t.Fatal(err)
 	}
 	noPeople(t, st, dir)
@@ -120,5 +117,16 @@ ORDER BY v`)
 				t.Errorf("%s shows %q: %q", filepath.Base(f), p, b[max(0, i-60):min(len(b), i+len(p)+60)])
 			}
 		}
+	}
+}
+
+// analyzer is what the report command passes as Options.Analyze: each
+// window analysed (or reused) with the config, as of now.
+func analyzer(st *store.Store, cfg *config.Config, now time.Time) func(context.Context, time.Time, time.Time) error {
+	return func(ctx context.Context, from, to time.Time) error {
+		_, err := analysis.Ensure(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
+			States: cfg.States, Calendar: cfg.Calendar, From: from, To: to, Now: now,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, ConfigHash: analysis.Hash(cfg)})
+		return err
 	}
 }

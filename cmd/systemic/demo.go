@@ -68,10 +68,8 @@ func (a *app) demo(ctx context.Context, out string, names bool) error {
 	return a.demoSummary(ctx, res, p, names)
 }
 
-// demoMonths analyzes and reports each of the last n months, as a monthly
-// cron job would have, so the health snapshots exist; then it writes the
-// whole-window report again, now with the six-month trend and each
-// month's own report beside it.
+// demoMonths writes a report for each of the last n months beside the
+// whole-window one, as a monthly cron job would have.
 func (a *app) demoMonths(ctx context.Context, p pipeline, n int) error {
 	cfg, err := a.config()
 	if err != nil {
@@ -90,16 +88,12 @@ func (a *app) demoMonths(ctx context.Context, p pipeline, n int) error {
 		if err != nil {
 			return err
 		}
-		if _, err := a.analyze(ctx, st, cfg, month, nil); err != nil {
-			return err
-		}
 		req := reportRequest{window: month, out: filepath.Join(p.out, month.Label), formats: p.formats, names: p.names}
 		if err := a.writeReports(ctx, st, cfg, req); err != nil {
 			return err
 		}
 	}
-	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: filepath.Join(p.out, p.window.Label),
-		formats: p.formats, names: p.names})
+	return nil
 }
 
 // demoServe generates the organisation into OUT/data, starts the fake

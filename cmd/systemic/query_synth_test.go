@@ -20,8 +20,8 @@ import (
 )
 
 // synthOrg generates the synthetic organisation, syncs it through the fake
-// servers with `systemic sync`, analyses it and records monthly health
-// snapshots from the team metrics, as a month of `systemic run` would.
+// servers with `systemic sync`, analyses it and writes last month's report,
+// which analyses each month of the health trend, as `systemic run` would.
 func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synth.GroundTruth) {
 	t.Helper()
 	ctx := context.Background()
@@ -49,10 +49,12 @@ func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synt
 		States: cfg.States, Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End}}); err != nil {
 		t.Fatalf("analyze: %v", err)
 	}
-	if _, err := st.DB().ExecContext(ctx, `INSERT OR REPLACE INTO health_snapshots
-SELECT period, scope, metric, any_value(value), any_value(n) FROM metrics
-WHERE scope_kind = 'team' AND period SIMILAR TO '[0-9]{4}-[0-9]{2}' GROUP BY ALL`); err != nil {
-		t.Fatal(err)
+	st.Close()
+	// A monthly report analyses each month of its health trend.
+	month := spec.End.AddDate(0, 0, -1).Format("2006-01")
+	if code, _, stderr := systemicTB(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "report",
+		"--period", month, "--out", filepath.Join(dir, "reports"), "--format", "json"); code != 0 {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
 	}
 	return cfgPath, dbPath, res.Truth
 }

@@ -35,12 +35,14 @@ func newReportCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report",
 		Short: "Write the HTML, Markdown and JSON diagnostic report",
-		Long: `report reads the store (run 'systemic sync' and 'systemic analyze' first) and writes
+		Long: `report reads the store (run 'systemic sync' first), analyses exactly the report's
+period (and each of the six months of its health trend) unless the store already holds
+an analysis of that window computed from the same data and config, and writes
 report.html (one self-contained page for a projector or print), report.md (for a wiki)
-and report.json (schema_version 1) into --out. With --plan, each goal, dependency,
-decision right and working agreement of plan.yaml is held against what was observed.
-A monthly period (--period 2026-10 or last-month) also stores the month's health
-snapshot, shown as a six-month trend. People appear as pseudonyms unless --names.`,
+and report.json (schema_version 1) into --out. Every finding and figure is computed for
+the period printed on top. With --plan, each goal, dependency, decision right and
+working agreement of plan.yaml is held against what was observed. People appear as
+pseudonyms unless --names.`,
 		Example: `  systemic report --period last-month --plan plan.yaml
   systemic report --from 2026-10-01 --to 2026-12-31 --format html --out q4/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -97,6 +99,10 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
 		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
+		Analyze: func(ctx context.Context, from, to time.Time) error {
+			_, err := a.ensureAnalysis(ctx, st, cfg, from, to)
+			return err
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", r.window.Label, err)

@@ -98,11 +98,6 @@ func (a *app) runPipeline(ctx context.Context, p pipeline) error {
 			return syncErr
 		}
 	}
-	sum, err := a.analyze(ctx, st, cfg, p.window, nil)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "analyzed %s: %d findings, %d metrics\n", p.window.Label, len(sum.Findings), sum.Metrics)
 	var failed []string
 	for _, r := range results {
 		if r.err != nil {
@@ -137,6 +132,23 @@ func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, 
 		Patterns:   patterns,
 		ConfigHash: analysis.Hash(cfg),
 	})
+}
+
+// ensureAnalysis makes the store hold a current analysis of [from, to):
+// reused when nothing changed since it was computed, else computed again.
+func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, from, to time.Time) (analysis.WindowRun, error) {
+	start := time.Now()
+	run, err := analysis.Ensure(ctx, st, analysis.Options{
+		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
+			From: from, To: to, Now: a.now().UTC(), Logger: a.log},
+		ConfigHash: analysis.Hash(cfg),
+	})
+	if err != nil {
+		return run, err
+	}
+	a.log.Debug("analysis", "window", run.ID, "reused", run.Cached, "findings", run.Findings, "metrics", run.Metrics,
+		"took", time.Since(start).Round(time.Millisecond))
+	return run, nil
 }
 
 // report writes the reports of the pipeline's window into out.

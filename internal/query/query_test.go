@@ -170,7 +170,7 @@ func TestQuestionParameters(t *testing.T) {
 		{"open requests", "review-load", oct, true, "open_requests", []string{"1", "0", "0"}},
 		{"share", "review-load", oct, true, "share", []string{"0.667", "0.167", "0.167"}},
 		{"pairs", "who-waits-on-whom", oct, true, "waits_on_team", []string{"platform", "platform", "growth"}},
-		{"pairs of a team", "who-waits-on-whom", query.Params{Team: "growth", Limit: -1}, true, "dependency_waits", []string{"2", "0", "0"}},
+		{"pairs of a team", "who-waits-on-whom", query.Params{Team: "growth", Limit: -1}, true, "blocked_waits", []string{"2", "0", "0"}},
 		{"carryover in september", "carryover", sep, true, "key", []string{"PLAT-101", "PLAT-102"}},
 		{"carryover after", "carryover", query.Params{From: time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC), Limit: -1}, true, "key", nil},
 		{"blocked", "blocked-by-team", query.Params{Team: "growth", Limit: -1}, true, "blocked_by", []string{"platform", "(flag)"}},

@@ -1,5 +1,11 @@
 package query
 
+import (
+	"strings"
+
+	"github.com/systemic-dev/systemic/analysis"
+)
+
 // The named questions. Each reads the documented views (see Views), never
 // the trackers; window filters are open when $from/$to are NULL.
 func init() {
@@ -27,22 +33,24 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "who-waits-on-whom",
-		Description: "team pairs: how often and how long one team waited on another for reviews and dependencies (working hours)",
+		Description: "team pairs: how often and how long one team waited on another, reviews and blocking items in separate columns (working hours)",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `WITH waits AS (
-	SELECT author_team AS waiting_team, reviewer_team AS waits_on_team, 'review' AS kind, work_hours
+	SELECT author_team AS waiting_team, reviewer_team AS waits_on_team, 'review' AS kind, work_hours, NULL AS waiting_key
 	FROM v_review_waits
 	WHERE ($from IS NULL OR requested_at >= $from) AND ($to IS NULL OR requested_at < $to)
 	UNION ALL
-	SELECT waiting_team, blocker_team, 'dependency', work_hours
+	SELECT waiting_team, blocker_team, 'blocked', work_hours, waiting_key
 	FROM v_dependency_waits
 	WHERE ($from IS NULL OR end_at IS NULL OR end_at >= $from) AND ($to IS NULL OR start_at < $to)
 )
 SELECT coalesce(waiting_team, '(none)') AS waiting_team, coalesce(waits_on_team, '(none)') AS waits_on_team,
 	count(*) FILTER (WHERE kind = 'review') AS review_waits,
 	median(work_hours) FILTER (WHERE kind = 'review') AS review_p50_work_hours,
-	count(*) FILTER (WHERE kind = 'dependency') AS dependency_waits,
-	median(work_hours) FILTER (WHERE kind = 'dependency') AS dependency_p50_work_hours,
+	count(DISTINCT waiting_key) FILTER (WHERE kind = 'blocked') AS blocked_items,
+	count(*) FILTER (WHERE kind = 'blocked') AS blocked_waits,
+	median(work_hours) FILTER (WHERE kind = 'blocked') AS blocked_p50_work_hours,
+	sum(work_hours) FILTER (WHERE kind = 'blocked') AS blocked_total_work_hours,
 	sum(work_hours) AS total_work_hours
 FROM waits
 WHERE $team = '' OR waiting_team = $team OR waits_on_team = $team
@@ -127,13 +135,14 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name: "findings",
-		Description: "findings of the latest analyze run (the run of exactly --period when there is one), " +
-			"most severe first; --pattern picks one family",
+		Description: "findings of the run of exactly --period (none when that window was not analysed), " +
+			"else of the latest run; most severe first; --pattern picks one family",
 		Params: []string{"team", "period", "pattern", "limit"},
 		Limit:  50,
 		SQL: `WITH run AS (
 	SELECT run_id FROM runs
-	ORDER BY (from_ts = $from AND to_ts = $to) DESC NULLS LAST, started_at DESC
+	WHERE ($from IS NULL AND $to IS NULL) OR (from_ts = $from AND to_ts = $to)
+	ORDER BY started_at DESC
 	LIMIT 1
 )
 SELECT pattern, severity, team, subject_kind, subject, score, summary, run_id
@@ -146,19 +155,31 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "health-trend",
-		Description: "monthly health snapshots of the last six periods (up to --period) per team and metric, with the change from the period before",
+		Description: "the health metrics of the last six analysed calendar months (up to --period) per team, each computed over its month alone, with the change from the month before",
 		Params:      []string{"team", "period", "limit"},
-		SQL: `WITH periods AS (
-	SELECT DISTINCT period FROM health_snapshots
-	WHERE $until IS NULL OR period <= $until
+		SQL: `WITH months AS (
+	SELECT run_id, left(run_id, 7) AS period FROM runs
+	WHERE regexp_matches(run_id, '^\d{4}-\d{2}-01\.\.\d{4}-\d{2}-01$')
+		AND date_diff('month', CAST(left(run_id, 10) AS DATE), CAST(right(run_id, 10) AS DATE)) = 1
+		AND ($until IS NULL OR left(run_id, 7) <= $until)
 	ORDER BY period DESC
 	LIMIT 6
 )
-SELECT team, metric, period, value, n,
-	value - lag(value) OVER (PARTITION BY team, metric ORDER BY period) AS change
-FROM health_snapshots
-WHERE period IN (SELECT period FROM periods) AND ($team = '' OR team = $team)
-ORDER BY team, metric, period
+SELECT m.scope AS team, m.metric, mo.period, m.value, m.n,
+	m.value - lag(m.value) OVER (PARTITION BY m.scope, m.metric ORDER BY mo.period) AS change
+FROM metrics m JOIN months mo USING (run_id)
+WHERE m.scope_kind = 'team' AND m.period = 'all' AND m.metric IN (` + healthMetricList() + `)
+	AND ($team = '' OR m.scope = $team)
+ORDER BY team, m.metric, mo.period
 LIMIT $limit`,
 	})
+}
+
+// healthMetricList is the registry's health metrics as a SQL list.
+func healthMetricList() string {
+	var names []string
+	for _, d := range analysis.HealthDefs() {
+		names = append(names, "'"+d.Name+"'")
+	}
+	return strings.Join(names, ", ")
 }

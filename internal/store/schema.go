@@ -6,6 +6,7 @@ package store
 var migrations = []string{
 	schemaV1,
 	schemaV2,
+	schemaV3,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -223,4 +224,13 @@ CREATE TABLE pseudonyms (
 	person_id TEXT PRIMARY KEY,
 	n         INTEGER NOT NULL UNIQUE
 );
+`
+
+// schemaV3 records what each analysis run was computed from, so a report
+// reuses a run only while the store's data, the config and the as-of time
+// are those it was computed with (see DataVersion), and a run of some
+// patterns only is never taken for a complete one.
+const schemaV3 = `
+ALTER TABLE runs ADD COLUMN data_version TEXT;
+ALTER TABLE runs ADD COLUMN patterns TEXT;
 `

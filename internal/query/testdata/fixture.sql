@@ -24,19 +24,24 @@ INSERT INTO sprint_items VALUES
 	('j:1', 'j:101', NULL, NULL, true, false), ('j:2', 'j:101', NULL, NULL, true, false),
 	('j:3', 'j:101', NULL, NULL, true, false), ('j:1', 'j:102', NULL, NULL, true, false),
 	('j:2', 'j:102', NULL, NULL, true, true);
-INSERT INTO runs VALUES
+INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash) VALUES
 	('2026-09-01..2026-10-01', '2026-10-01 06:00:00+00', '2026-10-01 06:01:00+00', '2026-09-01 00:00:00+00', '2026-10-01 00:00:00+00', 'h1'),
 	('2026-10-01..2026-11-01', '2026-11-01 06:00:00+00', '2026-11-01 06:01:00+00', '2026-10-01 00:00:00+00', '2026-11-01 00:00:00+00', 'h1');
-INSERT INTO health_snapshots VALUES
-	('2026-04', 'platform', 'review_pickup_p50_hours', 30, 10),
-	('2026-05', 'platform', 'review_pickup_p50_hours', 28, 11),
-	('2026-06', 'platform', 'review_pickup_p50_hours', 26.5, 12),
-	('2026-07', 'platform', 'review_pickup_p50_hours', 31, 9),
-	('2026-08', 'platform', 'review_pickup_p50_hours', 35.25, 14),
-	('2026-09', 'platform', 'review_pickup_p50_hours', 40, 13),
-	('2026-10', 'platform', 'review_pickup_p50_hours', 44.125, 15),
-	('2026-10', 'growth', 'review_pickup_p50_hours', 12, 8),
-	('2026-09', 'growth', 'review_pickup_p50_hours', 14, 6);
+-- Monthly runs: the health trend reads each month's own run.
+INSERT INTO runs (run_id, from_ts, to_ts) SELECT
+	strftime(m, '%Y-%m-%d') || '..' || strftime(m + INTERVAL 1 MONTH, '%Y-%m-%d'), m, m + INTERVAL 1 MONTH
+	FROM (SELECT unnest(['2026-04-01'::TIMESTAMPTZ, '2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01']) AS m);
+INSERT INTO metrics VALUES
+	('2026-04-01..2026-05-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 30, 10),
+	('2026-05-01..2026-06-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 28, 11),
+	('2026-06-01..2026-07-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 26.5, 12),
+	('2026-07-01..2026-08-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 31, 9),
+	('2026-08-01..2026-09-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 35.25, 14),
+	('2026-09-01..2026-10-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 40, 13),
+	('2026-10-01..2026-11-01', 'team', 'platform', 'review_pickup_p85_hours', 'all', 44.125, 15),
+	('2026-10-01..2026-11-01', 'team', 'growth', 'review_pickup_p85_hours', 'all', 12, 8),
+	('2026-09-01..2026-10-01', 'team', 'growth', 'review_pickup_p85_hours', 'all', 14, 6),
+	('2026-10-01..2026-11-01', 'team', 'growth', 'review_pickup_p85_hours', '2026-W41', 99, 2);
 INSERT INTO pull_requests (item_id, repo, number, author_id, created_at) VALUES
 	('gh:acme/api#7', 'acme/api', 7, 'gh/4', '2026-10-20 15:30:00+00');
 
