@@ -12,6 +12,7 @@ import (
 
 	"github.com/systemic-dev/systemic/connectors"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
@@ -136,13 +137,13 @@ func recordStatus(ctx context.Context, st *store.Store, sc config.Source, status
 	defer tx.Rollback()
 	msg := ""
 	if syncErr != nil {
-		msg = syncErr.Error()
+		msg = privacy.RedactURLs(syncErr.Error())
 	}
 	if _, err := tx.Exec(`INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error)
 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_status = excluded.last_status,
 last_error = excluded.last_error, last_sync_at = CASE WHEN excluded.last_status = 'ok'
 THEN excluded.last_sync_at ELSE sources.last_sync_at END`,
-		sc.Name, sc.Kind, sc.URL, now.UTC(), status, nullable(msg)); err != nil {
+		sc.Name, sc.Kind, privacy.RedactURLs(sc.URL), now.UTC(), status, nullable(msg)); err != nil {
 		return err
 	}
 	return tx.Commit()
