@@ -54,7 +54,9 @@ func WriteShadow(ctx context.Context, db *sql.DB, shadow, salt string) error {
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(filepath.Dir(shadow), "."+filepath.Base(shadow)+".tmp")
+	// One temporary file per process: two queries refreshing the copy at
+	// once each write their own and the last rename wins.
+	tmp := filepath.Join(filepath.Dir(shadow), fmt.Sprintf(".%s.%d.tmp", filepath.Base(shadow), os.Getpid()))
 	_ = os.Remove(tmp)
 	_ = os.Remove(tmp + ".wal")
 	conn, err := db.Conn(ctx)
