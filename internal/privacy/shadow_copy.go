@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -31,6 +32,13 @@ var roles = map[string]role{
 	"item_id": keep, "event_id": keep, "key": keep, "comment_id": keep, "review_id": keep,
 	"request_id": keep, "run_id": keep, "url": keep,
 }
+
+// changeValues are the columns of an event holding the old and new value
+// of its field; personFields the fields whose values are people.
+var (
+	changeValues = map[string]bool{"from_value": true, "to_value": true, "from_id": true, "to_id": true}
+	personFields = "'assignee', 'reporter', 'creator', 'requested_reviewer', 'review_requester', 'author', 'actor'"
+)
 
 func roleOf(col string) role {
 	c := strings.ToLower(col)
@@ -81,6 +89,7 @@ WHERE table_catalog = current_database() AND table_schema = 'main' ORDER BY tabl
 func (m *shadowMaps) copyRelation(ctx context.Context, conn *sql.Conn, r relation) error {
 	var sel, joins []string
 	var jsonCols []string
+	hasField := slices.ContainsFunc(r.cols, func(c column) bool { return c.name == "field" })
 	for i, c := range r.cols {
 		col := "t." + sqlName(c.name)
 		expr := col
@@ -89,6 +98,13 @@ func (m *shadowMaps) copyRelation(ctx context.Context, conn *sql.Conn, r relatio
 		}
 		if c.typ == "VARCHAR" {
 			expr, joins = m.columnExpr(col, roleOf(c.name), i, joins)
+			if hasField && changeValues[c.name] {
+				// A change of a person field names people even when the
+				// store does not know them: those get a pseudonym too.
+				var who string
+				who, joins = m.columnExpr(col, person, i+len(r.cols), joins)
+				expr = fmt.Sprintf("CASE WHEN t.field IN (%s) THEN %s ELSE %s END", personFields, who, expr)
+			}
 		}
 		sel = append(sel, expr+" AS "+sqlName(c.name))
 	}

@@ -16,7 +16,7 @@ import (
 // fixture holds: none may be reachable in the pseudonymised copy.
 var realValues = []string{"alice-martin", "Alice Martin", "alice@acme.test", "Alice M",
 	"5b10ac8d82e05b22cc7d4ef5", "alice-m", "bob-stone", "Bob Stone", "bob@acme.test", "bobs",
-	"712020:aa11bb22", "Ghost User"}
+	"712020:aa11bb22", "Ghost User", "Nora Unknown", "99ffee:00aa"}
 
 func shadowFixture(t *testing.T) (*store.Store, string) {
 	t.Helper()
@@ -43,7 +43,10 @@ func shadowFixture(t *testing.T) (*store.Store, string) {
 			('gh:1', 'gh', 'pull_request', 'acme/api#1', 'Add limits', 'gh/99', NULL, 'platform')`,
 		`INSERT INTO item_events VALUES
 			('e1', 'j:1', '2026-10-01 10:00:00+00', 'j/712020:aa11bb22', 'change', 'assignee', 'Ghost User', 'Alice M',
-			 '712020:aa11bb22', '5b10ac8d82e05b22cc7d4ef5')`,
+			 '712020:aa11bb22', '5b10ac8d82e05b22cc7d4ef5'),
+			('e2', 'j:1', '2026-10-02 10:00:00+00', NULL, 'change', 'assignee', 'Alice M', 'Nora Unknown',
+			 '5b10ac8d82e05b22cc7d4ef5', '99ffee:00aa'),
+			('e3', 'j:1', '2026-10-03 10:00:00+00', NULL, 'change', 'status', 'To Do', 'Nora', '1', '3')`,
 		`INSERT INTO runs VALUES ('r1', now(), now(), now(), now(), 'h')`,
 		`INSERT INTO findings VALUES ('r1', 'wip_overload', 'warning', 'platform', 'person', 'alice-martin', 1,
 			'Works on many items', '{"people": ["alice-martin", "zed"], "items": [{"key": "PLAT-1", "note": "bob-stone"}]}')`,
@@ -136,6 +139,8 @@ func TestShadowPseudonymsMatchReports(t *testing.T) {
 		{`SELECT subject FROM findings`, p.Name("alice-martin")},
 		{`SELECT scope FROM metrics`, "person-7"},
 		{`SELECT team FROM team_members`, "platform"},
+		{`SELECT to_value FROM item_events WHERE event_id = 'e2'`, p.Name("Nora Unknown")},
+		{`SELECT to_value FROM item_events WHERE event_id = 'e3'`, "Nora"},
 		{`SELECT count(*)::VARCHAR FROM information_schema.tables WHERE table_name = 'pseudonyms'`, "0"},
 	}
 	for _, c := range checks {
