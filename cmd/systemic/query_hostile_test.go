@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fixtureSecrets are the real names, emails, logins and account ids of the
@@ -90,4 +93,39 @@ func TestQuerySandbox(t *testing.T) {
 		{"flag typo stays a flag error", []string{"--db", db, "query", "--formt", "csv", "carryover"}, 2, "", "unknown flag: --formt"},
 	}
 	runCLI(t, tests)
+}
+
+// TestQueryStaleCopyWhileLocked: while a sync holds the database, a query
+// without --names answers from the existing pseudonymised copy, saying so,
+// rather than failing; with --names it says the database is in use.
+func TestQueryStaleCopyWhileLocked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a second process")
+	}
+	db := queryDB(t)
+	if code, _, stderr := systemic(t, "--db", db, "query", "carryover"); code != 0 {
+		t.Fatalf("first query: exit %d: %s", code, stderr)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(db, later, later); err != nil { // the store changed since the copy
+		t.Fatal(err)
+	}
+	holder := exec.Command(os.Args[0], "-test.run=^TestHoldDatabase$")
+	holder.Env = append(os.Environ(), "SYSTEMIC_HOLD_DB="+db)
+	stdin, _ := holder.StdinPipe()
+	stdout, _ := holder.StdoutPipe()
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stdin.Close(); holder.Wait() }()
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); !strings.Contains(line, "holding") {
+		t.Fatalf("helper said %q", line)
+	}
+	code, out, stderr := systemic(t, "--db", db, "query", "carryover")
+	if code != 0 || !strings.Contains(out, "PLAT-101") || !strings.Contains(stderr, "answering from the pseudonymised copy") {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, _, stderr := systemic(t, "--db", db, "query", "--names", "carryover"); code != 1 || !strings.Contains(stderr, "in use") {
+		t.Errorf("--names: exit %d: %s", code, stderr)
+	}
 }
