@@ -2,7 +2,6 @@ package reports
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/systemic-dev/systemic/analysis"
@@ -43,11 +42,7 @@ func complianceText(c *Compliance, metric string) string {
 // safeLink returns u when it is an absolute http or https URL, else "":
 // anything else (javascript:, data:, relative paths) is shown as text.
 func safeLink(u string) string {
-	p, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return ""
-	}
-	return p.String()
+	return SafeURL(u)
 }
 
 // forecastText is "P50 2026-11-22 · P85 2026-12-01".

@@ -8,6 +8,7 @@ import (
 // JSON renders report.json: the Report with schema_version, indented, keys
 // in a fixed order (struct fields, sorted map keys).
 func JSON(r *Report) ([]byte, error) {
+	safeURLs(r) // report.json carries only http(s) URLs, without credentials
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")

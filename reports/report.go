@@ -108,7 +108,7 @@ func writeFile(path string, r *Report, format string) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := WriteFileAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil

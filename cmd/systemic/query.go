@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/query"
 	"github.com/systemic-dev/systemic/internal/store"
 )
@@ -31,17 +30,30 @@ func newQueryCmd(a *app) *cobra.Command {
 		Short: "Answer named questions or run read-only SQL over the documented views",
 		Long: `query answers the questions a leader asks without writing SQL (see --list), or runs one
 read-only SQL statement over the store's tables and the documented views (see --views).
-The database is opened read-only: statements that would write are refused.
 
-People appear as stable pseudonyms (person-N) unless --names is given or the config
-sets privacy.names. Times print in RFC 3339 UTC; durations are working hours unless
-a column says days.`,
+Queries run sandboxed: the database is opened read-only, on its own DuckDB instance with
+file, network and extension access off and its settings locked, so read_csv, glob,
+ATTACH, COPY, https:// or s3:// paths, INSTALL, LOAD, SET and PRAGMA are not allowed
+(exit 2). 'systemic export' writes files.
+
+People appear as stable pseudonyms (person-N, the numbering of the reports) unless
+--names is given or the config sets privacy.names. Without names, a query opens only
+a pseudonymised copy of the database (NAME.pseudonymised.duckdb beside it, rewritten
+when the database changed), in which every name, email, login and account id is
+already replaced: no expression can reach a real one. Times print in RFC 3339 UTC;
+durations are working hours unless a column says days.
+
+SQL that starts with a comment is taken as SQL. To be explicit, put it after "--":
+systemic query --format csv -- "-- weekly load
+SELECT ...".`,
 		Example: `  systemic query --list
   systemic query review-load --team platform --period last-month
   systemic query findings --pattern approval_bottleneck --format markdown
   systemic query health-trend --show-sql
   systemic query --views
-  systemic query "SELECT team, count(*) FROM v_items GROUP BY team" --format csv`,
+  systemic query "SELECT team, count(*) FROM v_items GROUP BY team" --format csv
+  systemic query --format csv -- "-- items per team
+SELECT team, count(*) FROM v_items GROUP BY team"`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.runQuery(cmd, args, f)
@@ -91,22 +103,22 @@ func (a *app) runQuery(cmd *cobra.Command, args []string, f queryFlags) error {
 			return err
 		}
 	}
-	st, err := a.openReadOnly(cmd.Context())
+	db, err := a.openQueryDB(cmd.Context(), f.names)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.Close()
 	if f.views {
-		return a.writeViews(cmd.Context(), st.DB(), f.format)
+		return a.writeViews(cmd.Context(), db, f.format)
 	}
-	if err := knownTeam(cmd.Context(), st.DB(), params.Team); err != nil {
+	if err := knownTeam(cmd.Context(), db, params.Team); err != nil {
 		return err
 	}
 	var res *query.Result
 	if q.Name != "" {
-		res, err = query.Run(cmd.Context(), st.DB(), q, params)
+		res, err = query.Run(cmd.Context(), db, q, params)
 	} else {
-		res, err = query.RunSQL(cmd.Context(), st.DB(), text)
+		res, err = query.RunSQL(cmd.Context(), db, text)
 	}
 	if errors.Is(err, query.ErrRefused) || errors.Is(err, store.ErrReadOnly) {
 		return asUsage(err)
@@ -117,9 +129,6 @@ func (a *app) runQuery(cmd *cobra.Command, args []string, f queryFlags) error {
 		return usageError("your SQL: %v\n(see 'systemic query --views' for the views and their columns)", err)
 	}
 	if err != nil {
-		return err
-	}
-	if err := a.pseudonymise(cmd.Context(), st.DB(), res, f.names); err != nil {
 		return err
 	}
 	return query.Write(a.stdout, res, f.format, a.termWidth())
@@ -162,27 +171,6 @@ func (a *app) questionParams(cmd *cobra.Command, q query.Question, f queryFlags)
 		return query.Params{}, usageError("--limit %d: use 0 for all rows or a positive number", f.limit)
 	}
 	return query.Params{Team: f.team, From: from, To: to, Limit: f.limit, Pattern: f.pattern, Now: now}, nil
-}
-
-// pseudonymise replaces people by pseudonyms unless names were asked for,
-// by flag or by the config's privacy.names.
-func (a *app) pseudonymise(ctx context.Context, db *sql.DB, res *query.Result, names bool) error {
-	salt := ""
-	if cfg, err := a.config(); err == nil {
-		names = names || cfg.Privacy.Names
-		salt = cfg.Privacy.Salt
-	} else if a.dbPath == "" {
-		return err
-	}
-	if names {
-		return nil
-	}
-	p, err := privacy.FromDB(ctx, db, salt)
-	if err != nil {
-		return err
-	}
-	res.Pseudonymise(p)
-	return nil
 }
 
 func (a *app) writeViews(ctx context.Context, db *sql.DB, format string) error {
@@ -238,4 +226,27 @@ func knownTeam(ctx context.Context, db *sql.DB, team string) error {
 		return nil
 	}
 	return usageError("--team %s: no such team (teams: %s)", team, strings.Join(teams, ", "))
+}
+
+// sqlArgs moves arguments that look like flags but cannot be one (SQL
+// opening with a "--" comment, or "-1 + x": a dash, then whitespace before
+// any "=") behind a "--" terminator, so the flag parser leaves them to
+// query as SQL. Arguments already behind a "--" are left alone.
+func sqlArgs(args []string) []string {
+	var keep, sql []string
+	for i, arg := range args {
+		if arg == "--" {
+			return append(append(keep, args[i:]...), sql...)
+		}
+		name, _, _ := strings.Cut(arg, "=")
+		if strings.HasPrefix(arg, "-") && strings.ContainsAny(name, " \t\r\n") {
+			sql = append(sql, arg)
+			continue
+		}
+		keep = append(keep, arg)
+	}
+	if len(sql) == 0 {
+		return args
+	}
+	return append(append(keep, "--"), sql...)
 }

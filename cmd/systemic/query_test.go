@@ -45,7 +45,7 @@ func TestQueryCommand(t *testing.T) {
 		{"show sql", []string{"query", "findings", "--pattern", "silo", "--show-sql"}, 0, `"pattern" := 'silo'`, ""},
 		{"sql", []string{"--db", db, "query", "SELECT count(*) AS n FROM v_items", "--format", "json"}, 0, `"n": 4`, ""},
 		{"sql words", []string{"--db", db, "query", "SELECT", "key", "FROM", "v_items", "ORDER", "BY", "key", "LIMIT", "1"}, 0, "GROW-201", ""},
-		{"write refused", []string{"--db", db, "query", "DELETE FROM items"}, 2, "", "DELETE changes the database"},
+		{"write refused", []string{"--db", db, "query", "DELETE FROM items"}, 2, "", "DELETE is not allowed in queries"},
 		{"two statements", []string{"--db", db, "query", "SELECT 1; SELECT 2"}, 2, "", "one statement at a time"},
 		{"bad sql", []string{"--db", db, "query", "SELECT nosuch FROM v_items"}, 2, "", "your SQL: "},
 		{"unknown team", []string{"--db", db, "query", "review-load", "--team", "platfrom"}, 2, "", "--team platfrom: no such team (teams: growth, platform)"},

@@ -37,7 +37,7 @@ type app struct {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := &app{stdout: stdout, stderr: stderr, now: time.Now}
 	root := newRootCmd(a)
-	root.SetArgs(args)
+	root.SetArgs(sqlArgs(args))
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = interrupted(err)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "systemic: %v\n", err)
+		fmt.Fprintf(stderr, "systemic: %s\n", errorText(err))
 	}
 	return exitCode(err)
 }
@@ -121,7 +121,7 @@ func (a *app) setup() error {
 	if err := level.UnmarshalText([]byte(a.logLevel)); err != nil {
 		return usageError("--log-level %q: use debug, info, warn or error", a.logLevel)
 	}
-	a.log = slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
+	a.log = slog.New(redactHandler{slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level})})
 	return nil
 }
 

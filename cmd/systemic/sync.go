@@ -12,6 +12,7 @@ import (
 
 	"github.com/systemic-dev/systemic/connectors"
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
@@ -31,9 +32,9 @@ into the DuckDB database, page by page: each page commits with its cursor, so an
 interrupted sync resumes where it stopped. Re-running is safe. After fetching, it merges
 identities into people and assigns items to teams from the config.
 
-Exit codes: 0 all sources synced, 3 some sources failed or stopped early (the others'
-data is kept), 1 every source failed, 2 configuration error, 130 interrupted (Ctrl-C;
-what was fetched is kept and the next sync resumes).`,
+Exit codes: 0 all sources synced, 3 some sources failed or stopped early and some data
+was stored (it is kept), 1 every source failed before storing anything, 2 configuration
+error, 130 interrupted (Ctrl-C; what was fetched is kept and the next sync resumes).`,
 		Example: `  systemic sync
   systemic sync --source acme-github --full
   systemic sync --max-wait 5m   # stop (exit 3) rather than wait longer for a rate limit`,
@@ -106,7 +107,7 @@ func (a *app) syncOne(ctx context.Context, st *store.Store, sc config.Source, f 
 	switch {
 	case ctx.Err() != nil && err != nil:
 		status = "interrupted"
-	case errors.Is(err, connectors.ErrPartial):
+	case errors.Is(err, connectors.ErrPartial) && stored(r):
 		status = "partial"
 	case err != nil:
 		status = "failed"
@@ -136,13 +137,13 @@ func recordStatus(ctx context.Context, st *store.Store, sc config.Source, status
 	defer tx.Rollback()
 	msg := ""
 	if syncErr != nil {
-		msg = syncErr.Error()
+		msg = privacy.RedactURLs(syncErr.Error())
 	}
 	if _, err := tx.Exec(`INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error)
 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_status = excluded.last_status,
 last_error = excluded.last_error, last_sync_at = CASE WHEN excluded.last_status = 'ok'
 THEN excluded.last_sync_at ELSE sources.last_sync_at END`,
-		sc.Name, sc.Kind, sc.URL, now.UTC(), status, nullable(msg)); err != nil {
+		sc.Name, sc.Kind, privacy.RedactURLs(sc.URL), now.UTC(), status, nullable(msg)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -179,25 +180,33 @@ func selectSources(all []config.Source, only []string) ([]config.Source, error) 
 	return out, nil
 }
 
+// stored reports whether a sync wrote anything: a stop before the first
+// stored page (every request answered 503, a rate limit reset hours away)
+// is a failure, not a partial sync.
+func stored(r syncResult) bool { return r.stats.Items > 0 || r.stats.Events > 0 }
+
+// syncError is nil when every source synced; a failure (exit 1) when no
+// source stored anything; else ErrPartial (exit 3) naming the sources
+// that did not finish.
 func syncError(ctx context.Context, results []syncResult) error {
 	var failed []string
 	partial := false
 	for _, r := range results {
 		if r.err != nil {
 			failed = append(failed, r.source)
-			partial = partial || errors.Is(r.err, connectors.ErrPartial)
 		}
+		partial = partial || r.err == nil || stored(r)
 	}
 	switch {
 	case ctx.Err() != nil:
 		return interruptedErr{"sync interrupted; every page fetched so far is stored, run the same command again to resume"}
 	case len(failed) == 0:
 		return nil
-	case len(failed) == len(results) && !partial:
+	case !partial:
 		return fmt.Errorf("every source failed: %s (see the log above: check each source's url, the network, "+
 			"and the environment variables its auth uses)", strings.Join(failed, ", "))
 	}
-	return fmt.Errorf("%w: not complete for %s (see the log above); the other sources' data is stored", connectors.ErrPartial, strings.Join(failed, ", "))
+	return fmt.Errorf("%w: not complete for %s (see the log above); what was fetched is stored, and the next sync resumes", connectors.ErrPartial, strings.Join(failed, ", "))
 }
 
 func printSync(a *app, results []syncResult) {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/privacy"
 )
 
 func newValidateCmd(a *app) *cobra.Command {
@@ -51,7 +52,7 @@ func summarise(w io.Writer, cfg *config.Config) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tKIND\tURL\tSCOPE\tSINCE")
 	for _, s := range cfg.Sources {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, s.URL, scope(s), orDash(s.Since.String()))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Name, s.Kind, privacy.RedactURLs(s.URL), scope(s), orDash(s.Since.String()))
 	}
 	tw.Flush()
 	fmt.Fprintln(w)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/systemic-dev/systemic/internal/privacy"
 )
 
 var (
@@ -77,9 +79,17 @@ func (v *validator) validateURL(field, raw string) {
 		v.addf(field, "missing; the tracker's base URL, e.g. https://acme.atlassian.net")
 		return
 	}
+	shown := privacy.RedactURLs(raw)
+	if strings.Contains(shown, "@") { // a credential the pattern did not catch: never print it
+		shown = "the url"
+	}
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.addf(field, "%q is not an http(s) URL", raw)
+	switch {
+	case shown != raw || (err == nil && u.User != nil):
+		v.addf(field, "%s holds a user name or password; put credentials in auth (Jira: {email: \"${JIRA_EMAIL}\", "+
+			"token: \"${JIRA_API_TOKEN}\"}; GitHub: {token: \"${GITHUB_TOKEN}\"}) and give the url without them", shown)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		v.addf(field, "%q is not an http(s) URL", shown)
 	}
 }
 

@@ -39,7 +39,7 @@ func writeCSV(w io.Writer, r *Result) error {
 	cw := csv.NewWriter(w)
 	head := make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		head[i] = c.Name
+		head[i] = printable(c.Name, "\n\t")
 	}
 	if err := cw.Write(head); err != nil {
 		return err
@@ -47,7 +47,7 @@ func writeCSV(w io.Writer, r *Result) error {
 	for _, row := range r.Rows {
 		rec := make([]string, len(row))
 		for i, v := range row {
-			rec[i] = Text(v)
+			rec[i] = printable(Text(v), "\n\t")
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -115,9 +115,13 @@ func writeMarkdown(w io.Writer, r *Result) error {
 	return err
 }
 
-var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>")
+// mdReplacer keeps a cell in its table row and its text as text: pipes and
+// backslashes escaped, line breaks as <br>, and HTML escaped, since
+// Markdown renderers pass inline HTML (<script>) through.
+var mdReplacer = strings.NewReplacer(`\`, `\\`, "|", `\|`, "\r\n", "<br>", "\n", "<br>", "\r", "<br>",
+	"&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-func mdEscape(s string) string { return mdReplacer.Replace(strings.TrimSpace(s)) }
+func mdEscape(s string) string { return printable(mdReplacer.Replace(strings.TrimSpace(s)), "") }
 
 func numeric(typ string) bool {
 	for _, p := range []string{"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
@@ -236,7 +240,7 @@ func writeTable(w io.Writer, r *Result, width int) error {
 	cells := make([][]string, len(r.Rows)+1)
 	cells[0] = make([]string, len(r.Columns))
 	for i, c := range r.Columns {
-		cells[0][i] = c.Name
+		cells[0][i] = oneLine(c.Name)
 	}
 	for i, row := range r.Rows {
 		cells[i+1] = make([]string, len(row))
@@ -286,7 +290,9 @@ func writeRow(b *strings.Builder, cols []Column, row []string, widths []int) {
 
 var lineReplacer = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
 
-func oneLine(s string) string { return lineReplacer.Replace(s) }
+// oneLine puts s on one line of a table, with what a terminal would act
+// on escaped (see printable).
+func oneLine(s string) string { return printable(lineReplacer.Replace(s), "") }
 
 func columnWidths(cells [][]string) []int {
 	widths := make([]int, len(cells[0]))

@@ -59,15 +59,15 @@ func CheckReadOnly(text string) error {
 		first = words[0].text
 	}
 	if writers[first] {
-		return fmt.Errorf("%w: %s changes the database; query only reads (use SELECT, or 'systemic export' for files)", ErrRefused, first)
+		return fmt.Errorf("%w: %s is not allowed in queries: it changes the database, its settings or files, and a query only reads (use SELECT; 'systemic export' writes files)", ErrRefused, first)
 	}
 	if !readers[first] {
-		return fmt.Errorf("%w: a statement starting with %s is not a read-only query (use SELECT, WITH, FROM, DESCRIBE, SHOW or SUMMARIZE)", ErrRefused, first)
+		return fmt.Errorf("%w: a statement starting with %s is not allowed in queries (use SELECT, WITH, FROM, DESCRIBE, SHOW or SUMMARIZE)", ErrRefused, first)
 	}
 	if first == "WITH" {
 		for _, w := range words {
 			if w.depth == 0 && dml[w.text] {
-				return fmt.Errorf("%w: %s changes the database; query only reads", ErrRefused, w.text)
+				return fmt.Errorf("%w: %s is not allowed in queries: it changes the database, and a query only reads", ErrRefused, w.text)
 			}
 		}
 	}

@@ -62,6 +62,9 @@ var (
 // explain turns DuckDB errors a user can act on into clear messages.
 func explain(err error) error {
 	msg := err.Error()
+	if refused := sandboxRefusal(msg); refused != nil {
+		return refused
+	}
 	if m := readOnlyErr.FindStringSubmatch(msg); m != nil {
 		return fmt.Errorf("refused: a %s statement would change the database, and queries run read-only: %w", m[1], store.ErrReadOnly)
 	}
