@@ -47,7 +47,7 @@ func shadowFixture(t *testing.T) (*store.Store, string) {
 			('e2', 'j:1', '2026-10-02 10:00:00+00', NULL, 'change', 'assignee', 'Alice M', 'Nora Unknown',
 			 '5b10ac8d82e05b22cc7d4ef5', '99ffee:00aa'),
 			('e3', 'j:1', '2026-10-03 10:00:00+00', NULL, 'change', 'status', 'To Do', 'Nora', '1', '3')`,
-		`INSERT INTO runs VALUES ('r1', now(), now(), now(), now(), 'h')`,
+		`INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash) VALUES ('r1', now(), now(), now(), now(), 'h')`,
 		`INSERT INTO findings VALUES ('r1', 'wip_overload', 'warning', 'platform', 'person', 'alice-martin', 1,
 			'Works on many items', '{"people": ["alice-martin", "zed"], "items": [{"key": "PLAT-1", "note": "bob-stone"}]}')`,
 		`INSERT INTO metrics VALUES ('r1', 'person', 'bob-stone', 'wip', '2026-10', 3, 1)`,
