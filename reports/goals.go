@@ -120,8 +120,10 @@ func selectors(s config.Scope) []selector {
 }
 
 // scope measures the items a scope selects as of asOf (epics themselves are
-// containers, not work) and warns about selectors that select nothing. It
-// returns the kinds of item in scope, for a comparable throughput.
+// containers, not work) and warns about selectors that select nothing in
+// the whole store (a typo, an unsynced project). A selector whose items
+// were all created after asOf is right, only early, so it gets no warning.
+// It returns the kinds of item in scope, for a comparable throughput.
 func (m *model) scope(ctx context.Context, s config.Scope, where string) (Progress, []string, error) {
 	sel := selectors(s)
 	var conds, counts []string
@@ -135,14 +137,13 @@ func (m *model) scope(ctx context.Context, s config.Scope, where string) (Progre
 	if len(sel) == 0 {
 		return p, nil, nil
 	}
-	base := `FROM items WHERE kind <> 'epic' AND (created_at IS NULL OR created_at < ?)`
-	q := fmt.Sprintf(`SELECT %s %s`, strings.Join(counts, ", "), base)
+	q := fmt.Sprintf(`SELECT %s FROM items WHERE kind <> 'epic'`, strings.Join(counts, ", "))
 	hits := make([]any, len(sel))
 	n := make([]int64, len(sel))
 	for i := range hits {
 		hits[i] = &n[i]
 	}
-	if err := m.db.QueryRowContext(ctx, q, append(args, m.asOf)...).Scan(hits...); err != nil {
+	if err := m.db.QueryRowContext(ctx, q, args...).Scan(hits...); err != nil {
 		return p, nil, fmt.Errorf("%s: match scope: %w", where, err)
 	}
 	for i, x := range sel {
@@ -150,6 +151,7 @@ func (m *model) scope(ctx context.Context, s config.Scope, where string) (Progre
 			m.report.Plan.Warnings = append(m.report.Plan.Warnings, fmt.Sprintf("%s: %s matches no items", where, x.name))
 		}
 	}
+	base := `FROM items WHERE kind <> 'epic' AND (created_at IS NULL OR created_at < ?)`
 	q = fmt.Sprintf(`WITH s AS (SELECT kind, coalesce(story_points, 0) AS pts,
 	status_category = 'done' AND (resolved_at IS NULL OR resolved_at < ?) AS done
 	%s AND (%s))
