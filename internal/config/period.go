@@ -67,9 +67,9 @@ func ParseWindow(from, to string) (Window, error) {
 }
 
 // ResolveWindow reads --period, or --from and --to, either of which may be
-// missing (that side stays open). Both a period and dates is an error, as
-// is nothing at all the caller cannot leave open: that is the caller's to
-// default. No flags at all gives the zero Window.
+// missing: that side of the window stays open (zero), for the caller to
+// default or leave open. A period together with dates is an error; no
+// flags at all give the zero Window.
 func ResolveWindow(period, from, to string, now time.Time) (Window, error) {
 	if period != "" {
 		if from != "" || to != "" {
