@@ -41,3 +41,14 @@ sources:
 	}
 	runCLI(t, tests)
 }
+
+// TestContactsSourcesNamesCommands: a renamed command must not silently
+// lose its strict credential check.
+func TestContactsSourcesNamesCommands(t *testing.T) {
+	root := newRootCmd(&app{})
+	for name := range contactsSources {
+		if c, _, err := root.Find([]string{name}); err != nil || c.Name() != name {
+			t.Errorf("contactsSources names %q, which is no command", name)
+		}
+	}
+}
