@@ -136,37 +136,26 @@ func selectors(s config.Scope) []selector {
 }
 
 // scope measures the items a scope selects as of asOf (epics themselves are
-// containers, not work) and warns about selectors that select nothing. It
-// returns the kinds of item in scope, for a comparable throughput.
+// containers, not work) and warns about selectors that select no work
+// (warnSelectors). It returns the kinds of item in scope, for a comparable
+// throughput.
 func (m *model) scope(ctx context.Context, s config.Scope, where string) (Progress, []string, error) {
 	sel := selectors(s)
-	var conds, counts []string
+	var conds []string
 	var args []any
 	for _, x := range sel {
 		conds = append(conds, x.cond)
-		counts = append(counts, "count(*) FILTER (WHERE "+x.cond+")")
 		args = append(args, x.args...)
 	}
 	var p Progress
 	if len(sel) == 0 {
 		return p, nil, nil
 	}
+	if err := m.warnSelectors(ctx, sel, where); err != nil {
+		return p, nil, err
+	}
 	base := `FROM items WHERE kind <> 'epic' AND (created_at IS NULL OR created_at < ?)`
-	q := fmt.Sprintf(`SELECT %s %s`, strings.Join(counts, ", "), base)
-	hits := make([]any, len(sel))
-	n := make([]int64, len(sel))
-	for i := range hits {
-		hits[i] = &n[i]
-	}
-	if err := m.db.QueryRowContext(ctx, q, append(args, m.asOf)...).Scan(hits...); err != nil {
-		return p, nil, fmt.Errorf("%s: match scope: %w", where, err)
-	}
-	for i, x := range sel {
-		if n[i] == 0 {
-			m.report.Plan.Warnings = append(m.report.Plan.Warnings, fmt.Sprintf("%s: %s matches no items", where, x.name))
-		}
-	}
-	q = fmt.Sprintf(`WITH s AS (SELECT kind, coalesce(story_points, 0) AS pts,
+	q := fmt.Sprintf(`WITH s AS (SELECT kind, coalesce(story_points, 0) AS pts,
 	status_category = 'done' AND (resolved_at IS NULL OR resolved_at < ?) AS done
 	%s AND (%s))
 SELECT count(*), count(*) FILTER (WHERE done), coalesce(sum(pts), 0), coalesce(sum(pts) FILTER (WHERE done), 0),

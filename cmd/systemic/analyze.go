@@ -14,6 +14,7 @@ import (
 )
 
 type analyzeFlags struct {
+	period   string
 	from, to string
 	patterns []string
 	explain  string
@@ -29,6 +30,7 @@ and runs the pattern modules over the window, writing findings and metrics into 
 database. Re-running the same window replaces its earlier results. --explain PATTERN
 prints how a pattern is defined and its thresholds.`,
 		Example: `  systemic analyze                                   # the last 90 days up to today
+  systemic analyze --period 2026-Q4
   systemic analyze --from 2026-10-01 --to 2026-10-31
   systemic analyze --pattern approval_bottleneck --pattern silo
   systemic analyze --explain wip_overload`,
@@ -40,6 +42,7 @@ prints how a pattern is defined and its thresholds.`,
 		},
 	}
 	fl := cmd.Flags()
+	fl.StringVar(&f.period, "period", "", periodUsage+" (default: the last 90 days up to today)")
 	fl.StringVar(&f.from, "from", "", "first day of the window, YYYY-MM-DD (default: 89 days before --to)")
 	fl.StringVar(&f.to, "to", "", "last day of the window, inclusive, YYYY-MM-DD (default: today)")
 	fl.StringArrayVar(&f.patterns, "pattern", nil, "run only this pattern (repeatable; default: all)")
@@ -57,19 +60,24 @@ func explain(w io.Writer, name string) error {
 	return nil
 }
 
-// analyzeWindow resolves --from/--to: by default the 90 days up to today.
+// analyzeWindow resolves --period or --from/--to: by default the 90 days
+// up to today; --from alone ends today, --to alone starts 89 days before.
 func analyzeWindow(f analyzeFlags, now time.Time) (config.Window, error) {
-	to := f.to
+	w, err := config.ResolveWindow(f.period, f.from, f.to, now)
+	switch {
+	case err != nil:
+		return w, err
+	case f.period != "":
+		return w, nil
+	case f.from == "" && f.to == "":
+		return config.ParsePeriod("last-90d", now)
+	}
+	from, to := f.from, f.to
 	if to == "" {
 		to = now.UTC().Format(time.DateOnly)
 	}
-	from := f.from
 	if from == "" {
-		t, err := config.ParseDate(to)
-		if err != nil {
-			return config.Window{}, fmt.Errorf("--to: %w", err)
-		}
-		from = t.AddDate(0, 0, -89).Format(time.DateOnly)
+		from = w.To.AddDate(0, 0, -90).Format(time.DateOnly)
 	}
 	return config.ParseWindow(from, to)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/query"
 	"github.com/systemic-dev/systemic/internal/store"
 )
@@ -63,7 +64,7 @@ SELECT team, count(*) FROM v_items GROUP BY team"`,
 	fl.BoolVar(&f.list, "list", false, "list the named questions")
 	fl.BoolVar(&f.views, "views", false, "list the documented views with their meaning and columns")
 	fl.StringVar(&f.team, "team", "", "only this team")
-	fl.StringVar(&f.period, "period", "", "window: a month (2026-10), ISO week (2026-W41), year, last-month or this-month")
+	fl.StringVar(&f.period, "period", "", periodUsage)
 	fl.StringVar(&f.from, "from", "", "window start date (YYYY-MM-DD)")
 	fl.StringVar(&f.to, "to", "", "window end date, inclusive (YYYY-MM-DD)")
 	fl.IntVar(&f.limit, "limit", -1, "at most this many rows (0: all; default: the question's own)")
@@ -163,14 +164,14 @@ func (a *app) questionParams(cmd *cobra.Command, q query.Question, f queryFlags)
 		}
 	}
 	now := a.now()
-	from, to, err := query.Window(f.period, f.from, f.to, now)
+	w, err := config.ResolveWindow(f.period, f.from, f.to, now)
 	if err != nil {
 		return query.Params{}, usageError("%v", err)
 	}
 	if f.limit < -1 {
 		return query.Params{}, usageError("--limit %d: use 0 for all rows or a positive number", f.limit)
 	}
-	return query.Params{Team: f.team, From: from, To: to, Limit: f.limit, Pattern: f.pattern, Now: now}, nil
+	return query.Params{Team: f.team, From: w.From, To: w.To, Limit: f.limit, Pattern: f.pattern, Now: now}, nil
 }
 
 func (a *app) writeViews(ctx context.Context, db *sql.DB, format string) error {

@@ -68,7 +68,7 @@ pseudonyms unless --names.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&r.plan, "plan", "", "plan.yaml to compare against (default: the config's plan)")
-	f.StringVar(&period, "period", "last-month", "period: 2026-10, last-month, this-month, 2026-Q4, last-30d")
+	f.StringVar(&period, "period", "last-month", periodUsage)
 	f.StringVar(&from, "from", "", "window start date (with --to; overrides --period)")
 	f.StringVar(&to, "to", "", "window end date, inclusive")
 	f.StringSliceVar(&r.formats, "format", reports.Formats, "report formats: html, md, json")

@@ -51,7 +51,7 @@ the report, which names it under coverage), 1 failure, 2 configuration error,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&period, "period", "last-month", "period: 2026-10, last-month, this-month, 2026-Q4, last-30d")
+	f.StringVar(&period, "period", "last-month", periodUsage)
 	f.StringVar(&from, "from", "", "window start date (with --to; overrides --period)")
 	f.StringVar(&to, "to", "", "window end date, inclusive")
 	f.StringVar(&p.out, "out", "reports", "folder for the dated report folders")

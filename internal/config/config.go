@@ -31,8 +31,8 @@ type Source struct {
 	Name  string `yaml:"name"`
 	Kind  string `yaml:"kind"` // jira | github
 	URL   string `yaml:"url"`
-	Auth  Auth   `yaml:"auth"`
-	Since Date   `yaml:"since"` // ignore items not updated since this date
+	Auth  Auth   `yaml:"auth" json:"-"` // never in JSON (config hashes, dumps)
+	Since Date   `yaml:"since"`         // ignore items not updated since this date
 	// Overlap is how far before the cursor an incremental run starts again
 	// (default 1h): clocks and JQL's minute precision make exact cursors lossy.
 	Overlap Duration `yaml:"overlap"`
@@ -59,6 +59,11 @@ type Auth struct {
 	Email  string `yaml:"email"`  // Jira Cloud: with token (basic auth)
 	Token  string `yaml:"token"`  // Jira Cloud API token or GitHub token
 	Bearer string `yaml:"bearer"` // Jira Data Center personal access token
+
+	// Unset names the variables of these fields that were not set when a
+	// read-only command loaded the config (LoadOffline); such a config
+	// must not be used to contact the source.
+	Unset []string `yaml:"-"`
 }
 
 // JiraFields maps the custom fields systemic reads. "auto" (the default)

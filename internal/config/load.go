@@ -51,21 +51,44 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%d problems in the config:\n  %s", len(lines), strings.Join(lines, "\n  "))
 }
 
-// Load reads, expands and validates a config file. Relative paths in it
+// Load reads, expands and validates a config file, for commands that
+// contact the sources: every ${VAR} must be set. Relative paths in it
 // (storage.path, plan) are made relative to the file's directory. The error
 // is a *ValidationError listing every problem, or wraps fs.ErrNotExist.
 func Load(path string) (*Config, error) {
+	return load(path, false)
+}
+
+// LoadOffline is Load for commands that only read the store (query,
+// report, export, analyze): an unset variable in a source's auth is no
+// problem there, since no tracker is contacted. The source keeps the
+// ${VAR} reference and lists the variable in Auth.Unset. Everything else
+// is validated as strictly as Load does.
+func LoadOffline(path string) (*Config, error) {
+	return load(path, true)
+}
+
+func load(path string, offline bool) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(path, data, os.LookupEnv)
+	return parse(path, data, os.LookupEnv, offline)
 }
 
 // Parse is Load on bytes already read; lookup resolves ${VAR} references.
 func Parse(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	return parse(path, data, lookup, false)
+}
+
+// ParseOffline is LoadOffline on bytes already read.
+func ParseOffline(path string, data []byte, lookup func(string) (string, bool)) (*Config, error) {
+	return parse(path, data, lookup, true)
+}
+
+func parse(path string, data []byte, lookup func(string) (string, bool), offline bool) (*Config, error) {
 	name := filepath.Base(path)
-	v := &validator{file: name, lines: map[string]int{}}
+	v := &validator{file: name, lines: map[string]int{}, offline: offline}
 
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -120,6 +143,8 @@ type validator struct {
 	file     string
 	lines    map[string]int // field path -> line
 	problems []Problem
+	// offline lets auth variables be unset: the command contacts no source.
+	offline bool
 }
 
 // index records the line of every key path in the document.
@@ -166,29 +191,34 @@ func parent(p string) string {
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 
 // expand replaces ${VAR} in the fields that may hold secrets or
-// machine-specific values. A missing variable is a problem, never "".
+// machine-specific values. A missing variable is a problem, never "";
+// offline, a missing credential is only noted in the source's Auth.Unset.
 func (v *validator) expand(cfg *Config, lookup func(string) (string, bool)) {
-	sub := func(field string, s *string) {
+	sub := func(field string, s *string, unset *[]string) {
 		*s = envRef.ReplaceAllStringFunc(*s, func(ref string) string {
 			name := envRef.FindStringSubmatch(ref)[1]
 			val, ok := lookup(name)
-			if !ok || val == "" {
+			switch {
+			case ok && val != "":
+				return val
+			case unset != nil && v.offline:
+				*unset = append(*unset, name)
+			default:
 				v.addf(field, "environment variable %s is not set; export it before running systemic", name)
-				return ref // keep the reference: the field is not "missing" as well
 			}
-			return val
+			return ref // keep the reference: the field is not "missing" as well
 		})
 	}
-	sub("storage.path", &cfg.Storage.Path)
-	sub("plan", &cfg.Plan)
+	sub("storage.path", &cfg.Storage.Path, nil)
+	sub("plan", &cfg.Plan, nil)
 	for i := range cfg.Sources {
 		s := &cfg.Sources[i]
 		p := fmt.Sprintf("sources[%d]", i)
-		sub(p+".url", &s.URL)
-		sub(p+".jql", &s.JQL)
-		sub(p+".auth.email", &s.Auth.Email)
-		sub(p+".auth.token", &s.Auth.Token)
-		sub(p+".auth.bearer", &s.Auth.Bearer)
+		sub(p+".url", &s.URL, nil)
+		sub(p+".jql", &s.JQL, nil)
+		sub(p+".auth.email", &s.Auth.Email, &s.Auth.Unset)
+		sub(p+".auth.token", &s.Auth.Token, &s.Auth.Unset)
+		sub(p+".auth.bearer", &s.Auth.Bearer, &s.Auth.Unset)
 	}
 }
 

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -173,5 +174,59 @@ func TestDurations(t *testing.T) {
 	}
 	if _, err := config.ParseDuration("-2d"); err == nil || !strings.Contains(err.Error(), "invalid duration") {
 		t.Errorf("negative duration accepted: %v", err)
+	}
+}
+
+// TestParseOffline: a command that only reads the store loads a config
+// whose credential variables are unset; everything else stays strict.
+func TestParseOffline(t *testing.T) {
+	creds := `sources:
+  - {name: j, kind: jira, url: "https://acme.atlassian.net", projects: [PLAT],
+     auth: {email: "${JIRA_EMAIL}", token: "${JIRA_API_TOKEN}"}}
+  - {name: gh, kind: github, auth: {token: "${GITHUB_TOKEN}"}, repos: [acme/api]}
+`
+	cfg, err := config.ParseOffline("systemic.yaml", []byte(creds), env(map[string]string{"JIRA_EMAIL": "me@acme.com"}))
+	if err != nil {
+		t.Fatalf("offline load refused unset credentials: %v", err)
+	}
+	if diff := cmp.Diff([][]string{{"JIRA_API_TOKEN"}, {"GITHUB_TOKEN"}},
+		[][]string{cfg.Sources[0].Auth.Unset, cfg.Sources[1].Auth.Unset}); diff != "" {
+		t.Errorf("Auth.Unset (-want +got):\n%s", diff)
+	}
+	if _, err := config.Parse("systemic.yaml", []byte(creds), env(nil)); err == nil ||
+		!strings.Contains(err.Error(), "sources[0].auth.token: environment variable JIRA_API_TOKEN is not set") {
+		t.Errorf("strict load: err = %v, want the unset token named", err)
+	}
+	strict := []struct{ name, yaml, want string }{
+		{"storage path", "storage: {path: \"${DATA_DIR}/s.duckdb\"}\n" + creds, "storage.path: environment variable DATA_DIR is not set"},
+		{"url", strings.Replace(creds, "https://acme.atlassian.net", "${JIRA_URL}", 1), "sources[0].url: environment variable JIRA_URL is not set"},
+		{"unknown key", creds + "teams:\n  - {name: platform, memebrs: [alice]}\n", `unknown key "memebrs"`},
+		{"missing auth", "sources:\n  - {name: gh, kind: github, repos: [acme/api]}\n", "sources[0].auth.token: missing"},
+	}
+	for _, tt := range strict {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.ParseOffline("systemic.yaml", []byte(tt.yaml), env(nil))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestAuthNeverInJSON: config hashes (analysis runs) and dumps marshal the
+// config to JSON; no credential may be in it.
+func TestAuthNeverInJSON(t *testing.T) {
+	cfg, err := config.Parse("systemic.yaml", []byte(`sources:
+  - {name: gh, kind: github, auth: {token: "${GITHUB_TOKEN}"}, repos: [acme/api]}
+`), env(map[string]string{"GITHUB_TOKEN": "ghp-secret-value"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "ghp-secret-value") || !strings.Contains(string(b), "acme/api") {
+		t.Errorf("config JSON holds the token or lost the source:\n%s", b)
 	}
 }
