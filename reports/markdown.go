@@ -118,6 +118,15 @@ func (w *mdWriter) content(r *Report) {
 		}
 		w.table([]string{"Team", "Sprint", "Ended", "Committed", "Completed", "Added after start"}, rows)
 	}
+	if s := r.Interaction.SprintsUnderWay; len(s) > 0 {
+		w.f("### Sprints in progress\n\n")
+		var rows [][]string
+		for _, x := range s {
+			rows = append(rows, []string{md(x.Team), md(x.Sprint), x.Start, x.End, fmt.Sprint(x.Committed), fmt.Sprint(x.Added), x.SoFar(), x.Left()})
+		}
+		w.table([]string{"Team", "Sprint", "Started", "Planned end", "Committed", "Added after start", "So far", "Days left"}, rows)
+		w.f("Not ended by the period's end, so not counted in commitment completion or carry-over yet.\n\n")
+	}
 	w.findings("Findings nobody planned for: content", findingsOf(r.Findings, "content"))
 }
 
