@@ -61,8 +61,11 @@ func newFixture(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sqlExec(t, st, `INSERT INTO sources VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL),
-	('acme-github', 'github', 'https://api.github.com', ?, 'failed', 'rate limited until 09:00')`, fxNow, fxNow.Add(-time.Hour))
+	// GitHub's last sync failed an hour ago; it last succeeded the day before.
+	sqlExec(t, st, `INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error, last_attempt_at) VALUES
+	('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL, ?),
+	('acme-github', 'github', 'https://api.github.com', ?, 'failed', 'rate limited until 09:00', ?)`,
+		fxNow, fxNow, fxNow.Add(-25*time.Hour), fxNow.Add(-time.Hour))
 	sqlExec(t, st, `INSERT INTO people VALUES ('alice-martin', 'Alice Martin', NULL, false), ('bob-stone', 'Bob Stone', NULL, false),
 	('carol-diaz', 'Carol Diaz', NULL, false), ('dave-kim', 'Dave Kim', NULL, false)`)
 	sqlExec(t, st, `INSERT INTO identities (identity_id, source, external_id, login, display_name, person_id)

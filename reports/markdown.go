@@ -12,6 +12,7 @@ import (
 func Markdown(r *Report) []byte {
 	w := &mdWriter{}
 	w.header(r)
+	w.coverageAlert(r.Coverage)
 	w.glance(r)
 	w.content(r)
 	w.interaction(r)
@@ -67,6 +68,18 @@ func (w *mdWriter) header(r *Report) {
 		title += " — " + r.Period.Label
 	}
 	w.f("# %s\n\nPeriod %s · generated %s\n\n", md(title), md(periodText(r.Period)), r.GeneratedAt)
+}
+
+// coverageAlert states at the top what the data is missing.
+func (w *mdWriter) coverageAlert(c Coverage) {
+	if len(c.Warnings) == 0 {
+		return
+	}
+	w.f("> **Incomplete data: the numbers below rest only on what was synced.**\n>\n")
+	for _, s := range c.Warnings {
+		w.f("> - %s\n", md(s))
+	}
+	w.f("\n")
 }
 
 func (w *mdWriter) glance(r *Report) {
@@ -214,9 +227,13 @@ func (w *mdWriter) visibility(r *Report) {
 	if len(c.Sources) > 0 {
 		var rows [][]string
 		for _, s := range c.Sources {
-			rows = append(rows, []string{md(s.Name), md(s.Kind), s.LastSyncAt, md(s.Status), fmt.Sprint(s.Items), md(s.Error)})
+			last := s.LastSyncAt
+			if last == "" {
+				last = "none"
+			}
+			rows = append(rows, []string{md(s.Name), md(s.Kind), last, md(s.Attempt()), fmt.Sprint(s.Items), md(s.Error)})
 		}
-		w.table([]string{"Source", "Kind", "Last sync", "Status", "Items", "Error"}, rows)
+		w.table([]string{"Source", "Kind", "Last successful sync", "Last attempt", "Items", "Error"}, rows)
 	}
 	var counts []string
 	for _, n := range c.Counts {

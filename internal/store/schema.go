@@ -6,6 +6,7 @@ package store
 var migrations = []string{
 	schemaV1,
 	schemaV2,
+	schemaV3,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -223,4 +224,16 @@ CREATE TABLE pseudonyms (
 	person_id TEXT PRIMARY KEY,
 	n         INTEGER NOT NULL UNIQUE
 );
+`
+
+// schemaV3 keeps the last successful sync of each source beside the last
+// attempt: last_sync_at is now the last sync that ended ok, and
+// last_attempt_at the last one whatever its outcome (last_status and
+// last_error describe it). Rows written before did not tell the two
+// apart: their time is the attempt's, and a success is known only when
+// that attempt was ok.
+const schemaV3 = `
+ALTER TABLE sources ADD COLUMN last_attempt_at TIMESTAMPTZ;
+UPDATE sources SET last_attempt_at = last_sync_at;
+UPDATE sources SET last_sync_at = NULL WHERE coalesce(last_status, '') <> 'ok';
 `
