@@ -48,7 +48,8 @@ func (stalledCommitment) Explain() string {
 	return `stalled_commitment: committed work that does not finish, per team.
 - Carry-over: items in two or more consecutive sprints at their close without being done (more than
   thresholds.carry_over sprints, default 1), against the items committed to sprints that closed in the
-  window. Critical at 40% of committed items, warn at 20% (two items or more).
+  window. A sprint closes when it is completed: one past its planned end that nobody completed is still
+  under way and counts nowhere yet. Critical at 40% of committed items, warn at 20% (two items or more).
 - Aging work in progress: items in progress now (active, review, waiting, blocked or decision states)
   older than the team's own thresholds.aging_percentile (default 0.85) cycle time.
 - Inactive: items in progress with no event, comment or review for thresholds.inactive (default 5d =
