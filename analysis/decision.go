@@ -7,13 +7,14 @@ import (
 	"strings"
 )
 
-// decisionLatency is the decision_latency pattern. A decision is a stretch
-// an item spends waiting on one (v_decisions): a decision-class status
-// ("Awaiting Approval"; states.decision in the config), or a label that
-// marks it as needing a decision (decision_label) until the label is
-// removed or the item is done. The decider is the person who moved it out:
-// the actor of the status change, the label removal or the transition to
-// done. Per decider (bots left out), over the decisions taken in the
+// decisionLatency is the decision_latency pattern. A decision is one wait
+// on one item (v_decisions, see decisionsSQL): a stretch in a
+// decision-class status ("Awaiting Approval"; states.decision in the
+// config), with any decision label on during it counted as the same wait,
+// or a label that marks it as needing a decision (decision_label) while it
+// is in no such status, until the label is removed or the item is done.
+// The decider is the person who moved it out: the actor of the status
+// change, the label removal or the transition to done. Per decider (bots left out), over the decisions taken in the
 // window: count, median and 85th percentile latency in working hours. A
 // decider with at least Thresholds.MinSample decisions whose median
 // exceeds Thresholds.DecisionSLA (default 2d = two working days) is a
@@ -42,7 +43,8 @@ func (decisionLatency) Explain() string {
 	return `decision_latency: how long decisions take and who takes them. A decision is the time an item
 spends in a decision state (states.decision, e.g. "Awaiting Approval") or carrying a label that asks for
 one (needs-decision, decision-needed, awaiting-decision, needs-approval, awaiting-approval, or a decision
-state's name), until it leaves the state, loses the label or is done. The decider is whoever moved it out.
+state's name), until it leaves the state, loses the label or is done. A state and labels covering the same
+wait are one decision, counted once. The decider is whoever moved it out.
 Per decider (bots excluded) over the decisions taken in the window: count, median and p85 latency in
 working hours. A decider with at least min_sample (default 5) decisions whose median exceeds
 thresholds.decision_sla (default 2d = 2 working days) is warn, critical at twice the SLA;
@@ -54,24 +56,64 @@ With a plan, each decision right's owner share, latency against its SLA and "dec
 
 // decisionsSQL builds v_decisions' SELECT with the predicates that pick
 // decision statuses (over v_status_intervals s) and labels (over a
-// lowercased column label).
+// lowercased column label). It is the one definition of a decision: the
+// decision_latency module, DecisionStats (a plan's decision rights) and the
+// decision-latency question all count these rows.
+//
+// A decision is one wait on one item. Each stretch in a decision state is
+// one; decision labels on the item during it (overlapping it) are the same
+// wait, not another decision, and move its start back to when the first
+// of them was put on (never before the item's previous decision ended).
+// Labels that overlap no decision state are decisions of their own, until
+// removed or the item is done; labels on at the same time are one wait.
+// state is the decision state, or "label:<name>" for a label-only wait;
+// signals lists every state and label the wait was seen by.
 func decisionsSQL(statePred, labelPred string) string {
-	return `WITH picked AS (
-	SELECT s.item_id, s.status AS state, s.start_at AS entered_at, s.end_at AS decided_at, s.left_by AS decider
+	return `WITH st AS (
+	SELECT s.item_id, s.status AS state, s.start_at, s.end_at, s.left_by AS decider,
+		lag(s.end_at) OVER (PARTITION BY s.item_id ORDER BY s.start_at) AS prev_end
 	FROM v_status_intervals s WHERE ` + statePred + `
-	UNION ALL
-	SELECT l.item_id, 'label:' || l.label, l.start_at,
-		least(l.end_at, d.done_at),
-		CASE WHEN l.end_at IS NOT NULL AND (d.done_at IS NULL OR l.end_at <= d.done_at) THEN l.removed_by ELSE d.done_by END
+),
+lb AS (
+	SELECT l.item_id, 'label:' || l.label AS signal, l.start_at, least(l.end_at, d.done_at) AS end_at,
+		CASE WHEN l.end_at IS NOT NULL AND (d.done_at IS NULL OR l.end_at <= d.done_at) THEN l.removed_by ELSE d.done_by END AS decider
 	FROM (` + labelIntervalsSQL(labelPred) + `) l
 	LEFT JOIN LATERAL (
 		SELECT min(x.start_at) AS done_at, arg_min(x.entered_by, x.start_at) AS done_by FROM v_status_intervals x
 		WHERE x.item_id = l.item_id AND x.state_class = 'done' AND x.start_at >= l.start_at) d ON true
+	WHERE d.done_at IS NULL OR d.done_at > l.start_at
+),
+by_state AS (
+	SELECT st.item_id, st.state,
+		greatest(least(st.start_at, min(lb.start_at)), coalesce(st.prev_end, st.start_at - INTERVAL 100 YEAR)) AS entered_at,
+		st.end_at AS decided_at, st.decider, list_sort(list_distinct(list_prepend(st.state, list(lb.signal)))) AS signals
+	FROM st LEFT JOIN lb ON lb.item_id = st.item_id AND lb.start_at < coalesce(st.end_at, 'infinity'::TIMESTAMPTZ)
+		AND st.start_at < coalesce(lb.end_at, 'infinity'::TIMESTAMPTZ)
+	GROUP BY st.item_id, st.state, st.start_at, st.end_at, st.decider, st.prev_end
+),
+lone AS (
+	SELECT lb.*, coalesce(lb.start_at > max(coalesce(lb.end_at, 'infinity'::TIMESTAMPTZ)) OVER (PARTITION BY lb.item_id
+		ORDER BY lb.start_at, lb.end_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), true) AS fresh
+	FROM lb ANTI JOIN st ON st.item_id = lb.item_id AND lb.start_at < coalesce(st.end_at, 'infinity'::TIMESTAMPTZ)
+		AND st.start_at < coalesce(lb.end_at, 'infinity'::TIMESTAMPTZ)
+),
+by_label AS (
+	SELECT item_id, arg_min(signal, (start_at, signal)) AS state, min(start_at) AS entered_at,
+		CASE WHEN bool_and(end_at IS NOT NULL) THEN max(end_at) END AS decided_at,
+		CASE WHEN bool_and(end_at IS NOT NULL) THEN arg_max(decider, (end_at, signal)) END AS decider,
+		list_sort(list_distinct(list(signal))) AS signals
+	FROM (SELECT *, sum(fresh::INTEGER) OVER (PARTITION BY item_id ORDER BY start_at, end_at ROWS UNBOUNDED PRECEDING) AS grp FROM lone)
+	GROUP BY item_id, grp
+),
+picked AS (
+	SELECT item_id, state, entered_at, decided_at, decider, signals FROM by_state
+	UNION ALL
+	SELECT item_id, state, entered_at, decided_at, decider, signals FROM by_label
 )
 SELECT p.item_id, it.key, it.team, p.state, p.entered_at, p.decided_at, p.decider,
 	greatest(epoch(coalesce(p.decided_at, env_now())) - epoch(p.entered_at), 0) / 3600.0 AS hours,
 	work_hours(p.entered_at, coalesce(p.decided_at, env_now())) AS work_hours,
-	p.decided_at IS NULL AS open, it.container, it.url
+	p.decided_at IS NULL AS open, it.container, it.url, p.signals
 FROM picked p JOIN items it USING (item_id)`
 }
 
@@ -178,6 +220,7 @@ func deciderFinding(env *Env, who string, dd []decision, hs []float64, med, sla 
 		}
 		items = append(items, EvidenceItem{Key: d.key, URL: d.url, Value: round2(d.workHours), Note: "decided after " + workDays(env, d.workHours)})
 	}
+	items = onePerKey(items, true)
 	p85 := Quantile(hs, 0.85)
 	lo, hi := BootstrapMedianCI(hs, 0.9, 1000, 1)
 	return Finding{
@@ -193,4 +236,30 @@ func deciderFinding(env *Env, who string, dd []decision, hs []float64, med, sla 
 			People: []string{who},
 		},
 	}
+}
+
+// onePerKey keeps one evidence entry per item: an item that waited on two
+// decisions in the window is listed once, with its longest wait and the
+// number of decisions in its note when annotate (else the note is left as
+// it is: DecisionStat.Drift's note is a person id).
+func onePerKey(items []EvidenceItem, annotate bool) []EvidenceItem {
+	var out []EvidenceItem
+	at, n := map[string]int{}, map[string]int{}
+	for _, it := range items {
+		n[it.Key]++
+		i, seen := at[it.Key]
+		switch {
+		case !seen:
+			at[it.Key] = len(out)
+			out = append(out, it)
+		case it.Value > out[i].Value:
+			out[i] = it
+		}
+	}
+	for i, it := range out {
+		if annotate && n[it.Key] > 1 {
+			out[i].Note = fmt.Sprintf("%s (longest of %d decisions)", it.Note, n[it.Key])
+		}
+	}
+	return out
 }

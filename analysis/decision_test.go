@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -55,6 +56,57 @@ func TestDecisionsView(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("v_decisions (-want +got):\n%s", diff)
+	}
+}
+
+// TestDecisionStateAndLabelAreOneDecision: a state and a label covering
+// the same wait on an item are one decision, two labels on at once are
+// one, and a label spanning two stretches in the state does not merge
+// them. The view, the module and a decision right count the same.
+func TestDecisionStateAndLabelAreOneDecision(t *testing.T) {
+	s := newScenario(t)
+	decisionPeople(s)
+	s.item("E-1", "red", "Done", day(0, 9))
+	s.event("E-1", day(0, 9), "labels", "", "needs-approval", "ann")
+	s.move("E-1", day(1, 9), "In Progress", "Awaiting Approval", "ann")
+	s.move("E-1", day(3, 9), "Awaiting Approval", "Done", "carol")
+	gh := s.item("o/r#6", "red", "open", day(0, 9))
+	gh.Source = "gh"
+	s.event("o/r#6", day(1, 9), "labeled", "", "needs-decision", "ann")
+	s.event("o/r#6", day(1, 10), "labeled", "", "awaiting-decision", "ann")
+	s.event("o/r#6", day(2, 9), "unlabeled", "", "needs-decision", "dave")
+	s.event("o/r#6", day(2, 12), "unlabeled", "", "awaiting-decision", "dave")
+	s.item("E-3", "red", "In Progress", day(0, 8))
+	s.event("E-3", day(0, 8), "labels", "", "needs-approval", "ann")
+	s.move("E-3", day(0, 9), "In Progress", "Awaiting Approval", "ann")
+	s.move("E-3", day(1, 9), "Awaiting Approval", "In Progress", "carol")
+	s.move("E-3", day(2, 9), "In Progress", "Awaiting Approval", "ann")
+	s.move("E-3", day(3, 9), "Awaiting Approval", "In Progress", "carol")
+	s.event("E-3", day(3, 10), "labels", "needs-approval", "", "ann")
+	env := s.env(day(0, 0), day(7, 0), day(4, 17))
+	got := rows(t, env.DB, `SELECT key, state, entered_at, decided_at, decider, array_to_string(signals, ', ')
+	FROM v_decisions ORDER BY key, entered_at`)
+	want := [][]string{
+		{"E-1", "Awaiting Approval", "2026-01-05T09:00", "2026-01-08T09:00", "j/carol", "Awaiting Approval, label:needs-approval"},
+		{"E-3", "Awaiting Approval", "2026-01-05T08:00", "2026-01-06T09:00", "j/carol", "Awaiting Approval, label:needs-approval"},
+		{"E-3", "Awaiting Approval", "2026-01-06T09:00", "2026-01-08T09:00", "j/carol", "Awaiting Approval, label:needs-approval"},
+		{"o/r#6", "label:needs-decision", "2026-01-06T09:00", "2026-01-07T12:00", "j/dave", "label:awaiting-decision, label:needs-decision"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_decisions (-want +got):\n%s", diff)
+	}
+	res := runModule(t, "decision_latency", env)
+	if _, n, _ := metricValue(res, "decision_latency_p50_hours", "j/carol"); n != 3 {
+		t.Errorf("decision_latency counts %d of carol's decisions, want 3", n)
+	}
+	right := config.DecisionRight{ID: "any", Owners: []string{"carol"},
+		Match: config.Match{States: []string{"awaiting approval"}, Labels: []string{"needs-approval", "needs-decision", "awaiting-decision"}}}
+	st, err := analysis.DecisionStats(context.Background(), env, right)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Decisions != 4 || st.ByOwners != 3 {
+		t.Errorf("decision right: %d decisions, %d by carol; want 4, 3", st.Decisions, st.ByOwners)
 	}
 }
 
@@ -216,5 +268,31 @@ func TestLabelIntervals(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("v_label_intervals (-want +got):\n%s", diff)
+	}
+}
+
+// An item that waited on two decisions by the same person is one evidence
+// entry, with its longest wait.
+func TestDecisionEvidenceOnePerItem(t *testing.T) {
+	s := newScenario(t)
+	decisionPeople(s)
+	approvals(s, "A", "carol", 5, 3)
+	s.move("A-1", day(4, 9), "Done", "Awaiting Approval", "ann")
+	s.move("A-1", day(9, 9), "Awaiting Approval", "Done", "carol")
+	env := s.env(day(0, 0), day(14, 0), day(10, 17))
+	res := runModule(t, "decision_latency", env)
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v, want carol's", res.Findings)
+	}
+	f := res.Findings[0]
+	if got := f.Evidence.Values["decisions"]; got != 6 {
+		t.Errorf("decisions = %v, want 6 (A-1 twice)", got)
+	}
+	want := []string{"A-1", "A-2", "A-3", "A-4", "A-5"}
+	if diff := cmp.Diff(want, evidenceKeys(f)); diff != "" {
+		t.Errorf("evidence keys (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(f.Evidence.Items[0].Note, "longest of 2 decisions") {
+		t.Errorf("A-1's note %q does not say it waited twice", f.Evidence.Items[0].Note)
 	}
 }

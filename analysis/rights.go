@@ -33,7 +33,8 @@ type DecisionStat struct {
 	DriftBy map[string]int
 	// Drift lists decisions taken by someone other than the owners (Note:
 	// the decider's person id); Late those over the SLA and open ones past
-	// it. Both at most 20, largest first.
+	// it. Both at most 20, largest first, one entry per item (its longest
+	// wait).
 	Drift, Late []EvidenceItem
 }
 
@@ -95,7 +96,7 @@ ORDER BY d.key, d.entered_at`
 		st.P50Hours, st.P85Hours = round2(Median(hs)), round2(Quantile(hs, 0.85))
 		st.OwnerShare = round2(float64(st.ByOwners) / float64(st.Decisions))
 	}
-	st.Drift, st.Late = topItems(st.Drift, 20), topItems(st.Late, 20)
+	st.Drift, st.Late = topItems(onePerKey(st.Drift, false), 20), topItems(onePerKey(st.Late, true), 20)
 	return st, nil
 }
 

@@ -175,3 +175,43 @@ func TestPrepareReplacesAnEarlierKind(t *testing.T) {
 		t.Errorf("v_sprint_commitment has %s rows, want 0", got[0][0])
 	}
 }
+
+// An active sprint past its planned end that nobody completed has not
+// ended: it is under way with its numbers so far, its items are not
+// carried over yet, and commitment_completion counts only S1 and S2.
+func TestSprintUnderWayPastItsPlannedEnd(t *testing.T) {
+	s := newScenario(t)
+	sprints(s)
+	r9 := s.item("R-9", "red", "Done", day(28, 9))
+	r9.ResolvedAt = tp(day(30, 9))
+	s.add(store.SprintItem{SprintID: "j:3", ItemID: "j:R-9", AddedAt: tp(day(29, 9))})
+	s.sqls = append(s.sqls, fmt.Sprintf("UPDATE items SET resolved_at = '%s' WHERE key = 'R-4'", day(16, 9).Format(time.RFC3339)))
+	env := s.env(day(0, 0), day(49, 0), day(43, 12)) // S3 was planned to end on day 41
+	got := rows(t, env.DB, `SELECT sprint, ended, under_way, committed, completed, added, carried_over,
+	in_sprint, done_so_far, committed_done_so_far FROM v_sprint_commitment ORDER BY sprint`)
+	want := [][]string{
+		{"S1", "true", "false", "7", "3", "1", "3", "0", "0", "0"},
+		{"S2", "true", "false", "3", "1", "0", "2", "0", "0", "0"},
+		{"S3", "false", "true", "2", "0", "1", "-", "3", "1", "0"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_sprint_commitment (-want +got):\n%s", diff)
+	}
+	got = rows(t, env.DB, `SELECT key, sprints, consecutive, last_sprint FROM v_carryover ORDER BY key`)
+	want = [][]string{{"R-1", "2", "2", "S2"}, {"R-2", "2", "2", "S2"}, {"R-4", "1", "1", "S1"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_carryover (-want +got):\n%s", diff)
+	}
+	res := runModule(t, "stalled_commitment", env)
+	for _, m := range res.Metrics {
+		if m.Metric == "commitment_completion" && m.Period == "all" && (m.Value != 0.4 || m.N != 10) {
+			t.Errorf("commitment_completion %s = %v of %d committed, want 0.4 of 10 (S1 and S2 only)", m.Scope, m.Value, m.N)
+		}
+	}
+	// As of day 20, S2 was under way: R-4 done in it, R-1 and R-2 not yet.
+	got = rows(t, env.DB, `SELECT sprint, ended, under_way, in_sprint, done_so_far FROM sprint_state(?::TIMESTAMPTZ) ORDER BY sprint`, day(20, 12))
+	want = [][]string{{"S1", "true", "false", "0", "0"}, {"S2", "false", "true", "3", "1"}, {"S3", "false", "false", "0", "0"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sprint_state(day 20) (-want +got):\n%s", diff)
+	}
+}

@@ -48,7 +48,8 @@ func (stalledCommitment) Explain() string {
 	return `stalled_commitment: committed work that does not finish, per team.
 - Carry-over: items in two or more consecutive sprints at their close without being done (more than
   thresholds.carry_over sprints, default 1), against the items committed to sprints that closed in the
-  window. Critical at 40% of committed items, warn at 20% (two items or more).
+  window. A sprint closes when it is completed: one past its planned end that nobody completed is still
+  under way and counts nowhere yet. Critical at 40% of committed items, warn at 20% (two items or more).
 - Aging work in progress: items in progress now (active, review, waiting, blocked or decision states)
   older than the team's own thresholds.aging_percentile (default 0.85) cycle time.
 - Inactive: items in progress with no event, comment or review for thresholds.inactive (default 5d =
@@ -228,11 +229,11 @@ func onePersonsCarry(ts *teamStall) (string, float64, bool) {
 }
 
 // stallCommitted counts per team the distinct items committed to sprints
-// that closed in the window.
+// that ended (were completed) in the window.
 func stallCommitted(ctx context.Context, env *Env, get func(string) *teamStall) error {
 	const q = `SELECT it.team, coalesce(it.assignee, ''), count(DISTINCT x.item_id)
 FROM sprint_items x JOIN v_sprint_commitment s USING (sprint_id) JOIN v_items it ON it.item_id = x.item_id
-WHERE x.committed AND s.ended AND s.close_at >= $1 AND s.close_at < $2 AND it.team IS NOT NULL
+WHERE x.committed AND s.ended AND s.ended_at >= $1 AND s.ended_at < $2 AND it.team IS NOT NULL
 GROUP BY ALL`
 	return queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
 		var team, who string
@@ -335,15 +336,16 @@ ORDER BY c.team, it.key`
 }
 
 // commitmentMetrics is commitment_completion per team: completed over
-// committed items of the sprints that closed in the window, for the window
-// and per month of the close.
+// committed items of the sprints that ended (were completed) in the
+// window, for the window and per month of the end. A sprint under way
+// counts nowhere: its items are not missed yet.
 func commitmentMetrics(ctx context.Context, env *Env) ([]Metric, error) {
 	const q = `SELECT team, period, sum(completed) / sum(committed), sum(committed)::INTEGER FROM (
 	SELECT team, completed, committed, 'all' AS period FROM v_sprint_commitment
-	WHERE ended AND team IS NOT NULL AND close_at >= $1 AND close_at < $2
+	WHERE ended AND team IS NOT NULL AND ended_at >= $1 AND ended_at < $2
 	UNION ALL
-	SELECT team, completed, committed, strftime(close_at, '%Y-%m') FROM v_sprint_commitment
-	WHERE ended AND team IS NOT NULL AND close_at >= $1 AND close_at < $2)
+	SELECT team, completed, committed, strftime(ended_at, '%Y-%m') FROM v_sprint_commitment
+	WHERE ended AND team IS NOT NULL AND ended_at >= $1 AND ended_at < $2)
 GROUP BY team, period HAVING sum(committed) > 0 ORDER BY team, period`
 	var out []Metric
 	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {

@@ -59,11 +59,14 @@ SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), max(h) FROM w`},
 	FROM v_pr_phases WHERE ?::TIMESTAMPTZ IS NOT NULL AND merged_at >= ? AND merged_at < ?)
 SELECT avg(CASE WHEN u THEN 0 ELSE 1.0 END), count(*), count(*) FILTER (WHERE u) + 0 * ? FROM w`},
 	// Carry-over from the sprint tables: per item, the sprints that ended
-	// in the window with the item still in them and not completed.
-	"carry_over": {"sprint_items", "max sprints carried", false, `WITH w AS (SELECT si.item_id,
+	// (were completed, as sprint_state defines it for the whole product) in
+	// the window with the item still in them and not completed.
+	"carry_over": {"sprint_items", "max sprints carried", false, `WITH ended AS (
+	SELECT sprint_id, ended_at FROM sprint_state(?::TIMESTAMPTZ) WHERE ended),
+w AS (SELECT si.item_id,
 	count(*) FILTER (WHERE NOT coalesce(si.completed_in_sprint, false) AND si.removed_at IS NULL) AS h
-	FROM sprint_items si JOIN sprints sp USING (sprint_id)
-	WHERE ?::TIMESTAMPTZ IS NOT NULL AND sp.end_at >= ? AND sp.end_at < ? GROUP BY si.item_id)
+	FROM sprint_items si JOIN ended sp USING (sprint_id)
+	WHERE sp.ended_at >= ? AND sp.ended_at < ? GROUP BY si.item_id)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), max(h) FROM w`},
 }
 

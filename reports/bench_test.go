@@ -21,7 +21,7 @@ func bigStore(b *testing.B, n int) *store.Store {
 	b.Cleanup(func() { st.Close() })
 	teams := `['growth', 'platform', 'mobile', 'web', 'data', 'payments']`
 	projects := `['GROW', 'PLAT', 'MOB', 'WEB', 'DATA', 'PAY']`
-	sqlExec(b, st, `INSERT INTO sources VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', TIMESTAMPTZ '2026-11-01 00:00:00+00', 'ok', NULL)`)
+	sqlExec(b, st, `INSERT INTO sources (name, kind, url, last_sync_at, last_status) VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', TIMESTAMPTZ '2026-11-01 00:00:00+00', 'ok')`)
 	sqlExec(b, st, `INSERT INTO people SELECT 'person-' || range, 'Person ' || range, NULL, false FROM range(120)`)
 	sqlExec(b, st, `INSERT INTO items (item_id, source, kind, key, container, title, status, status_category, team, epic_key,
 	story_points, labels, created_at, resolved_at, url)

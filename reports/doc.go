@@ -26,7 +26,8 @@
 //	title, generated_at (RFC 3339)
 //	period           {from, to (exclusive), label ("2026-10", "2026-Q4", ...)}
 //	headline         {goals, dependencies, decisions, agreements: verdict -> count;
-//	                  findings: severity -> count}
+//	                  findings: severity -> count; coverage: "complete" or
+//	                  "incomplete data: <source>: <why>; ..."}
 //	findings[]       {rank, layer (content | interaction), pattern, severity, team,
 //	                  subject_kind, subject, score, summary,
 //	                  evidence {values, items[{key, url, value, note}], people}}
@@ -54,11 +55,18 @@
 //	metrics[]        {scope_kind, scope, metric, period, value, n} of the analyze run
 //	interaction      {review_waits[{team, n, buckets[5], p50_hours, p85_hours}],
 //	                  dependency_waits[{waiting, blocking, items, hours, p50_hours}],
-//	                  sprints[{team, sprint, end, committed, completed, added}]}
+//	                  sprints[{team, sprint, end, committed, completed, added}] (sprints
+//	                  completed by the period's end; end is when),
+//	                  sprints_under_way[{team, sprint, start, end (planned), committed,
+//	                  added, in_sprint, done, committed_done, days_left}] (started and
+//	                  not completed by the period's end, numbers as of then)}
 //	health           {periods[], series[{team, metric, label, values[] (null: no
 //	                  snapshot)}], stored, not_measured}
-//	coverage         {sources[{name, kind, last_sync_at, status, error, items}],
-//	                  counts[{name, n}], run, not_measured[], notes[]}
+//	coverage         {sources[{name, kind, last_sync_at (last successful sync),
+//	                  last_attempt_at, status, error (of the last attempt), items,
+//	                  stale (last success before the period's end)}],
+//	                  counts[{name, n}], run, not_measured[], notes[],
+//	                  complete, warnings[] (shown first in HTML and Markdown)}
 //
 // Verdicts: done, on track, at risk, off track, late (a dependency delivered
 // after its due date), unknown (with the reason why). Goal and dependency

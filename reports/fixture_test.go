@@ -61,8 +61,11 @@ func newFixture(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	sqlExec(t, st, `INSERT INTO sources VALUES ('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL),
-	('acme-github', 'github', 'https://api.github.com', ?, 'failed', 'rate limited until 09:00')`, fxNow, fxNow.Add(-time.Hour))
+	// GitHub's last sync failed an hour ago; it last succeeded the day before.
+	sqlExec(t, st, `INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error, last_attempt_at) VALUES
+	('acme-jira', 'jira', 'https://acme.atlassian.net', ?, 'ok', NULL, ?),
+	('acme-github', 'github', 'https://api.github.com', ?, 'failed', 'rate limited until 09:00', ?)`,
+		fxNow, fxNow, fxNow.Add(-25*time.Hour), fxNow.Add(-time.Hour))
 	sqlExec(t, st, `INSERT INTO people VALUES ('alice-martin', 'Alice Martin', NULL, false), ('bob-stone', 'Bob Stone', NULL, false),
 	('carol-diaz', 'Carol Diaz', NULL, false), ('dave-kim', 'Dave Kim', NULL, false)`)
 	sqlExec(t, st, `INSERT INTO identities (identity_id, source, external_id, login, display_name, person_id)
@@ -138,7 +141,7 @@ func decisions(t testing.TB, st *store.Store) {
 
 // views creates the analysis views as tables holding October's facts.
 func views(t testing.TB, st *store.Store) {
-	dropFacts(t, st, "v_review_waits", "v_dependency_waits", "v_blocked", "v_wip", "v_pr_phases", "v_sprint_commitment")
+	dropFacts(t, st, "v_review_waits", "v_dependency_waits", "v_blocked", "v_wip", "v_pr_phases")
 	sqlExec(t, st, `CREATE TABLE v_review_waits AS SELECT * FROM (VALUES
 	('gh:1', 'acme/api#1', 'acme/api', 'carol-diaz', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-02 10:00:00+00', TIMESTAMPTZ '2026-10-05 10:00:00+00', 72.0, 8.0, false),
 	('gh:2', 'acme/api#2', 'acme/api', 'dave-kim', 'growth', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-06 10:00:00+00', TIMESTAMPTZ '2026-10-06 12:00:00+00', 2.0, 2.0, false),
@@ -166,17 +169,42 @@ func views(t testing.TB, st *store.Store) {
 	('gh:1', 'acme/api#1', 'acme/api', 'carol-diaz', 'growth', TIMESTAMPTZ '2026-10-02 09:00:00+00', TIMESTAMPTZ '2026-10-02 10:00:00+00', TIMESTAMPTZ '2026-10-05 10:00:00+00', TIMESTAMPTZ '2026-10-05 11:00:00+00', TIMESTAMPTZ '2026-10-06 10:00:00+00', CAST(NULL AS TIMESTAMPTZ), 72.0, 1.0, 23.0, true, false),
 	('gh:9', 'acme/api#9', 'acme/api', 'alice-martin', 'platform', TIMESTAMPTZ '2026-10-14 09:00:00+00', TIMESTAMPTZ '2026-10-14 09:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS TIMESTAMPTZ), TIMESTAMPTZ '2026-10-14 11:00:00+00', CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS DOUBLE), CAST(NULL AS DOUBLE), 2.0, false, true)
 	) v(item_id, key, repo, author, team, created_at, ready_at, first_review_at, first_approval_at, merged_at, closed_at, pickup_hours, review_hours, merge_hours, approved, unreviewed_merge)`)
-	sqlExec(t, st, `CREATE TABLE v_sprint_commitment AS SELECT * FROM (VALUES
-	('acme-jira:1', 'GROW Sprint 20', 'growth', TIMESTAMPTZ '2026-09-21 09:00:00+00', TIMESTAMPTZ '2026-10-05 09:00:00+00', 10, 8, 1, 0, 2),
-	('acme-jira:2', 'GROW Sprint 21', 'growth', TIMESTAMPTZ '2026-10-05 09:00:00+00', TIMESTAMPTZ '2026-10-19 09:00:00+00', 12, 6, 4, 1, 6),
-	('acme-jira:3', 'GROW Sprint 22', 'growth', TIMESTAMPTZ '2026-10-19 09:00:00+00', TIMESTAMPTZ '2026-11-02 09:00:00+00', 11, 0, 0, 0, 0),
-	('acme-jira:4', 'PLAT Sprint 7', 'platform', TIMESTAMPTZ '2026-10-01 09:00:00+00', TIMESTAMPTZ '2026-10-15 09:00:00+00', 9, 9, 0, 0, 0),
-	('acme-jira:5', 'PLAT Sprint 8', 'platform', TIMESTAMPTZ '2026-10-15 09:00:00+00', TIMESTAMPTZ '2026-10-29 09:00:00+00', 10, 7, 2, 0, 3)
-	) v(sprint_id, sprint, team, start_at, end_at, committed, completed, added, removed, carried_over)`)
-	sqlExec(t, st, `INSERT INTO sprints (sprint_id, source, name, state, start_at, end_at) SELECT sprint_id, 'acme-jira', sprint, 'closed', start_at, end_at FROM v_sprint_commitment`)
+	sqlExec(t, st, `INSERT INTO sprints (sprint_id, source, name, state, start_at, end_at, complete_at) VALUES
+	('acme-jira:1', 'acme-jira', 'GROW Sprint 20', 'closed', '2026-09-21 09:00:00+00', '2026-10-05 09:00:00+00', '2026-10-05 09:00:00+00'),
+	('acme-jira:2', 'acme-jira', 'GROW Sprint 21', 'closed', '2026-10-05 09:00:00+00', '2026-10-19 09:00:00+00', '2026-10-19 09:00:00+00'),
+	('acme-jira:3', 'acme-jira', 'GROW Sprint 22', 'active', '2026-10-19 09:00:00+00', '2026-11-02 09:00:00+00', NULL),
+	('acme-jira:4', 'acme-jira', 'PLAT Sprint 7', 'closed', '2026-10-01 09:00:00+00', '2026-10-15 09:00:00+00', '2026-10-15 09:00:00+00'),
+	('acme-jira:5', 'acme-jira', 'PLAT Sprint 8', 'closed', '2026-10-15 09:00:00+00', '2026-10-29 09:00:00+00', '2026-10-29 09:00:00+00')`)
 	sqlExec(t, st, `INSERT INTO sprint_items VALUES ('acme-jira:2', 'acme-jira:GROW-105', NULL, NULL, true, false),
 	('acme-jira:5', 'acme-jira:GROW-105', NULL, NULL, true, false), ('acme-jira:4', 'acme-jira:PLAT-150', NULL, NULL, true, true),
 	('acme-jira:5', 'acme-jira:PLAT-201', NULL, NULL, true, false), ('acme-jira:2', 'acme-jira:GROW-106', NULL, NULL, true, false)`)
+	// GROW Sprint 20: 10 committed, 8 completed, 1 added. Sprint 21: 8
+	// committed, 6 completed, 1 added. PLAT Sprint 7: 9 of 9; Sprint 8: 9
+	// committed, 7 completed, 1 added.
+	sprintItems(t, st, "acme-jira:1", "GROW-%d", 302, 311, 8, "GROW-409")
+	sprintItems(t, st, "acme-jira:2", "GROW-%d", 402, 407, 6, "GROW-408")
+	sprintItems(t, st, "acme-jira:4", "PLAT-%d", 500, 507, 8, "")
+	sprintItems(t, st, "acme-jira:5", "PLAT-%d", 510, 516, 7, "PLAT-520")
+	// GROW Sprint 22 is under way at the end of October: 8 committed
+	// (GROW-105..110 open, GROW-300 and GROW-400 done on October 29), 1
+	// added (GROW-301, done on October 22); 3 of 9 done so far.
+	sqlExec(t, st, `INSERT INTO sprint_items SELECT 'acme-jira:3', 'acme-jira:' || k, NULL, NULL, true, false
+	FROM unnest(['GROW-105', 'GROW-106', 'GROW-107', 'GROW-108', 'GROW-109', 'GROW-110', 'GROW-300', 'GROW-400']) t(k)`)
+	sqlExec(t, st, `INSERT INTO sprint_items VALUES ('acme-jira:3', 'acme-jira:GROW-301', '2026-10-20 09:00:00+00', NULL, false, false)`)
+}
+
+// sprintItems puts items format%d for from..to in sprint as committed, the
+// first done of them completed in it, and added (when given) as added two
+// days after the start and completed.
+func sprintItems(t testing.TB, st *store.Store, sprint, format string, from, to, done int, added string) {
+	t.Helper()
+	for n := from; n <= to; n++ {
+		sqlExec(t, st, `INSERT INTO sprint_items VALUES (?, ?, NULL, NULL, true, ?)`, sprint, "acme-jira:"+fmt.Sprintf(format, n), n-from < done)
+	}
+	if added != "" {
+		sqlExec(t, st, `INSERT INTO sprint_items SELECT sprint_id, ?, start_at + INTERVAL 2 DAY, NULL, false, true FROM sprints WHERE sprint_id = ?`,
+			"acme-jira:"+added, sprint)
+	}
 }
 
 // dropFacts drops the analysis facts analysis.Prepare made under names the

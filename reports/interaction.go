@@ -2,7 +2,9 @@ package reports
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 )
@@ -13,7 +15,9 @@ type Interaction struct {
 	WorkDayHours    float64       `json:"work_day_hours"`
 	ReviewWaits     []ReviewWaits `json:"review_waits"`
 	DependencyWaits []PairWait    `json:"dependency_waits"`
-	Sprints         []SprintRow   `json:"sprints"`
+	Sprints         []SprintRow   `json:"sprints"` // ended by the report's end
+	// SprintsUnderWay had started and not ended by the report's end.
+	SprintsUnderWay []SprintUnderWay `json:"sprints_under_way"`
 }
 
 // WaitBuckets name the review-wait distribution's buckets, in working
@@ -42,7 +46,7 @@ type PairWait struct {
 	P50Hours float64 `json:"p50_hours"` // per wait, working hours
 }
 
-// SprintRow is one sprint's commitment against its completion.
+// SprintRow is one ended sprint's commitment against its completion.
 type SprintRow struct {
 	Team      string `json:"team"`
 	Sprint    string `json:"sprint"`
@@ -52,10 +56,29 @@ type SprintRow struct {
 	Added     int    `json:"added"`
 }
 
+// SprintUnderWay is a sprint in progress at the report's end, with its
+// numbers so far: nothing in it is missed or completed-in-sprint yet.
+type SprintUnderWay struct {
+	Team      string `json:"team"`
+	Sprint    string `json:"sprint"`
+	Start     string `json:"start"`
+	End       string `json:"end"` // planned
+	Committed int    `json:"committed"`
+	Added     int    `json:"added"`     // after the start
+	InSprint  int    `json:"in_sprint"` // items in it at the report's end
+	Done      int    `json:"done"`      // of those, done so far
+	// CommittedDone is how many of the committed items are done so far.
+	CommittedDone int `json:"committed_done"`
+	// DaysLeft is calendar days from the report's end to the planned end;
+	// negative once the planned end has passed without the sprint closing.
+	DaysLeft int `json:"days_left"`
+}
+
 func (m *model) interaction(ctx context.Context) error {
 	in := &m.report.Interaction
 	in.ReviewWaits, in.DependencyWaits, in.Sprints = []ReviewWaits{}, []PairWait{}, []SprintRow{}
 	in.WorkDayHours = m.opts.Calendar.HoursPerDay()
+	in.SprintsUnderWay = []SprintUnderWay{}
 	for _, f := range []func(context.Context) error{m.reviewWaits, m.dependencyWaits, m.sprints} {
 		if err := f(ctx); err != nil {
 			return err
@@ -130,20 +153,34 @@ FROM w WHERE waiting <> blocking GROUP BY waiting, blocking ORDER BY waiting, bl
 	return rows.Err()
 }
 
-// sprints keeps each team's last four sprints that ended by the report's end.
+// sprints keeps each team's last four sprints that ended by the report's
+// end (completed by then), and the sprints under way at it, both from
+// analysis' sprint_state as of the report's end.
 func (m *model) sprints(ctx context.Context) error {
 	return m.soft(ctx, "sprint commitment", m.sprintsQuery(ctx))
 }
 
 func (m *model) sprintsQuery(ctx context.Context) error {
-	if _, ok := m.need("v_sprint_commitment", "sprint commitment"); !ok {
+	var n int
+	if err := m.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_functions() WHERE function_name = 'sprint_state'`).Scan(&n); err != nil {
+		return fmt.Errorf("sprint commitment: %w", err)
+	}
+	if n == 0 {
+		m.notMeasured("sprint commitment: not measured: sprint_state is not in the store (run `systemic analyze` with this version)")
 		return nil
 	}
-	rows, err := m.db.QueryContext(ctx, `SELECT coalesce(team, 'no team'), coalesce(sprint, sprint_id), end_at,
-	coalesce(committed, 0), coalesce(completed, 0), coalesce(added, 0)
-FROM (SELECT *, row_number() OVER (PARTITION BY team ORDER BY end_at DESC, sprint_id DESC) AS k
-	FROM v_sprint_commitment WHERE end_at IS NOT NULL AND end_at < ? AND end_at >= ?)
-WHERE k <= 4 ORDER BY team, end_at, sprint`, m.opts.To, m.opts.From.AddDate(0, -3, 0))
+	if err := m.endedSprints(ctx); err != nil {
+		return err
+	}
+	return m.sprintsUnderWay(ctx)
+}
+
+func (m *model) endedSprints(ctx context.Context) error {
+	rows, err := m.db.QueryContext(ctx, `SELECT coalesce(team, 'no team'), coalesce(sprint, sprint_id), ended_at,
+	committed, completed, added
+FROM (SELECT *, row_number() OVER (PARTITION BY team ORDER BY ended_at DESC, sprint_id DESC) AS k
+	FROM sprint_state(?::TIMESTAMPTZ) WHERE ended AND ended_at < ? AND ended_at >= ?)
+WHERE k <= 4 ORDER BY team, ended_at, sprint`, m.end(), m.opts.To, m.opts.From.AddDate(0, -3, 0))
 	if err != nil {
 		return fmt.Errorf("sprint commitment: %w", err)
 	}
@@ -158,6 +195,61 @@ WHERE k <= 4 ORDER BY team, end_at, sprint`, m.opts.To, m.opts.From.AddDate(0, -
 		m.report.Interaction.Sprints = append(m.report.Interaction.Sprints, s)
 	}
 	return rows.Err()
+}
+
+// sprintsUnderWay reads the sprints started and not ended at the report's
+// end, leaving out forgotten ones planned to end before the three months
+// the ended sprints are read from.
+func (m *model) sprintsUnderWay(ctx context.Context) error {
+	rows, err := m.db.QueryContext(ctx, `SELECT coalesce(team, 'no team'), coalesce(sprint, sprint_id), start_at, end_at,
+	committed, added, in_sprint, done_so_far, committed_done_so_far
+FROM sprint_state(?::TIMESTAMPTZ) WHERE under_way AND coalesce(end_at, start_at) >= ?
+ORDER BY team, start_at, sprint`, m.end(), m.opts.From.AddDate(0, -3, 0))
+	if err != nil {
+		return fmt.Errorf("sprints under way: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s SprintUnderWay
+		var start time.Time
+		var end sql.NullTime
+		if err := rows.Scan(&s.Team, &s.Sprint, &start, &end, &s.Committed, &s.Added, &s.InSprint, &s.Done, &s.CommittedDone); err != nil {
+			return fmt.Errorf("sprints under way: %w", err)
+		}
+		s.Start = day(start)
+		if end.Valid {
+			s.End, s.DaysLeft = day(end.Time), daysBetween(m.end(), end.Time)
+		}
+		m.report.Interaction.SprintsUnderWay = append(m.report.Interaction.SprintsUnderWay, s)
+	}
+	return rows.Err()
+}
+
+// Left says how long the sprint has to go: "3 days left", "ends today",
+// "2 days past its planned end".
+func (s SprintUnderWay) Left() string {
+	switch {
+	case s.End == "":
+		return "no planned end"
+	case s.DaysLeft == 0:
+		return "ends today"
+	case s.DaysLeft < 0:
+		return plural(-s.DaysLeft, "day", "days") + " past its planned end"
+	}
+	return plural(s.DaysLeft, "day", "days") + " left"
+}
+
+// SoFar is "21 of 31 done (18 of 29 committed)".
+func (s SprintUnderWay) SoFar() string {
+	return fmt.Sprintf("%d of %d done (%d of %d committed)", s.Done, s.InSprint, s.CommittedDone, s.Committed)
+}
+
+// daysBetween is the number of calendar days (UTC dates) from a to b.
+func daysBetween(a, b time.Time) int {
+	a, b = a.UTC(), b.UTC()
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(math.Round(db.Sub(da).Hours() / 24))
 }
 
 // teamsOf lists the distinct teams of rows, sorted.

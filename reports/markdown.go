@@ -12,6 +12,7 @@ import (
 func Markdown(r *Report) []byte {
 	w := &mdWriter{}
 	w.header(r)
+	w.coverageAlert(r.Coverage)
 	w.glance(r)
 	w.content(r)
 	w.interaction(r)
@@ -69,6 +70,18 @@ func (w *mdWriter) header(r *Report) {
 	w.f("# %s\n\nPeriod %s · generated %s\n\n", md(title), md(periodText(r.Period)), r.GeneratedAt)
 }
 
+// coverageAlert states at the top what the data is missing.
+func (w *mdWriter) coverageAlert(c Coverage) {
+	if len(c.Warnings) == 0 {
+		return
+	}
+	w.f("> **Incomplete data: the numbers below rest only on what was synced.**\n>\n")
+	for _, s := range c.Warnings {
+		w.f("> - %s\n", md(s))
+	}
+	w.f("\n")
+}
+
 func (w *mdWriter) glance(r *Report) {
 	h := r.Headline
 	order := append(append([]string{}, Verdicts...), "")
@@ -117,6 +130,15 @@ func (w *mdWriter) content(r *Report) {
 			rows = append(rows, []string{md(x.Team), md(x.Sprint), x.End, fmt.Sprint(x.Committed), fmt.Sprint(x.Completed), fmt.Sprint(x.Added)})
 		}
 		w.table([]string{"Team", "Sprint", "Ended", "Committed", "Completed", "Added after start"}, rows)
+	}
+	if s := r.Interaction.SprintsUnderWay; len(s) > 0 {
+		w.f("### Sprints in progress\n\n")
+		var rows [][]string
+		for _, x := range s {
+			rows = append(rows, []string{md(x.Team), md(x.Sprint), x.Start, x.End, fmt.Sprint(x.Committed), fmt.Sprint(x.Added), x.SoFar(), x.Left()})
+		}
+		w.table([]string{"Team", "Sprint", "Started", "Planned end", "Committed", "Added after start", "So far", "Days left"}, rows)
+		w.f("Not ended by the period's end, so not counted in commitment completion or carry-over yet.\n\n")
 	}
 	w.f("%s\n\n", md(verdictRules()))
 	w.findings("Findings on what the plan states: content", planned(findingsOf(r.Findings, "content")))
@@ -213,9 +235,13 @@ func (w *mdWriter) visibility(r *Report) {
 	if len(c.Sources) > 0 {
 		var rows [][]string
 		for _, s := range c.Sources {
-			rows = append(rows, []string{md(s.Name), md(s.Kind), s.LastSyncAt, md(s.Status), fmt.Sprint(s.Items), md(s.Error)})
+			last := s.LastSyncAt
+			if last == "" {
+				last = "none"
+			}
+			rows = append(rows, []string{md(s.Name), md(s.Kind), last, md(s.Attempt()), fmt.Sprint(s.Items), md(s.Error)})
 		}
-		w.table([]string{"Source", "Kind", "Last sync", "Status", "Items", "Error"}, rows)
+		w.table([]string{"Source", "Kind", "Last successful sync", "Last attempt", "Items", "Error"}, rows)
 	}
 	var counts []string
 	for _, n := range c.Counts {

@@ -60,6 +60,9 @@ type Headline struct {
 	Decisions    map[string]int `json:"decisions"`
 	Agreements   map[string]int `json:"agreements"`
 	Findings     map[string]int `json:"findings"` // severity -> findings
+	// Coverage is "complete", or which sources the data is missing (see
+	// Coverage.Warnings).
+	Coverage string `json:"coverage"`
 }
 
 // Finding is an analysis finding as reported: people pseudonymised, placed
@@ -333,6 +336,7 @@ func (m *model) headline() {
 	for _, f := range m.report.Findings {
 		h.Findings[f.Severity]++
 	}
+	h.Coverage = m.report.Coverage.headline()
 	m.report.Headline = h
 }
 

@@ -128,7 +128,8 @@ func (a *app) syncOne(ctx context.Context, st *store.Store, sc config.Source, f 
 }
 
 // recordStatus notes the outcome on the source row, so reports can show
-// which sources are stale or failed.
+// which sources are stale or failed: the attempt always, last_sync_at only
+// when it succeeded (a failed attempt keeps the last success, or none).
 func recordStatus(ctx context.Context, st *store.Store, sc config.Source, status string, syncErr error, now time.Time) error {
 	tx, err := st.Begin(context.WithoutCancel(ctx))
 	if err != nil {
@@ -139,11 +140,15 @@ func recordStatus(ctx context.Context, st *store.Store, sc config.Source, status
 	if syncErr != nil {
 		msg = privacy.RedactURLs(syncErr.Error())
 	}
-	if _, err := tx.Exec(`INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error)
-VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_status = excluded.last_status,
-last_error = excluded.last_error, last_sync_at = CASE WHEN excluded.last_status = 'ok'
-THEN excluded.last_sync_at ELSE sources.last_sync_at END`,
-		sc.Name, sc.Kind, privacy.RedactURLs(sc.URL), now.UTC(), status, nullable(msg)); err != nil {
+	var ok any
+	if status == "ok" {
+		ok = now.UTC()
+	}
+	if _, err := tx.Exec(`INSERT INTO sources (name, kind, url, last_sync_at, last_status, last_error, last_attempt_at)
+VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_status = excluded.last_status,
+last_error = excluded.last_error, last_attempt_at = excluded.last_attempt_at,
+last_sync_at = coalesce(excluded.last_sync_at, sources.last_sync_at)`,
+		sc.Name, sc.Kind, privacy.RedactURLs(sc.URL), ok, status, nullable(msg), now.UTC()); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -92,21 +92,32 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "decision-latency",
-		Description: "per decider (bots left out) and decision state: decisions taken, latency in working hours (median, P85), decisions still open",
+		Description: "per decider (bots left out): decisions taken in the period, one per wait, latency in working hours (median, P85), decisions open at its end",
 		Params:      []string{"team", "period", "limit"},
-		SQL: `SELECT coalesce(decider, '(undecided)') AS decider, team, state, count(*) AS decisions,
-	median(work_hours) FILTER (WHERE NOT open) AS p50_work_hours,
-	quantile_cont(work_hours, 0.85) FILTER (WHERE NOT open) AS p85_work_hours,
-	count(*) FILTER (WHERE open) AS open_decisions,
-	(epoch($now) - epoch(min(entered_at) FILTER (WHERE open))) / 86400.0 AS oldest_open_days
-FROM v_decisions d
-WHERE ($team = '' OR team = $team)
-	AND NOT EXISTS (SELECT 1 FROM identities i LEFT JOIN people p ON p.person_id = i.person_id
-		WHERE coalesce(i.person_id, i.identity_id) = d.decider AND (i.is_bot OR coalesce(p.is_bot, false)))
-	AND ($from IS NULL OR entered_at >= $from)
-	AND ($to IS NULL OR entered_at < $to)
+		SQL: `WITH d AS (
+	SELECT *, $to IS NOT NULL AND entered_at < $to AND (decided_at IS NULL OR decided_at >= $to)
+		OR $to IS NULL AND decided_at IS NULL AS open_at_end
+	FROM v_decisions d
+	WHERE ($team = '' OR team = $team)
+		AND NOT EXISTS (SELECT 1 FROM identities i LEFT JOIN people p ON p.person_id = i.person_id
+			WHERE coalesce(i.person_id, i.identity_id) = d.decider AND (i.is_bot OR coalesce(p.is_bot, false)))
+),
+w AS (
+	SELECT *, NOT open_at_end AND decided_at IS NOT NULL AND ($from IS NULL OR decided_at >= $from)
+		AND ($to IS NULL OR decided_at < $to) AS decided
+	FROM d
+)
+SELECT coalesce(decider, '(undecided)') AS decider, mode(team) AS team,
+	string_agg(DISTINCT state, ', ' ORDER BY state) AS states,
+	count(*) FILTER (WHERE decided) AS decisions,
+	median(work_hours) FILTER (WHERE decided) AS p50_work_hours,
+	quantile_cont(work_hours, 0.85) FILTER (WHERE decided) AS p85_work_hours,
+	count(*) FILTER (WHERE open_at_end) AS open_decisions,
+	(epoch(least($now, coalesce($to, $now))) - epoch(min(entered_at) FILTER (WHERE open_at_end))) / 86400.0 AS oldest_open_days
+FROM w
+WHERE decided OR open_at_end
 GROUP BY ALL
-ORDER BY p50_work_hours DESC NULLS LAST, decisions DESC, team, state
+ORDER BY p50_work_hours DESC NULLS LAST, decisions DESC, decider
 LIMIT $limit`,
 	})
 	register(Question{

@@ -9,7 +9,11 @@ import (
 // its table in schema.go. Empty strings and nil times are stored as NULL.
 // Person references are identity ids made with IdentityID.
 
-// Source is one configured tracker.
+// Source is one configured tracker and how its latest sync ended.
+// LastSyncAt is when that sync ran: it is stored as the source's last
+// attempt (last_attempt_at), and as its last successful sync
+// (last_sync_at) only when LastStatus is "ok"; a sync that did not end ok
+// leaves the last success recorded before.
 type Source struct {
 	Name, Kind, URL string
 	LastSyncAt      *time.Time
@@ -119,7 +123,11 @@ type Comment struct {
 }
 
 func (r Source) values() []driver.Value {
-	return []driver.Value{r.Name, r.Kind, str(r.URL), ts(r.LastSyncAt), str(r.LastStatus), str(r.LastError)}
+	var ok *time.Time
+	if r.LastStatus == "ok" {
+		ok = r.LastSyncAt
+	}
+	return []driver.Value{r.Name, r.Kind, str(r.URL), ts(ok), str(r.LastStatus), str(r.LastError), ts(r.LastSyncAt)}
 }
 
 func (r Identity) values() []driver.Value {

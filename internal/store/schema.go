@@ -7,6 +7,7 @@ var migrations = []string{
 	schemaV1,
 	schemaV2,
 	schemaV3,
+	schemaV4,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -233,4 +234,16 @@ CREATE TABLE pseudonyms (
 const schemaV3 = `
 ALTER TABLE runs ADD COLUMN data_version TEXT;
 ALTER TABLE runs ADD COLUMN patterns TEXT;
+`
+
+// schemaV4 keeps the last successful sync of each source beside the last
+// attempt: last_sync_at is now the last sync that ended ok, and
+// last_attempt_at the last one whatever its outcome (last_status and
+// last_error describe it). Rows written before did not tell the two
+// apart: their time is the attempt's, and a success is known only when
+// that attempt was ok.
+const schemaV4 = `
+ALTER TABLE sources ADD COLUMN last_attempt_at TIMESTAMPTZ;
+UPDATE sources SET last_attempt_at = last_sync_at;
+UPDATE sources SET last_sync_at = NULL WHERE coalesce(last_status, '') <> 'ok';
 `

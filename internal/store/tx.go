@@ -40,7 +40,7 @@ func register(name, key string, keep string, columns string) *table {
 }
 
 var (
-	sourcesTable  = register("sources", "name", "", "name kind url last_sync_at last_status last_error")
+	sourcesTable  = fillNulls(register("sources", "name", "", "name kind url last_sync_at last_status last_error last_attempt_at"), "last_sync_at")
 	identityTable = fillNulls(register("identities", "identity_id", "person_id", "identity_id source external_id login email display_name is_bot active person_id"), "login email display_name")
 	itemsTable    = register("items", "item_id", "team", "item_id source kind key container title type status status_category priority assignee_id reporter_id team parent_key epic_key story_points labels components milestone created_at updated_at resolved_at url")
 	eventsTable   = register("item_events", "event_id", "", "event_id item_id occurred_at actor_id kind field from_value to_value from_id to_id")
