@@ -76,7 +76,10 @@ func (m *model) dependency(ctx context.Context, d config.Dependency) (Dependency
 		res.Forecast = Simulate(prog.Remaining, hist, m.opts.Thresholds.ForecastTrials, seedFor("dependency", d.ID), m.asOf)
 	}
 	res.Verdict, res.Reason = judge(prog, res.Forecast, d.Due.Time, m.asOf, d.From)
-	return res, nil
+	if prog.Items == 0 {
+		res.Reason, err = m.noItemsYet(ctx, d.Scope, where, res.Reason)
+	}
+	return res, err
 }
 
 // doneAt is when the last item of a fully done scope was resolved (zero

@@ -105,7 +105,10 @@ func (m *model) goal(ctx context.Context, g config.Goal) (GoalResult, error) {
 		res.Forecast = Simulate(prog.Remaining, hist, m.opts.Thresholds.ForecastTrials, seedFor("goal", g.ID), m.asOf)
 	}
 	res.Verdict, res.Reason = judge(prog, res.Forecast, g.Due.Time, m.asOf, g.Team)
-	return res, nil
+	if prog.Items == 0 {
+		res.Reason, err = m.noItemsYet(ctx, g.Scope, where, res.Reason)
+	}
+	return res, err
 }
 
 // selector is one value of a scope selector as SQL over items.
@@ -209,4 +212,19 @@ FROM items WHERE team = ? AND status_category = 'done' AND resolved_at >= ? AND 
 // placeholders returns "?, ?, ?" for n arguments.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// noItemsYet explains an empty scope: when the store holds its items but
+// they were created after the period, the selectors are right and the
+// reason says so instead of asking to check them.
+func (m *model) noItemsYet(ctx context.Context, s config.Scope, where, reason string) (string, error) {
+	var n int
+	far := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := m.db.QueryRowContext(ctx, `SELECT count(*) `+scopeFrom(s), scopeArgs(s, far)...).Scan(&n); err != nil {
+		return reason, fmt.Errorf("%s: later items: %w", where, err)
+	}
+	if n == 0 {
+		return reason, nil
+	}
+	return fmt.Sprintf("no work in scope yet: its %s created after this period", plural(n, "item was", "items were")), nil
 }

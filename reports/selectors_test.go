@@ -42,6 +42,11 @@ dependencies:
 			if diff := cmp.Diff(want, res.Report.Plan.Warnings); diff != "" {
 				t.Errorf("plan warnings (-want +got):\n%s", diff)
 			}
+			// Before its items exist, a goal is unknown for that reason,
+			// not because its selectors are wrong.
+			if g := res.Report.Plan.Goals[0]; from.Before(fxFrom) && g.Reason != "no work in scope yet: its 10 items were created after this period" {
+				t.Errorf("goal %s before its items: %s: %s", g.ID, g.Verdict, g.Reason)
+			}
 		})
 	}
 }

@@ -108,6 +108,7 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		return fmt.Errorf("report %s: %w", r.window.Label, err)
 	}
 	rep := res.Report
+	fmt.Fprintf(a.stdout, "analyzed %s: %d findings, %d metrics (run %s)\n", r.window.Label, len(rep.Findings), len(rep.Metrics), rep.Analysis.RunID)
 	fmt.Fprintf(a.stdout, "report %s: goals %s; findings %s\n", r.window.Label,
 		countText(res.Goals, reports.Verdicts), countText(res.Findings, reports.Severities))
 	if note, err := emptyWindow(ctx, st, r.window); err != nil {
