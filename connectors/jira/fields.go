@@ -41,7 +41,7 @@ func (s *Source) needsDiscovery() bool {
 func (s *Source) discoverFields(ctx context.Context, a *api) (fieldIDs, error) {
 	f := s.cfg.Fields
 	var ids fieldIDs
-	var list []field
+	var list fieldList
 	if s.needsDiscovery() {
 		if err := a.call(ctx, "GET", "rest/api/2/field", nil, nil, &list); err != nil {
 			return ids, err
@@ -108,7 +108,7 @@ type status struct {
 // statuses reads the workflow statuses: rows for the store and the category
 // of each status id (new, indeterminate or done).
 func (s *Source) statuses(ctx context.Context, a *api) ([]store.Status, map[string]string, error) {
-	var list []status
+	var list statusList
 	if err := a.call(ctx, "GET", "rest/api/2/status", nil, nil, &list); err != nil {
 		return nil, nil, err
 	}

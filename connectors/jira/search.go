@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -59,10 +58,18 @@ func (s *Source) jql(since time.Time, loc *time.Location) string {
 type searchPage struct {
 	StartAt       int        `json:"startAt"`
 	MaxResults    int        `json:"maxResults"`
-	Total         int        `json:"total"`
+	Total         *int       `json:"total"`
 	Issues        []rawIssue `json:"issues"`
 	NextPageToken string     `json:"nextPageToken"`
-	IsLast        bool       `json:"isLast"`
+	IsLast        *bool      `json:"isLast"`
+}
+
+// total is the Data Center total (0 on Cloud).
+func (sp *searchPage) total() int {
+	if sp.Total == nil {
+		return 0
+	}
+	return *sp.Total
 }
 
 // pager walks the pages of one search. Paging by offset alone loses
@@ -82,12 +89,13 @@ type pager struct {
 	bound  time.Time                    // since of the current query
 	jql    string                       // the current query
 	fields string
+	dec    *fieldsDecoder
 	start  int
 	token  string
 	done   bool
 }
 
-func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Location, f fieldIDs) *pager {
+func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Location, f fieldIDs, dec *fieldsDecoder) *pager {
 	fields := append([]string(nil), systemFields...)
 	fields = append(fields, f.StoryPoints...)
 	for _, id := range []string{f.Sprint, f.EpicLink, f.Flagged} {
@@ -96,7 +104,7 @@ func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Locatio
 		}
 	}
 	query := func(t time.Time) string { return s.jql(t, loc) }
-	return &pager{a: a, cloud: cloud, query: query, keyset: loc != nil, bound: since, jql: query(since), fields: strings.Join(fields, ",")}
+	return &pager{a: a, cloud: cloud, query: query, keyset: loc != nil, bound: since, jql: query(since), fields: strings.Join(fields, ","), dec: dec}
 }
 
 // next fetches the next page; it returns nil at the end.
@@ -115,15 +123,16 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 		q.Set("startAt", strconv.Itoa(p.start))
 	}
 	var pg searchPage
-	if err := p.a.call(ctx, "GET", path, q, nil, &pg); err != nil {
+	check := func() string { return pg.check(p.dec, p.cloud) }
+	if err := p.a.callChecked(ctx, "GET", path, q, nil, &pg, check); err != nil {
 		return nil, fmt.Errorf("%w (JQL: %s)", err, p.jql)
 	}
 	if p.cloud {
 		p.token = pg.NextPageToken
-		p.done = pg.IsLast || pg.NextPageToken == "" || len(pg.Issues) == 0
+		p.done = (pg.IsLast != nil && *pg.IsLast) || pg.NextPageToken == "" || len(pg.Issues) == 0
 	} else {
 		p.start = pg.StartAt + len(pg.Issues)
-		p.done = len(pg.Issues) == 0 || p.start >= pg.Total
+		p.done = len(pg.Issues) == 0 || p.start >= pg.total()
 	}
 	if !p.done && p.keyset {
 		p.restart(pg.Issues)
@@ -136,17 +145,7 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 func (p *pager) restart(issues []rawIssue) {
 	times := make([]time.Time, len(issues))
 	for i := range issues {
-		var f struct {
-			Updated string `json:"updated"`
-		}
-		if json.Unmarshal(issues[i].Fields, &f) != nil {
-			return
-		}
-		t, err := parseTime(f.Updated)
-		if err != nil {
-			return
-		}
-		times[i] = t
+		times[i] = issues[i].updated // read by the page check
 	}
 	bound := times[len(times)-1].Truncate(time.Minute) // whole-minute zone offsets: a minute in any zone
 	if !bound.After(p.bound) {

@@ -28,8 +28,12 @@ type sprint struct {
 	Goal          string `json:"goal"`
 }
 
-func (c *converter) sprintRow(sp sprint) (store.Sprint, error) {
-	row := store.Sprint{
+// sprintRow converts a sprint object. A date that is not a time (Jira never
+// sends one; a proxy or an import might) is left NULL and named in bad, so
+// the caller can keep the stored value and warn instead of losing the
+// board's sprints or erasing a good date.
+func (c *converter) sprintRow(sp sprint) (row store.Sprint, bad []string) {
+	row = store.Sprint{
 		SprintID: c.sprintID(strconv.Itoa(sp.ID)),
 		Source:   c.src,
 		Name:     clean(sp.Name),
@@ -39,17 +43,18 @@ func (c *converter) sprintRow(sp sprint) (store.Sprint, error) {
 	if b := max(sp.OriginBoardID, sp.BoardID); b > 0 {
 		row.BoardID = strconv.Itoa(b)
 	}
-	var err error
-	if row.StartAt, err = optTime(sp.StartDate); err != nil {
-		return row, fmt.Errorf("sprint %d startDate: %w", sp.ID, err)
+	for _, d := range []struct {
+		name, value string
+		dst         **time.Time
+	}{{"startDate", sp.StartDate, &row.StartAt}, {"endDate", sp.EndDate, &row.EndAt}, {"completeDate", sp.CompleteDate, &row.CompleteAt}} {
+		t, err := optTime(d.value)
+		if err != nil {
+			bad = append(bad, d.name)
+			continue
+		}
+		*d.dst = t
 	}
-	if row.EndAt, err = optTime(sp.EndDate); err != nil {
-		return row, fmt.Errorf("sprint %d endDate: %w", sp.ID, err)
-	}
-	if row.CompleteAt, err = optTime(sp.CompleteDate); err != nil {
-		return row, fmt.Errorf("sprint %d completeDate: %w", sp.ID, err)
-	}
-	return row, nil
+	return row, bad
 }
 
 func (c *converter) sprintID(id string) string { return c.src + ":" + id }
@@ -59,40 +64,51 @@ func (c *converter) sprintID(id string) string { return c.src + ":" + id }
 var reDCSprint = regexp.MustCompile(`\[(.*)\]\s*$`)
 
 // sprintField reads the issue's current sprints (objects on Cloud, strings on
-// Data Center), records them as sprint rows of the page and returns their ids.
-func (c *converter) sprintField(p *page, raw json.RawMessage) ([]string, error) {
+// Data Center), records them as sprint rows of the page and returns their
+// ids. A value that cannot be read is skipped with a warning; a sprint
+// whose dates cannot be read keeps its membership but is not written from
+// here (the board listing writes it, keeping stored dates).
+func (c *converter) sprintField(p *page, key string, raw json.RawMessage) []string {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+		return nil
 	}
 	var vals []json.RawMessage
 	if err := json.Unmarshal(raw, &vals); err != nil {
-		return nil, err
+		c.warn("jira sprint field unreadable; the issue's current sprints are skipped", "issue", key, "field", c.fields.Sprint, "err", err)
+		return nil
 	}
 	var ids []string
 	for _, v := range vals {
-		var sp sprint
-		if len(v) > 0 && v[0] == '{' {
-			if err := json.Unmarshal(v, &sp); err != nil {
-				return nil, err
-			}
-		} else {
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
-				return nil, err
-			}
-			sp = parseDCSprint(s)
+		sp, err := readSprintValue(v)
+		if err != nil {
+			c.warn("jira sprint value unreadable; skipped", "issue", key, "err", err)
+			continue
 		}
 		if sp.ID == 0 {
 			continue
 		}
-		row, err := c.sprintRow(sp)
-		if err != nil {
-			return nil, err
+		ids = append(ids, strconv.Itoa(sp.ID))
+		row, bad := c.sprintRow(sp)
+		if len(bad) > 0 {
+			c.warn("jira sprint dates unreadable in an issue's sprint field; the sprint row is left to the board listing", "issue", key, "sprint", sp.ID, "fields", bad)
+			continue
 		}
 		p.sprints[row.SprintID] = row
-		ids = append(ids, strconv.Itoa(sp.ID))
 	}
-	return ids, nil
+	return ids
+}
+
+func readSprintValue(v json.RawMessage) (sprint, error) {
+	var sp sprint
+	if len(v) > 0 && v[0] == '{' {
+		err := json.Unmarshal(v, &sp)
+		return sp, err
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return sp, err
+	}
+	return parseDCSprint(s), nil
 }
 
 // reDCKey starts a key=value pair of a Data Center sprint string; a piece
@@ -349,9 +365,10 @@ func (s *Source) boardSprints(ctx context.Context, a *api, c *converter, board i
 		if sp.OriginBoardID == 0 {
 			sp.OriginBoardID = board
 		}
-		row, err := c.sprintRow(sp)
-		if err != nil {
-			return fmt.Errorf("jira %s: board %d: %w", s.cfg.Name, board, err)
+		row, bad := c.sprintRow(sp)
+		if len(bad) > 0 {
+			c.warn("jira sprint dates unreadable; stored dates kept (NULL when none)", "board", board, "sprint", sp.ID, "fields", bad)
+			c.markBadDates(row.SprintID, bad)
 		}
 		rows = append(rows, row)
 		return nil

@@ -55,7 +55,9 @@ type run struct {
 	log   *slog.Logger
 	conv  *converter
 	cloud bool
-	loc   *time.Location
+	// noBulk is set once changelog/bulkfetch answered 404.
+	noBulk bool
+	loc    *time.Location
 	known map[string]store.Identity // stored identities, kept up to date
 	// sprintsSeen are the sprint rows written from issues in this run.
 	sprintsSeen map[string]store.Sprint
@@ -77,7 +79,7 @@ func (r *run) sync(ctx context.Context) error {
 	if r.known, err = loadIdentities(ctx, r.st, r.s.cfg.Name); err != nil {
 		return err
 	}
-	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats,
+	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats, log: r.log,
 		decoder: newFieldsDecoder(append(append([]string(nil), fields.StoryPoints...), fields.Sprint, fields.EpicLink, fields.Flagged))}
 	if err := r.write(ctx, func(tx *store.Tx) error { return putAll(tx, statusRows) }); err != nil {
 		return err
@@ -99,9 +101,7 @@ func (r *run) detect(ctx context.Context) error {
 		r.cloud = true
 	case "datacenter", "server":
 	default:
-		var info struct {
-			DeploymentType string `json:"deploymentType"`
-		}
+		var info serverInfo
 		if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
 	fetchCtx, stop := context.WithCancel(ctx)
-	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, from, r.loc, fields), progress)
+	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, from, r.loc, fields, r.conv.decoder), progress)
 	// On a write error the fetcher may be mid-request: stop it and wait for
 	// it to close the channel, so no goroutine outlives Sync.
 	defer func() {
@@ -220,15 +220,11 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 }
 
-// parse completes truncated changelogs and converts a page into rows.
-func (r *run) parse(ctx context.Context, sp *searchPage) (*page, error) {
+// parse converts a search page, its changelogs complete, into rows.
+func (r *run) parse(sp *searchPage) (*page, error) {
 	p := newPage()
 	for i := range sp.Issues {
-		ri := &sp.Issues[i]
-		if err := completeChangelog(ctx, r.a, ri); err != nil {
-			return nil, err
-		}
-		if err := r.conv.add(p, ri); err != nil {
+		if err := r.conv.add(p, &sp.Issues[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -251,12 +247,17 @@ func (r *run) sprints(ctx context.Context) error {
 	if err == nil {
 		rows, err = r.s.boardsAndSprints(ctx, r.a, r.conv, boards)
 	}
-	if err != nil {
-		if ctx.Err() != nil || errors.Is(err, connectors.ErrPartial) {
-			return err
-		}
-		r.log.Warn("jira sprints skipped", "err", err)
+	var nf *notFoundError
+	switch {
+	case errors.As(err, &nf):
+		// Jira without Software has no agile API: nothing to lose.
+		r.log.Warn("jira sprints skipped: the agile API is not there (Jira Software missing, or a board gone)", "err", err)
 		return nil
+	case err != nil:
+		return fmt.Errorf("jira %s: sprints: %w", r.s.cfg.Name, err)
+	}
+	if err := keepStoredDates(ctx, r.st.DB(), r.conv, rows); err != nil {
+		return fmt.Errorf("jira %s: %w", r.s.cfg.Name, err)
 	}
 	return r.write(ctx, func(tx *store.Tx) error {
 		if err := putAll(tx, rows); err != nil {
