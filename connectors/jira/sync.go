@@ -58,7 +58,7 @@ type run struct {
 	// noBulk is set once changelog/bulkfetch answered 404.
 	noBulk bool
 	loc    *time.Location
-	known map[string]store.Identity // stored identities, kept up to date
+	known  map[string]store.Identity // stored identities, kept up to date
 	// sprintsSeen are the sprint rows written from issues in this run.
 	sprintsSeen map[string]store.Sprint
 	stats       connectors.Stats
