@@ -24,7 +24,7 @@ func TestSyncSurvivesFaults(t *testing.T) {
 	}{
 		{"429 with Retry-After", jiratest.Rule{Path: search, Nth: 2, Status: http.StatusTooManyRequests, RetryAfter: "1"}, 1},
 		{"503 then 502", jiratest.Rule{Path: search, Nth: 1, Count: 2, Status: http.StatusBadGateway}, 2},
-		{"500 on changelog", jiratest.Rule{Path: "/rest/api/2/issue/10007/changelog", Nth: 1, Status: http.StatusInternalServerError}, 1},
+		{"500 on changelog bulkfetch", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Status: http.StatusInternalServerError}, 1},
 		{"truncated body", jiratest.Rule{Path: search, Nth: 2, Truncate: true}, 1},
 		{"slow answer", jiratest.Rule{Path: search, Nth: 1, Latency: 50 * time.Millisecond}, 0},
 	}

@@ -90,6 +90,8 @@ type pager struct {
 	jql    string                       // the current query
 	fields string
 	dec    *fieldsDecoder
+	seen   map[string]bool // Cloud: ids the restarted search returns again
+	reread int             // issues a restarted search returned again, dropped
 	start  int
 	token  string
 	done   bool
@@ -134,10 +136,29 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 		p.start = pg.StartAt + len(pg.Issues)
 		p.done = len(pg.Issues) == 0 || p.start >= pg.total()
 	}
-	if !p.done && p.keyset {
-		p.restart(pg.Issues)
+	all := pg.Issues
+	if p.cloud && len(p.seen) > 0 {
+		pg.Issues = p.unseen(all)
+	}
+	if !p.done && p.keyset && len(all) > 0 {
+		p.restart(all)
 	}
 	return &pg, nil
+}
+
+// unseen drops the issues a restarted Cloud search returns again (those of
+// the restart minute already read), and forgets them.
+func (p *pager) unseen(issues []rawIssue) []rawIssue {
+	out := issues[:0:0]
+	for _, ri := range issues {
+		if p.seen[ri.ID] {
+			p.reread++
+			continue
+		}
+		out = append(out, ri)
+	}
+	p.seen = nil
+	return out
 }
 
 // restart begins the search again at the minute of the page's last issue
@@ -158,6 +179,14 @@ func (p *pager) restart(issues []rawIssue) {
 		}
 	}
 	p.bound, p.jql, p.token, p.start = bound, p.query(bound), "", read
+	if p.cloud { // no offset to skip them by: skip them by id
+		p.seen = map[string]bool{}
+		for i, t := range times {
+			if !t.Before(bound) {
+				p.seen[issues[i].ID] = true
+			}
+		}
+	}
 }
 
 // approximateCount asks Jira Cloud how many issues a JQL matches, for the
