@@ -160,11 +160,30 @@ func (r *run) writePages(ctx context.Context, batch []fetched, cursor time.Time)
 	})
 	if err == nil {
 		for _, f := range batch {
-			r.stats.Items += len(f.p.items)
-			r.stats.Events += len(f.p.events)
+			r.count(f.p)
 		}
 	}
 	return err
+}
+
+// count records a stored page in the run's stats: distinct items (an issue
+// stored twice in one run, as overlapping pages can, counts once, with the
+// events of its last copy, which replaced the first).
+func (r *run) count(p *page) {
+	perItem := map[string]int{}
+	for _, e := range p.events {
+		perItem[e.ItemID]++
+	}
+	for _, it := range p.items {
+		if _, again := r.stored[it.ItemID]; again {
+			r.rewritten++
+		}
+		r.stored[it.ItemID] = perItem[it.ItemID]
+	}
+	r.stats.Items, r.stats.Events = len(r.stored), 0
+	for _, n := range r.stored {
+		r.stats.Events += n
+	}
 }
 
 func (r *run) putPage(tx *store.Tx, p *page) error {

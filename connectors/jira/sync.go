@@ -37,7 +37,7 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	if err != nil {
 		return connectors.Stats{}, err
 	}
-	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger, sprintsSeen: map[string]store.Sprint{}}
+	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger, sprintsSeen: map[string]store.Sprint{}, stored: map[string]int{}}
 	err = r.sync(ctx)
 	r.stats.Requests = int(a.requests.Load())
 	if werr := s.writeSource(ctx, st, opts.Now(), err); werr != nil && err == nil {
@@ -62,6 +62,8 @@ type run struct {
 	// sprintsSeen are the sprint rows written from issues in this run.
 	sprintsSeen map[string]store.Sprint
 	stats       connectors.Stats
+	stored      map[string]int // item id -> events, of the items stored this run
+	rewritten   int            // issues stored again in this run (read on two pages)
 }
 
 func (r *run) sync(ctx context.Context) error {
@@ -187,7 +189,12 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
 	fetchCtx, stop := context.WithCancel(ctx)
-	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, from, r.loc, fields, r.conv.decoder), progress)
+	pager := r.s.newPager(r.a, r.cloud, from, r.loc, fields, r.conv.decoder)
+	pages := r.fetch(fetchCtx, pager, progress)
+	defer func() {
+		r.log.Info("jira issues stored", "items", r.stats.Items, "events", r.stats.Events,
+			"dropped_reread", pager.reread, "stored_twice", r.rewritten)
+	}()
 	// On a write error the fetcher may be mid-request: stop it and wait for
 	// it to close the channel, so no goroutine outlives Sync.
 	defer func() {
