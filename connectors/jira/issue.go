@@ -240,7 +240,7 @@ func (c *converter) item(ri *rawIssue, f *stdFields, custom map[string]json.RawM
 		return it, fmt.Errorf("resolutiondate: %w", err)
 	}
 	if it.ResolvedAt == nil && it.StatusCategory == "done" {
-		it.ResolvedAt = c.lastDoneEntry(hs)
+		it.ResolvedAt = c.lastDoneEntry(hs, f.Status.ID)
 	}
 	return it, nil
 }
@@ -313,11 +313,12 @@ func idLess(a, b string) bool {
 // lastDoneEntry is when an issue without a resolution last entered a status
 // of the done category, judged by the status id against the status list,
 // never by the status name (a status named "Done" may sit in another
-// category, and names change). nil when no such entry is recorded.
-func (c *converter) lastDoneEntry(hs []history) *time.Time {
+// category, and names change); the entry into the current status counts
+// too, its category being known from the issue. nil when none is recorded.
+func (c *converter) lastDoneEntry(hs []history, current string) *time.Time {
 	for i := len(hs) - 1; i >= 0; i-- {
 		for _, ch := range hs[i].Items {
-			if strings.EqualFold(ch.Field, "status") && c.statuses[ch.To] == "done" {
+			if strings.EqualFold(ch.Field, "status") && (c.statuses[ch.To] == "done" || (ch.To != "" && ch.To == current)) {
 				t := hs[i].at
 				return &t
 			}

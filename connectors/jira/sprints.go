@@ -386,7 +386,9 @@ func containsInt(list []int, v int) bool {
 }
 
 // sprintCommitment sets committed (in the sprint when it started) and
-// completed_in_sprint (resolved before the sprint completed, while in it) on
+// completed_in_sprint (resolved before the sprint completed, while in it,
+// and still in it when it completed: an issue removed before then is
+// listed as removed by Jira's sprint report, not as completed) on
 // every sprint_items row of the source, from the stored sprint dates and
 // resolution times. It runs after every sync, so rows written before a
 // sprint started or completed are brought up to date.
@@ -398,6 +400,6 @@ UPDATE sprint_items SET
   completed_in_sprint = s.complete_at IS NOT NULL AND i.resolved_at IS NOT NULL
     AND i.resolved_at <= s.complete_at
     AND COALESCE(sprint_items.added_at, i.created_at) <= i.resolved_at
-    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at >= i.resolved_at)
+    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at >= s.complete_at)
 FROM sprints s, items i
 WHERE sprint_items.sprint_id = s.sprint_id AND sprint_items.item_id = i.item_id AND i.source = ?`
