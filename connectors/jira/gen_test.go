@@ -15,6 +15,9 @@ import (
 type genSpec struct {
 	Issues    int
 	Histories int // per issue
+	// LongEvery and LongHistories give every LongEvery-th issue
+	// LongHistories histories instead (0: none).
+	LongEvery, LongHistories int
 	Cloud     bool
 	Seed      uint64
 	// Moved renames issue 1's key (same id) to simulate a move.
@@ -123,7 +126,11 @@ func genIssue(rng *rand.Rand, g genSpec, i int, sprints []map[string]any) map[st
 	status := "1"
 	names := map[string]string{"1": "To Do", "3": "In Progress", "4": "In Review", "10001": "Done"}
 	sprintIdx := -1
-	for h := 0; h < g.Histories; h++ {
+	histories := g.Histories
+	if g.LongEvery > 0 && i%g.LongEvery == 0 {
+		histories = g.LongHistories
+	}
+	for h := 0; h < histories; h++ {
 		at = at.Add(time.Duration(30+rng.IntN(600)) * time.Minute)
 		var item map[string]any
 		switch h % 5 {

@@ -178,7 +178,7 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	jql := r.s.jql(from, r.loc)
 	progress := connectors.NewProgress(os.Stderr, r.opts.Progress, r.log, "jira "+r.s.cfg.Name)
 	defer progress.Finish()
-	if r.cloud {
+	if r.cloud && r.opts.Progress { // only a drawn bar needs the total: a request saved otherwise
 		if n, err := approximateCount(ctx, r.a, jql); err == nil {
 			progress.SetTotal(n)
 		} else if ctx.Err() != nil {
