@@ -18,8 +18,8 @@ type genSpec struct {
 	// LongEvery and LongHistories give every LongEvery-th issue
 	// LongHistories histories instead (0: none).
 	LongEvery, LongHistories int
-	Cloud     bool
-	Seed      uint64
+	Cloud                    bool
+	Seed                     uint64
 	// Moved renames issue 1's key (same id) to simulate a move.
 	Moved bool
 	// Bump moves the updated time of the first n issues after all others.
