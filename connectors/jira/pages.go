@@ -107,7 +107,7 @@ func (h *holder) add(ctx context.Context, sp *searchPage, n int) bool {
 		}
 	}
 	h.pages, h.nums, h.truncated = append(h.pages, sp), append(h.nums, n), h.truncated+t
-	if h.truncated == 0 || !h.r.cloud || len(h.pages) >= maxHeld {
+	if h.truncated == 0 || !h.r.cloud || h.r.noBulk || len(h.pages) >= maxHeld {
 		return h.flush(ctx)
 	}
 	return true
