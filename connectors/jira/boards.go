@@ -84,4 +84,3 @@ func (s *Source) projectBoards(ctx context.Context, a *api, project string) ([]i
 	})
 	return ids, err
 }
-
