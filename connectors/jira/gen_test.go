@@ -130,8 +130,11 @@ func genIssue(rng *rand.Rand, g genSpec, i int, sprints []map[string]any) map[st
 	if g.LongEvery > 0 && i%g.LongEvery == 0 {
 		histories = g.LongHistories
 	}
+	// A long history spans about the time of a short one, so long issues
+	// spread over the updated-ordered search pages instead of trailing them.
+	scale := time.Duration(max(1, histories/max(g.Histories, 1)))
 	for h := 0; h < histories; h++ {
-		at = at.Add(time.Duration(30+rng.IntN(600)) * time.Minute)
+		at = at.Add(time.Duration(30+rng.IntN(600)) * time.Minute / scale)
 		var item map[string]any
 		switch h % 5 {
 		case 0, 2:
