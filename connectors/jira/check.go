@@ -53,6 +53,10 @@ func (ri *rawIssue) check(dec *fieldsDecoder) string {
 		return "issue " + ri.Key + " with a null or missing status"
 	case std.Status.ID == "" && std.Status.Name == "":
 		return "issue " + ri.Key + " with an empty status"
+	case std.Summary == "": // required in Jira: never empty, never null
+		return "issue " + ri.Key + " with a null or empty summary"
+	case std.IssueType.Name == "":
+		return "issue " + ri.Key + " with a null or missing issue type"
 	}
 	updated, err := parseTime(std.Updated)
 	if err != nil {

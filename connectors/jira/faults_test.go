@@ -32,6 +32,7 @@ func TestSyncSurvivesFaults(t *testing.T) {
 		{"HTML 200", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleHTML}, 1},
 		{"truncated JSON 200", jiratest.Rule{Path: search, Nth: 3, Mangle: jiratest.MangleTruncatedJSON}, 1},
 		{"null statuses", jiratest.Rule{Path: search, Nth: 2, Mangle: jiratest.MangleNull, Keys: []string{"status"}}, 1},
+		{"null summaries", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleNull, Keys: []string{"summary", "issuetype"}}, 1},
 		{"issues of the wrong type", jiratest.Rule{Path: search, Nth: 2, Mangle: jiratest.MangleWrongType, Keys: []string{"issues"}}, 1},
 		{"garbage updated", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleBadDate, Keys: []string{"updated"}}, 1},
 		{"bulkfetch HTML 200", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Mangle: jiratest.MangleHTML}, 1},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/systemic-dev/systemic/connectors"
@@ -69,7 +70,7 @@ func trimIssue(line []byte, keep int) map[string]any {
 	return is
 }
 
-func realHistories(f *testing.F) [][]any {
+func realHistories(f testing.TB) [][]any {
 	var out [][]any
 	for _, line := range realLines(f, "cloud", "issues.jsonl") {
 		var is struct {
@@ -82,7 +83,7 @@ func realHistories(f *testing.F) [][]any {
 	return out
 }
 
-func mustJSON(f *testing.F, v any) []byte {
+func mustJSON(f testing.TB, v any) []byte {
 	b, err := json.Marshal(v)
 	if err != nil {
 		f.Fatal(err)
@@ -125,7 +126,8 @@ func TestRealPayloadsPassChecks(t *testing.T) {
 	}
 }
 
-func FuzzSearchPage(f *testing.F) {
+// searchSeeds are one-issue search pages of every recorded issue.
+func searchSeeds(f testing.TB) (pages [][]byte, cloud []bool) {
 	for _, ds := range []string{"cloud", "datacenter"} {
 		for _, line := range realLines(f, ds, "issues.jsonl") {
 			page := map[string]any{"issues": []any{trimIssue(line, 6)}}
@@ -134,8 +136,16 @@ func FuzzSearchPage(f *testing.F) {
 			} else {
 				page["startAt"], page["maxResults"], page["total"] = 0, 100, 1
 			}
-			f.Add(mustJSON(f, page), ds == "cloud")
+			pages, cloud = append(pages, mustJSON(f, page)), append(cloud, ds == "cloud")
 		}
+	}
+	return pages, cloud
+}
+
+func FuzzSearchPage(f *testing.F) {
+	pages, cloud := searchSeeds(f)
+	for i := range pages {
+		f.Add(pages[i], cloud[i])
 	}
 	f.Fuzz(func(t *testing.T, data []byte, cloud bool) {
 		c := fuzzConverter()
@@ -152,9 +162,16 @@ func FuzzSearchPage(f *testing.F) {
 	})
 }
 
-func FuzzChangelogPage(f *testing.F) {
+func changelogSeeds(f testing.TB) (out [][]byte) {
 	for _, hs := range realHistories(f) {
-		f.Add(mustJSON(f, map[string]any{"startAt": 0, "maxResults": 100, "total": len(hs), "isLast": true, "values": hs}))
+		out = append(out, mustJSON(f, map[string]any{"startAt": 0, "maxResults": 100, "total": len(hs), "isLast": true, "values": hs}))
+	}
+	return out
+}
+
+func FuzzChangelogPage(f *testing.F) {
+	for _, s := range changelogSeeds(f) {
+		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var pg changelogPage
@@ -168,20 +185,26 @@ func FuzzChangelogPage(f *testing.F) {
 	})
 }
 
-func FuzzBulkChangelogPage(f *testing.F) {
+func bulkSeeds(f testing.TB) (out [][]byte) {
 	for i, hs := range realHistories(f) {
-		f.Add(mustJSON(f, map[string]any{"issueChangeLogs": []any{map[string]any{"issueId": "1", "changeHistories": hs}}, "nextPageToken": i}))
+		out = append(out, mustJSON(f, map[string]any{"issueChangeLogs": []any{map[string]any{"issueId": "1", "changeHistories": hs}}, "nextPageToken": strconv.Itoa(i)}))
 	}
-	f.Add([]byte(`{"issueChangeLogs":[]}`))
+	return append(out, []byte(`{"issueChangeLogs":[]}`))
+}
+
+func FuzzBulkChangelogPage(f *testing.F) {
+	for _, s := range bulkSeeds(f) {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var pg bulkPage
-		if connectors.DecodeJSON("Jira", nil, data, &pg) != nil || pg.problem() != "" {
+		if err := connectors.DecodeJSON("Jira", nil, data, &pg); err != nil || pg.problem() != "" {
 			return
 		}
 		c := fuzzConverter()
 		for _, l := range pg.IssueChangeLogs {
 			ri := &rawIssue{ID: l.IssueID, Key: "A-" + l.IssueID, Changelog: &changelog{Histories: l.ChangeHistories},
-				Fields: json.RawMessage(`{"status":{"id":"3"},"created":"2026-01-02T10:00:00.000+0000","updated":"2026-01-02T10:00:00.000+0000"}`)}
+				Fields: json.RawMessage(`{"summary":"s","issuetype":{"name":"Task"},"status":{"id":"3"},"created":"2026-01-02T10:00:00.000+0000","updated":"2026-01-02T10:00:00.000+0000"}`)}
 			if err := c.add(newPage(), ri); err != nil {
 				t.Fatalf("histories passed the check but do not convert: %v", err)
 			}
@@ -189,7 +212,7 @@ func FuzzBulkChangelogPage(f *testing.F) {
 	})
 }
 
-func FuzzSprintPage(f *testing.F) {
+func sprintSeeds(f testing.TB) (out [][]byte) {
 	for _, ds := range []string{"cloud", "datacenter"} {
 		lines := realLines(f, ds, "sprints.jsonl")
 		for i := 0; i < len(lines); i += 5 {
@@ -197,8 +220,15 @@ func FuzzSprintPage(f *testing.F) {
 			for _, l := range lines[i:min(i+5, len(lines))] {
 				vals = append(vals, l)
 			}
-			f.Add(mustJSON(f, map[string]any{"maxResults": 50, "startAt": 0, "isLast": true, "values": vals}))
+			out = append(out, mustJSON(f, map[string]any{"maxResults": 50, "startAt": 0, "isLast": true, "values": vals}))
 		}
+	}
+	return out
+}
+
+func FuzzSprintPage(f *testing.F) {
+	for _, s := range sprintSeeds(f) {
+		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var pg agilePage
@@ -267,7 +297,7 @@ func FuzzFieldAndStatusLists(f *testing.F) {
 // malformed issue must give an error naming the issue, never a panic.
 func FuzzConvertIssue(f *testing.F) {
 	for _, s := range []string{
-		`{"id":"1","key":"A-1","fields":{"summary":"x","status":{"id":"3"},"created":"2026-01-02T10:00:00.000+0000","updated":"2026-01-02T10:00:00.000+0000"}}`,
+		`{"id":"1","key":"A-1","fields":{"summary":"x","issuetype":{"name":"Bug"},"status":{"id":"3"},"created":"2026-01-02T10:00:00.000+0000","updated":"2026-01-02T10:00:00.000+0000"}}`,
 		`{"id":"1","key":"A-1"}`,
 		`{"id":"1","key":"A-1","fields":null,"changelog":{"total":5,"histories":[{"id":"9","created":"2026-01-02T10:00:00.000+0000","items":null}]}}`,
 		`{"id":"1","key":"A-1","fields":{"assignee":{},"reporter":null,"parent":{"fields":null},"components":[null],"labels":[null],"issuelinks":[{"type":{}},{"outwardIssue":{"id":"2"}}]}}`,
@@ -284,4 +314,45 @@ func FuzzConvertIssue(f *testing.F) {
 		}
 		_ = fuzzConverter().add(newPage(), &ri)
 	})
+}
+
+// TestFuzzSeedsPass keeps the fuzz seeds meaningful: built from real
+// payloads, they must pass their checks, or the fuzzers explore refusals.
+func TestFuzzSeedsPass(t *testing.T) {
+	dec := fuzzConverter().decoder
+	pages, cloud := searchSeeds(t)
+	for i, b := range pages {
+		var sp searchPage
+		if err := connectors.DecodeJSON("Jira", nil, b, &sp); err != nil || sp.check(dec, cloud[i]) != "" {
+			t.Errorf("search seed %d refused: %v %s", i, err, sp.check(dec, cloud[i]))
+		}
+	}
+	seeds := map[string]func() ([][]byte, func([]byte) (validator, error)){
+		"changelog": func() ([][]byte, func([]byte) (validator, error)) {
+			return changelogSeeds(t), func(b []byte) (validator, error) {
+				var pg changelogPage
+				return &pg, connectors.DecodeJSON("Jira", nil, b, &pg)
+			}
+		},
+		"bulk": func() ([][]byte, func([]byte) (validator, error)) {
+			return bulkSeeds(t), func(b []byte) (validator, error) {
+				var pg bulkPage
+				return &pg, connectors.DecodeJSON("Jira", nil, b, &pg)
+			}
+		},
+		"sprint": func() ([][]byte, func([]byte) (validator, error)) {
+			return sprintSeeds(t), func(b []byte) (validator, error) {
+				var pg agilePage
+				return &pg, connectors.DecodeJSON("Jira", nil, b, &pg)
+			}
+		},
+	}
+	for name, get := range seeds {
+		list, decode := get()
+		for i, b := range list {
+			if v, err := decode(b); err != nil || v.problem() != "" {
+				t.Errorf("%s seed %d refused: %v", name, i, err)
+			}
+		}
+	}
 }
