@@ -294,8 +294,15 @@ func (r *run) finish(ctx context.Context) error {
 	})
 }
 
+// write runs fn in one store transaction. A cancellation is honoured
+// before the transaction starts, not inside it: cancelling mid-way made
+// database/sql roll back under a running statement, which could hand a
+// connection still in an aborted transaction back to the pool.
 func (r *run) write(ctx context.Context, fn func(tx *store.Tx) error) error {
-	tx, err := r.st.Begin(ctx)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := r.st.Begin(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
