@@ -29,7 +29,7 @@ func (sp *searchPage) check(dec *fieldsDecoder, cloud bool) string {
 	}
 	for i := range sp.Issues {
 		if msg := sp.Issues[i].check(dec); msg != "" {
-			return fmt.Sprintf("%s (issue %d of the page)", msg, i+1)
+			return fmt.Sprintf("a search page where %s (issue %d of the page)", msg, i+1)
 		}
 	}
 	return ""
@@ -38,39 +38,39 @@ func (sp *searchPage) check(dec *fieldsDecoder, cloud bool) string {
 // check validates one issue of a search page and keeps its decoded fields.
 func (ri *rawIssue) check(dec *fieldsDecoder) string {
 	if ri.ID == "" || ri.Key == "" {
-		return "an issue without id or key"
+		return "an issue has no id or key"
 	}
 	if len(ri.Fields) == 0 || string(ri.Fields) == "null" {
-		return "issue " + ri.Key + " without fields"
+		return "issue " + ri.Key + " has no fields"
 	}
 	std := &stdFields{}
 	custom, err := dec.decode(ri.Fields, std)
 	if err != nil {
-		return fmt.Sprintf("issue %s with unreadable fields (%v)", ri.Key, err)
+		return fmt.Sprintf("issue %s has unreadable fields (%v)", ri.Key, err)
 	}
 	switch {
 	case std.Status == nil:
-		return "issue " + ri.Key + " with a null or missing status"
+		return "issue " + ri.Key + " has a null or missing status"
 	case std.Status.ID == "" && std.Status.Name == "":
-		return "issue " + ri.Key + " with an empty status"
+		return "issue " + ri.Key + " has an empty status"
 	case std.Summary == "": // required in Jira: never empty, never null
-		return "issue " + ri.Key + " with a null or empty summary"
+		return "issue " + ri.Key + " has a null or empty summary"
 	case std.IssueType.Name == "":
-		return "issue " + ri.Key + " with a null or missing issue type"
+		return "issue " + ri.Key + " has a null or missing issue type"
 	}
 	updated, err := parseTime(std.Updated)
 	if err != nil {
-		return fmt.Sprintf("issue %s with updated %q, not a time", ri.Key, std.Updated)
+		return fmt.Sprintf("issue %s has updated %q, not a time", ri.Key, std.Updated)
 	}
 	if _, err := parseTime(std.Created); err != nil {
-		return fmt.Sprintf("issue %s with created %q, not a time", ri.Key, std.Created)
+		return fmt.Sprintf("issue %s has created %q, not a time", ri.Key, std.Created)
 	}
 	if _, err := optTime(std.ResolutionDate); err != nil {
-		return fmt.Sprintf("issue %s with resolutiondate %q, not a time", ri.Key, std.ResolutionDate)
+		return fmt.Sprintf("issue %s has resolutiondate %q, not a time", ri.Key, std.ResolutionDate)
 	}
 	if ri.Changelog != nil {
 		if msg := checkHistories(ri.Changelog.Histories); msg != "" {
-			return "issue " + ri.Key + ": " + msg
+			return "issue " + ri.Key + " has " + msg
 		}
 	}
 	ri.std, ri.custom, ri.updated = std, custom, updated

@@ -261,7 +261,7 @@ func (r *run) sprints(ctx context.Context) error {
 		r.log.Warn("jira sprints skipped: the agile API is not there (Jira Software missing, or a board gone)", "err", err)
 		return nil
 	case err != nil:
-		return fmt.Errorf("jira %s: sprints: %w", r.s.cfg.Name, err)
+		return err // names the source and the board's endpoint
 	}
 	if err := keepStoredDates(ctx, r.st.DB(), r.conv, rows); err != nil {
 		return fmt.Errorf("jira %s: %w", r.s.cfg.Name, err)
