@@ -131,3 +131,18 @@ func TestGarbageSprintDate(t *testing.T) {
 		t.Errorf("board 1 sprints with a start date: %d after a garbage listing, %d before (want 6)", got, want)
 	}
 }
+
+// TestOversizedAnswerRefused checks that an answer beyond maxBody fails the
+// request with a plain message instead of being read into memory whole.
+func TestOversizedAnswerRefused(t *testing.T) {
+	old := maxBody
+	maxBody = 200
+	defer func() { maxBody = old }()
+	dir := writeDataset(t, t.TempDir(), genSpec{Issues: 5, Histories: 2, Seed: 3})
+	srv := startServer(t, dir, jiratest.Options{})
+	src, _ := New(testConfig(srv.URL, "PLAT"))
+	_, err := src.Sync(context.Background(), openStore(t), testOptions(t))
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Fatalf("err = %v, want an oversized answer refused", err)
+	}
+}

@@ -101,6 +101,11 @@ type validator interface {
 	problem() string
 }
 
+// maxBody bounds one answer held in memory: far above any real page (a
+// bulk changelog page of 1,000 long changelogs is some tens of MiB), it
+// stops a hostile endless 200 from exhausting memory.
+var maxBody int64 = 1 << 30
+
 // maxBodyTries bounds how often one request is sent again because its 2xx
 // body was not a page (empty, HTML, cut short, wrong shape).
 const maxBodyTries = 5
@@ -166,12 +171,16 @@ func (a *api) once(ctx context.Context, method, u, path string, body, v any, che
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 		return a.statusError(method, path, resp.Response, data)
 	}
-	data, err := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return connectors.NewBadBody("Jira", resp.Response, "a body cut off ("+err.Error()+")")
+	}
+	if int64(len(data)) > maxBody {
+		return fmt.Errorf("jira %s: %s %s: the answer is larger than %d MiB; refusing it (no Jira page is that large: a proxy or a loop in between?)",
+			a.src, method, path, maxBody>>20)
 	}
 	if v == nil {
 		return nil
