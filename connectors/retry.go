@@ -163,11 +163,19 @@ func (r *retrier) wait(n int, resp *http.Response) (time.Duration, bool) {
 			return d, true
 		}
 	}
-	d := r.p.MinBackoff << min(n-1, 30)
-	if d <= 0 || d > r.p.MaxBackoff {
-		d = r.p.MaxBackoff
+	return r.p.Backoff(n), false
+}
+
+// Backoff is the pause before try n+1 (n >= 1): exponential from
+// MinBackoff, capped at MaxBackoff, with jitter in [d/2, d]. Connectors use
+// it to retry what the transport cannot see, such as a malformed 2xx body.
+func (p RetryPolicy) Backoff(n int) time.Duration {
+	p = p.withDefaults()
+	d := p.MinBackoff << min(max(n, 1)-1, 30)
+	if d <= 0 || d > p.MaxBackoff {
+		d = p.MaxBackoff
 	}
-	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1)), false
+	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
 // RetryAfter reads a response's Retry-After header (seconds or an HTTP date).
@@ -194,4 +202,17 @@ func reqAttrs(resp *http.Response, err error, wait time.Duration) []any {
 		attrs = append(attrs, "err", err.Error())
 	}
 	return attrs
+}
+
+// WaitBeyondBudget tells why the client returned a 429 or 503 as is: true
+// (with the wait asked) when its Retry-After was beyond p.MaxWait, a clean
+// early stop to resume later (ErrPartial); false when the tries ran out
+// with the waits inside the budget, which is a failure of the server, not
+// a rate limit to wait out.
+func (p RetryPolicy) WaitBeyondBudget(resp *http.Response) (time.Duration, bool) {
+	if resp == nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable) {
+		return 0, false
+	}
+	d, ok := RetryAfter(resp)
+	return d, ok && d > p.withDefaults().MaxWait
 }

@@ -122,6 +122,9 @@ func (l *limiter) before(ctx context.Context) error {
 		return fmt.Errorf("%w: GitHub rate limit exhausted until %s (%s away, beyond the longest wait of %s); re-run after %s to resume",
 			connectors.ErrPartial, until.UTC().Format(time.RFC3339), wait.Round(time.Second), l.maxWait, until.UTC().Format(time.RFC3339))
 	}
+	if !until.After(now) { // pacing: no reset or pause to wait for, only the pause itself
+		until = now.Add(wait)
+	}
 	if wait >= time.Second {
 		l.log.Info("github rate limit: waiting", "wait", wait.Round(time.Second), "until", until.UTC().Format(time.RFC3339))
 	}

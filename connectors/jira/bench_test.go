@@ -11,25 +11,83 @@ import (
 	"github.com/systemic-dev/systemic/connectors/jira/jiratest"
 )
 
+// requestCases are the acceptance datasets for requests per 1,000 issues:
+// every fifth issue with a long history (spread over the search pages, the
+// worst case for batching changelog calls), on Cloud beyond its 40
+// embedded histories, on Data Center within its 100.
+var requestCases = []struct {
+	name  string
+	spec  genSpec
+	limit float64 // requests per 1,000 issues
+}{
+	{"cloud short histories", genSpec{Histories: 10, Cloud: true, Seed: 11}, 15},
+	{"cloud 1000 issues of 150 histories", genSpec{Histories: 10, LongEvery: 5, LongHistories: 150, Cloud: true, Seed: 11}, 15},
+	{"datacenter 1000 issues of 100 histories", genSpec{Histories: 10, LongEvery: 5, LongHistories: 100, Seed: 11}, 12},
+}
+
 // TestRequestsPerThousandIssues measures how many requests a first sync
-// makes per 1,000 issues (histories within the embedded changelog cap of
-// 100, so none needs paging): search pages of 100 plus a fixed handful
-// (serverInfo, fields, statuses, approximate count, boards, sprints).
+// makes per 1,000 issues: search pages of 100, changelog completion, and a
+// fixed handful per sync (serverInfo, myself, fields, statuses, boards and
+// their sprints, and on Cloud the approximate count), which the 5,000
+// issues of the full run spread thin.
 func TestRequestsPerThousandIssues(t *testing.T) {
 	n := 5000
 	if testing.Short() {
 		n = 1000
 	}
-	for _, cloud := range []bool{true, false} {
-		dir := writeDataset(t, t.TempDir(), genSpec{Issues: n, Histories: 10, Cloud: cloud, Seed: 11})
-		srv := startServer(t, dir, jiratest.Options{})
-		st := openStore(t)
-		stats := runSync(t, st, testConfig(srv.URL, "PLAT", "APP"), testOptions(t))
-		per := float64(stats.Requests) * 1000 / float64(n)
-		t.Logf("cloud=%v: %d issues, %d requests, %.1f per 1,000 issues (%v)", cloud, n, stats.Requests, per, srv.Requests())
-		if n >= 5000 && per > 12 {
-			t.Errorf("%.1f requests per 1,000 issues, want at most 12", per)
-		}
+	for _, tc := range requestCases {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := tc.spec
+			spec.Issues = n
+			dir := writeDataset(t, t.TempDir(), spec)
+			srv := startServer(t, dir, jiratest.Options{})
+			st := openStore(t)
+			stats := runSync(t, st, testConfig(srv.URL, "PLAT", "APP"), testOptions(t))
+			per := float64(stats.Requests) * 1000 / float64(n)
+			t.Logf("%d issues, %d requests, %.1f per 1,000 issues (%v)", n, stats.Requests, per, srv.Requests())
+			if n >= 5000 && per > tc.limit {
+				t.Errorf("%.1f requests per 1,000 issues, want at most %v", per, tc.limit)
+			}
+		})
+	}
+}
+
+// BenchmarkSyncRequests runs the acceptance datasets (5,000 issues) and
+// reports requests per 1,000 issues beside CPU and wall time.
+func BenchmarkSyncRequests(b *testing.B) {
+	for _, tc := range requestCases {
+		b.Run(tc.name, func(b *testing.B) {
+			spec := tc.spec
+			spec.Issues = 5000
+			dir := writeDataset(b, b.TempDir(), spec)
+			srv, err := jiratest.New(dir, jiratest.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer srv.Close()
+			cfg := testConfig(srv.URL, "PLAT", "APP")
+			opts := connectors.Options{Logger: slog.New(slog.DiscardHandler), Now: func() time.Time { return fixedNow }}
+			var requests, items int
+			var cpu time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				st := openStore(b)
+				src, _ := New(cfg)
+				before := cpuTime()
+				b.StartTimer()
+				stats, err := src.Sync(context.Background(), st, opts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				cpu += cpuTime() - before
+				requests, items = requests+stats.Requests, items+stats.Items
+				st.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(requests)*1000/float64(items), "requests/1000issues")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
 }
 

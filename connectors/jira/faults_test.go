@@ -24,9 +24,23 @@ func TestSyncSurvivesFaults(t *testing.T) {
 	}{
 		{"429 with Retry-After", jiratest.Rule{Path: search, Nth: 2, Status: http.StatusTooManyRequests, RetryAfter: "1"}, 1},
 		{"503 then 502", jiratest.Rule{Path: search, Nth: 1, Count: 2, Status: http.StatusBadGateway}, 2},
-		{"500 on changelog", jiratest.Rule{Path: "/rest/api/2/issue/10007/changelog", Nth: 1, Status: http.StatusInternalServerError}, 1},
+		{"500 on changelog bulkfetch", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Status: http.StatusInternalServerError}, 1},
 		{"truncated body", jiratest.Rule{Path: search, Nth: 2, Truncate: true}, 1},
 		{"slow answer", jiratest.Rule{Path: search, Nth: 1, Latency: 50 * time.Millisecond}, 0},
+		// A 200 that is not a page is a transient fault, fetched again.
+		{"empty 200", jiratest.Rule{Path: search, Nth: 2, Mangle: jiratest.MangleEmpty}, 1},
+		{"HTML 200", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleHTML}, 1},
+		{"truncated JSON 200", jiratest.Rule{Path: search, Nth: 3, Mangle: jiratest.MangleTruncatedJSON}, 1},
+		{"null statuses", jiratest.Rule{Path: search, Nth: 2, Mangle: jiratest.MangleNull, Keys: []string{"status"}}, 1},
+		{"null summaries", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleNull, Keys: []string{"summary", "issuetype"}}, 1},
+		{"issues of the wrong type", jiratest.Rule{Path: search, Nth: 2, Mangle: jiratest.MangleWrongType, Keys: []string{"issues"}}, 1},
+		{"garbage updated", jiratest.Rule{Path: search, Nth: 1, Mangle: jiratest.MangleBadDate, Keys: []string{"updated"}}, 1},
+		{"bulkfetch HTML 200", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Mangle: jiratest.MangleHTML}, 1},
+		{"bulkfetch null histories", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Mangle: jiratest.MangleNull, Keys: []string{"issueChangeLogs"}}, 1},
+		{"history dates garbled", jiratest.Rule{Path: "/rest/api/3/changelog/bulkfetch", Nth: 1, Mangle: jiratest.MangleBadDate, Keys: []string{"created"}}, 1},
+		{"status list null", jiratest.Rule{Path: "/rest/api/2/status", Nth: 1, Mangle: jiratest.MangleEmpty}, 1},
+		{"field list wrong type", jiratest.Rule{Path: "/rest/api/2/field", Nth: 1, Mangle: jiratest.MangleWrongType, Keys: []string{"id"}}, 1},
+		{"sprint page truncated", jiratest.Rule{Path: "/rest/agile/1.0/board/1/sprint", Nth: 1, Mangle: jiratest.MangleTruncatedJSON}, 1},
 	}
 	dir := writeDataset(t, t.TempDir(), genSpec{Issues: 230, Histories: 8, Cloud: true, Seed: 3})
 	clean := startServer(t, dir, jiratest.Options{ChangelogCap: 5})

@@ -39,14 +39,20 @@ func (s *Source) needsDiscovery() bool {
 // discoverFields maps the configured fields, reading the field list for the
 // ones set to auto.
 func (s *Source) discoverFields(ctx context.Context, a *api) (fieldIDs, error) {
-	f := s.cfg.Fields
-	var ids fieldIDs
-	var list []field
+	var list fieldList
 	if s.needsDiscovery() {
 		if err := a.call(ctx, "GET", "rest/api/2/field", nil, nil, &list); err != nil {
-			return ids, err
+			return fieldIDs{}, err
 		}
 	}
+	return s.discoverFromList(list), nil
+}
+
+// discoverFromList maps the configured fields, the ones set to auto by
+// their names and schema types in list.
+func (s *Source) discoverFromList(list fieldList) fieldIDs {
+	f := s.cfg.Fields
+	var ids fieldIDs
 	if isAuto(f.StoryPoints) {
 		ids.StoryPoints = findFields(list, func(fd field) bool {
 			n := strings.ToLower(fd.Name)
@@ -63,7 +69,7 @@ func (s *Source) discoverFields(ctx context.Context, a *api) (fieldIDs, error) {
 		return fd.Schema.Custom == "com.pyxis.greenhopper.jira:gh-epic-link" || strings.EqualFold(fd.Name, "epic link")
 	})
 	ids.Flagged = pick(f.Flagged, list, func(fd field) bool { return strings.EqualFold(fd.Name, "flagged") })
-	return ids, nil
+	return ids
 }
 
 // findFields lists the custom fields matching ok, schema-typed ones first.
@@ -108,7 +114,7 @@ type status struct {
 // statuses reads the workflow statuses: rows for the store and the category
 // of each status id (new, indeterminate or done).
 func (s *Source) statuses(ctx context.Context, a *api) ([]store.Status, map[string]string, error) {
-	var list []status
+	var list statusList
 	if err := a.call(ctx, "GET", "rest/api/2/status", nil, nil, &list); err != nil {
 		return nil, nil, err
 	}

@@ -15,8 +15,11 @@ import (
 type genSpec struct {
 	Issues    int
 	Histories int // per issue
-	Cloud     bool
-	Seed      uint64
+	// LongEvery and LongHistories give every LongEvery-th issue
+	// LongHistories histories instead (0: none).
+	LongEvery, LongHistories int
+	Cloud                    bool
+	Seed                     uint64
 	// Moved renames issue 1's key (same id) to simulate a move.
 	Moved bool
 	// Bump moves the updated time of the first n issues after all others.
@@ -123,8 +126,15 @@ func genIssue(rng *rand.Rand, g genSpec, i int, sprints []map[string]any) map[st
 	status := "1"
 	names := map[string]string{"1": "To Do", "3": "In Progress", "4": "In Review", "10001": "Done"}
 	sprintIdx := -1
-	for h := 0; h < g.Histories; h++ {
-		at = at.Add(time.Duration(30+rng.IntN(600)) * time.Minute)
+	histories := g.Histories
+	if g.LongEvery > 0 && i%g.LongEvery == 0 {
+		histories = g.LongHistories
+	}
+	// A long history spans about the time of a short one, so long issues
+	// spread over the updated-ordered search pages instead of trailing them.
+	scale := time.Duration(max(1, histories/max(g.Histories, 1)))
+	for h := 0; h < histories; h++ {
+		at = at.Add(time.Duration(30+rng.IntN(600)) * time.Minute / scale)
 		var item map[string]any
 		switch h % 5 {
 		case 0, 2:

@@ -3,9 +3,12 @@ package jira
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/store"
@@ -17,6 +20,11 @@ type rawIssue struct {
 	Key       string          `json:"key"`
 	Fields    json.RawMessage `json:"fields"`
 	Changelog *changelog      `json:"changelog"`
+
+	// Filled by the page check (see check.go), so fields are decoded once.
+	std     *stdFields
+	custom  map[string]json.RawMessage
+	updated time.Time
 }
 
 type changelog struct {
@@ -48,7 +56,7 @@ type change struct {
 // stdFields are the system fields systemic asks for.
 type stdFields struct {
 	Summary string `json:"summary"`
-	Status  struct {
+	Status  *struct {
 		ID             string `json:"id"`
 		Name           string `json:"name"`
 		StatusCategory struct {
@@ -110,19 +118,50 @@ type converter struct {
 	fields   fieldIDs
 	statuses map[string]string // status id -> category
 	decoder  *fieldsDecoder
+	log      *slog.Logger // nil: warnings dropped
+
+	mu       sync.Mutex
+	warned   map[string]bool     // warnings already logged
+	badDates map[string][]string // sprint id -> date fields unreadable in the board listing
+}
+
+// warn logs a data warning once per distinct message and values.
+func (c *converter) warn(msg string, args ...any) {
+	key := fmt.Sprint(msg, args)
+	c.mu.Lock()
+	if c.warned == nil {
+		c.warned = map[string]bool{}
+	}
+	seen := c.warned[key]
+	c.warned[key] = true
+	c.mu.Unlock()
+	if !seen && c.log != nil {
+		c.log.Warn(msg, args...)
+	}
+}
+
+// markBadDates records the sprint date fields the board listing could not read.
+func (c *converter) markBadDates(sprintID string, fields []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.badDates == nil {
+		c.badDates = map[string][]string{}
+	}
+	c.badDates[sprintID] = fields
 }
 
 func (c *converter) add(p *page, ri *rawIssue) error {
-	var f stdFields
-	custom, err := c.decoder.decode(ri.Fields, &f)
-	if err != nil {
-		return fmt.Errorf("issue %s fields: %w", ri.Key, err)
+	if ri.std == nil {
+		if msg := ri.check(c.decoder); msg != "" {
+			return fmt.Errorf("%s", msg)
+		}
 	}
+	f, custom := ri.std, ri.custom
 	hs, err := sortedHistories(ri)
 	if err != nil {
 		return fmt.Errorf("issue %s: %w", ri.Key, err)
 	}
-	item, err := c.item(ri, &f, custom, hs)
+	item, err := c.item(ri, f, custom, hs)
 	if err != nil {
 		return fmt.Errorf("issue %s: %w", ri.Key, err)
 	}
@@ -133,10 +172,7 @@ func (c *converter) add(p *page, ri *rawIssue) error {
 	c.person(p, f.Assignee)
 	c.person(p, f.Reporter)
 	c.events(p, item.ItemID, hs)
-	current, err := c.sprintField(p, custom[c.fields.Sprint])
-	if err != nil {
-		return fmt.Errorf("issue %s sprint field: %w", ri.Key, err)
-	}
+	current := c.sprintField(p, ri.Key, custom[c.fields.Sprint])
 	p.sprintItems = append(p.sprintItems, c.memberships(item, hs, current)...)
 	p.links = append(p.links, c.currentLinks(ri.ID, f.IssueLinks, hs)...)
 	return nil
@@ -151,12 +187,12 @@ func (c *converter) item(ri *rawIssue, f *stdFields, custom map[string]json.RawM
 		Container: f.Project.Key,
 		Title:     clean(f.Summary),
 		Type:      f.IssueType.Name,
-		Status:    clean(f.Status.Name),
 		URL:       c.baseURL + "/browse/" + ri.Key,
 	}
-	if ri.ID == "" || ri.Key == "" {
-		return it, fmt.Errorf("id or key missing")
+	if ri.ID == "" || ri.Key == "" || f.Status == nil {
+		return it, fmt.Errorf("id, key or status missing")
 	}
+	it.Status = clean(f.Status.Name)
 	if it.Container == "" {
 		it.Container, _, _ = strings.Cut(ri.Key, "-")
 	}
@@ -204,7 +240,7 @@ func (c *converter) item(ri *rawIssue, f *stdFields, custom map[string]json.RawM
 		return it, fmt.Errorf("resolutiondate: %w", err)
 	}
 	if it.ResolvedAt == nil && it.StatusCategory == "done" {
-		it.ResolvedAt = lastStatusChange(hs)
+		it.ResolvedAt = c.lastDoneEntry(hs, f.Status.ID)
 	}
 	return it, nil
 }
@@ -248,11 +284,13 @@ func sortedHistories(ri *rawIssue) ([]history, error) {
 			continue
 		}
 		seen[h.ID] = true
-		t, err := parseTime(h.Created)
-		if err != nil {
-			return nil, fmt.Errorf("history %s: %w", h.ID, err)
+		if h.at.IsZero() {
+			t, err := parseTime(h.Created)
+			if err != nil {
+				return nil, fmt.Errorf("history %s: %w", h.ID, err)
+			}
+			h.at = t
 		}
-		h.at = t
 		out = append(out, h)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -272,10 +310,15 @@ func idLess(a, b string) bool {
 	return a < b
 }
 
-func lastStatusChange(hs []history) *time.Time {
+// lastDoneEntry is when an issue without a resolution last entered a status
+// of the done category, judged by the status id against the status list,
+// never by the status name (a status named "Done" may sit in another
+// category, and names change); the entry into the current status counts
+// too, its category being known from the issue. nil when none is recorded.
+func (c *converter) lastDoneEntry(hs []history, current string) *time.Time {
 	for i := len(hs) - 1; i >= 0; i-- {
 		for _, ch := range hs[i].Items {
-			if strings.EqualFold(ch.Field, "status") {
+			if strings.EqualFold(ch.Field, "status") && (c.statuses[ch.To] == "done" || (ch.To != "" && ch.To == current)) {
 				t := hs[i].at
 				return &t
 			}
@@ -315,10 +358,22 @@ func stringValue(raw json.RawMessage) string {
 	return s
 }
 
+// numberValue reads a number field (story points), also when Jira or an
+// import wrote it as a string ("3.5", "-1").
 func numberValue(raw json.RawMessage) (float64, bool) {
-	var v *float64
-	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil || v == nil {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
 		return 0, false
 	}
-	return *v, true
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case string:
+		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return 0, false
+		}
+		return f, true
+	}
+	return 0, false
 }

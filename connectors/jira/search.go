@@ -2,7 +2,6 @@ package jira
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -59,10 +58,18 @@ func (s *Source) jql(since time.Time, loc *time.Location) string {
 type searchPage struct {
 	StartAt       int        `json:"startAt"`
 	MaxResults    int        `json:"maxResults"`
-	Total         int        `json:"total"`
+	Total         *int       `json:"total"`
 	Issues        []rawIssue `json:"issues"`
 	NextPageToken string     `json:"nextPageToken"`
-	IsLast        bool       `json:"isLast"`
+	IsLast        *bool      `json:"isLast"`
+}
+
+// total is the Data Center total (0 on Cloud).
+func (sp *searchPage) total() int {
+	if sp.Total == nil {
+		return 0
+	}
+	return *sp.Total
 }
 
 // pager walks the pages of one search. Paging by offset alone loses
@@ -82,12 +89,15 @@ type pager struct {
 	bound  time.Time                    // since of the current query
 	jql    string                       // the current query
 	fields string
+	dec    *fieldsDecoder
+	seen   map[string]bool // Cloud: ids the restarted search returns again
+	reread int             // issues a restarted search returned again, dropped
 	start  int
 	token  string
 	done   bool
 }
 
-func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Location, f fieldIDs) *pager {
+func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Location, f fieldIDs, dec *fieldsDecoder) *pager {
 	fields := append([]string(nil), systemFields...)
 	fields = append(fields, f.StoryPoints...)
 	for _, id := range []string{f.Sprint, f.EpicLink, f.Flagged} {
@@ -96,7 +106,7 @@ func (s *Source) newPager(a *api, cloud bool, since time.Time, loc *time.Locatio
 		}
 	}
 	query := func(t time.Time) string { return s.jql(t, loc) }
-	return &pager{a: a, cloud: cloud, query: query, keyset: loc != nil, bound: since, jql: query(since), fields: strings.Join(fields, ",")}
+	return &pager{a: a, cloud: cloud, query: query, keyset: loc != nil, bound: since, jql: query(since), fields: strings.Join(fields, ","), dec: dec}
 }
 
 // next fetches the next page; it returns nil at the end.
@@ -115,20 +125,40 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 		q.Set("startAt", strconv.Itoa(p.start))
 	}
 	var pg searchPage
-	if err := p.a.call(ctx, "GET", path, q, nil, &pg); err != nil {
+	check := func() string { return pg.check(p.dec, p.cloud) }
+	if err := p.a.callChecked(ctx, "GET", path, q, nil, &pg, check); err != nil {
 		return nil, fmt.Errorf("%w (JQL: %s)", err, p.jql)
 	}
 	if p.cloud {
 		p.token = pg.NextPageToken
-		p.done = pg.IsLast || pg.NextPageToken == "" || len(pg.Issues) == 0
+		p.done = (pg.IsLast != nil && *pg.IsLast) || pg.NextPageToken == "" || len(pg.Issues) == 0
 	} else {
 		p.start = pg.StartAt + len(pg.Issues)
-		p.done = len(pg.Issues) == 0 || p.start >= pg.Total
+		p.done = len(pg.Issues) == 0 || p.start >= pg.total()
 	}
-	if !p.done && p.keyset {
-		p.restart(pg.Issues)
+	all := pg.Issues
+	if p.cloud && len(p.seen) > 0 {
+		pg.Issues = p.unseen(all)
+	}
+	if !p.done && p.keyset && len(all) > 0 {
+		p.restart(all)
 	}
 	return &pg, nil
+}
+
+// unseen drops the issues a restarted Cloud search returns again (those of
+// the restart minute already read), and forgets them.
+func (p *pager) unseen(issues []rawIssue) []rawIssue {
+	out := issues[:0:0]
+	for _, ri := range issues {
+		if p.seen[ri.ID] {
+			p.reread++
+			continue
+		}
+		out = append(out, ri)
+	}
+	p.seen = nil
+	return out
 }
 
 // restart begins the search again at the minute of the page's last issue
@@ -136,17 +166,7 @@ func (p *pager) next(ctx context.Context) (*searchPage, error) {
 func (p *pager) restart(issues []rawIssue) {
 	times := make([]time.Time, len(issues))
 	for i := range issues {
-		var f struct {
-			Updated string `json:"updated"`
-		}
-		if json.Unmarshal(issues[i].Fields, &f) != nil {
-			return
-		}
-		t, err := parseTime(f.Updated)
-		if err != nil {
-			return
-		}
-		times[i] = t
+		times[i] = issues[i].updated // read by the page check
 	}
 	bound := times[len(times)-1].Truncate(time.Minute) // whole-minute zone offsets: a minute in any zone
 	if !bound.After(p.bound) {
@@ -159,6 +179,14 @@ func (p *pager) restart(issues []rawIssue) {
 		}
 	}
 	p.bound, p.jql, p.token, p.start = bound, p.query(bound), "", read
+	if p.cloud { // no offset to skip them by: skip them by id
+		p.seen = map[string]bool{}
+		for i, t := range times {
+			if !t.Before(bound) {
+				p.seen[issues[i].ID] = true
+			}
+		}
+	}
 }
 
 // approximateCount asks Jira Cloud how many issues a JQL matches, for the

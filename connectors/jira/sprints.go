@@ -28,8 +28,12 @@ type sprint struct {
 	Goal          string `json:"goal"`
 }
 
-func (c *converter) sprintRow(sp sprint) (store.Sprint, error) {
-	row := store.Sprint{
+// sprintRow converts a sprint object. A date that is not a time (Jira never
+// sends one; a proxy or an import might) is left NULL and named in bad, so
+// the caller can keep the stored value and warn instead of losing the
+// board's sprints or erasing a good date.
+func (c *converter) sprintRow(sp sprint) (row store.Sprint, bad []string) {
+	row = store.Sprint{
 		SprintID: c.sprintID(strconv.Itoa(sp.ID)),
 		Source:   c.src,
 		Name:     clean(sp.Name),
@@ -39,17 +43,18 @@ func (c *converter) sprintRow(sp sprint) (store.Sprint, error) {
 	if b := max(sp.OriginBoardID, sp.BoardID); b > 0 {
 		row.BoardID = strconv.Itoa(b)
 	}
-	var err error
-	if row.StartAt, err = optTime(sp.StartDate); err != nil {
-		return row, fmt.Errorf("sprint %d startDate: %w", sp.ID, err)
+	for _, d := range []struct {
+		name, value string
+		dst         **time.Time
+	}{{"startDate", sp.StartDate, &row.StartAt}, {"endDate", sp.EndDate, &row.EndAt}, {"completeDate", sp.CompleteDate, &row.CompleteAt}} {
+		t, err := optTime(d.value)
+		if err != nil {
+			bad = append(bad, d.name)
+			continue
+		}
+		*d.dst = t
 	}
-	if row.EndAt, err = optTime(sp.EndDate); err != nil {
-		return row, fmt.Errorf("sprint %d endDate: %w", sp.ID, err)
-	}
-	if row.CompleteAt, err = optTime(sp.CompleteDate); err != nil {
-		return row, fmt.Errorf("sprint %d completeDate: %w", sp.ID, err)
-	}
-	return row, nil
+	return row, bad
 }
 
 func (c *converter) sprintID(id string) string { return c.src + ":" + id }
@@ -59,40 +64,51 @@ func (c *converter) sprintID(id string) string { return c.src + ":" + id }
 var reDCSprint = regexp.MustCompile(`\[(.*)\]\s*$`)
 
 // sprintField reads the issue's current sprints (objects on Cloud, strings on
-// Data Center), records them as sprint rows of the page and returns their ids.
-func (c *converter) sprintField(p *page, raw json.RawMessage) ([]string, error) {
+// Data Center), records them as sprint rows of the page and returns their
+// ids. A value that cannot be read is skipped with a warning; a sprint
+// whose dates cannot be read keeps its membership but is not written from
+// here (the board listing writes it, keeping stored dates).
+func (c *converter) sprintField(p *page, key string, raw json.RawMessage) []string {
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+		return nil
 	}
 	var vals []json.RawMessage
 	if err := json.Unmarshal(raw, &vals); err != nil {
-		return nil, err
+		c.warn("jira sprint field unreadable; the issue's current sprints are skipped", "issue", key, "field", c.fields.Sprint, "err", err)
+		return nil
 	}
 	var ids []string
 	for _, v := range vals {
-		var sp sprint
-		if len(v) > 0 && v[0] == '{' {
-			if err := json.Unmarshal(v, &sp); err != nil {
-				return nil, err
-			}
-		} else {
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
-				return nil, err
-			}
-			sp = parseDCSprint(s)
+		sp, err := readSprintValue(v)
+		if err != nil {
+			c.warn("jira sprint value unreadable; skipped", "issue", key, "err", err)
+			continue
 		}
 		if sp.ID == 0 {
 			continue
 		}
-		row, err := c.sprintRow(sp)
-		if err != nil {
-			return nil, err
+		ids = append(ids, strconv.Itoa(sp.ID))
+		row, bad := c.sprintRow(sp)
+		if len(bad) > 0 {
+			c.warn("jira sprint dates unreadable in an issue's sprint field; the sprint row is left to the board listing", "issue", key, "sprint", sp.ID, "fields", bad)
+			continue
 		}
 		p.sprints[row.SprintID] = row
-		ids = append(ids, strconv.Itoa(sp.ID))
 	}
-	return ids, nil
+	return ids
+}
+
+func readSprintValue(v json.RawMessage) (sprint, error) {
+	var sp sprint
+	if len(v) > 0 && v[0] == '{' {
+		err := json.Unmarshal(v, &sp)
+		return sp, err
+	}
+	var s string
+	if err := json.Unmarshal(v, &s); err != nil {
+		return sp, err
+	}
+	return parseDCSprint(s), nil
 }
 
 // reDCKey starts a key=value pair of a Data Center sprint string; a piece
@@ -237,64 +253,6 @@ func (s *Source) boardsAndSprints(ctx context.Context, a *api, c *converter, boa
 	return rows, nil
 }
 
-// boardScope is the sync_state scope caching the boards discovered from the
-// projects (cursor: the ids, etag: when they were listed), so incremental
-// syncs skip one listing per project; they are listed again after a day or
-// with a full sync.
-const boardScope = "boards"
-
-const boardsMaxAge = 24 * time.Hour
-
-// boards returns the configured boards, else those of the projects: from the
-// cache when fresh, otherwise listed (and the cache row returned to store).
-func (s *Source) boards(ctx context.Context, st *store.Store, a *api, projects []string, full bool, now time.Time) ([]int, bool, error) {
-	if len(s.cfg.Boards) > 0 {
-		return s.cfg.Boards, false, nil
-	}
-	key := strings.Join(projects, ",")
-	if !full {
-		cur, etag, err := st.Cursor(ctx, s.cfg.Name, boardScope)
-		if err != nil {
-			return nil, false, err
-		}
-		listed, terr := time.Parse(time.RFC3339, etag)
-		if ids, forKey, ok := strings.Cut(cur, "|"); ok && forKey == key && terr == nil && now.Sub(listed) < boardsMaxAge {
-			return parseInts(ids), false, nil
-		}
-	}
-	var boards []int
-	for _, p := range projects {
-		ids, err := s.projectBoards(ctx, a, p)
-		if err != nil {
-			return nil, false, err
-		}
-		for _, id := range ids {
-			if !containsInt(boards, id) {
-				boards = append(boards, id)
-			}
-		}
-	}
-	return boards, true, nil
-}
-
-func boardCursor(boards []int, projects []string) string {
-	ids := make([]string, len(boards))
-	for i, b := range boards {
-		ids[i] = strconv.Itoa(b)
-	}
-	return strings.Join(ids, ",") + "|" + strings.Join(projects, ",")
-}
-
-func parseInts(s string) []int {
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
 type agilePage struct {
 	StartAt    int               `json:"startAt"`
 	MaxResults int               `json:"maxResults"`
@@ -323,21 +281,6 @@ func agileList(ctx context.Context, a *api, path string, q url.Values, each func
 	}
 }
 
-func (s *Source) projectBoards(ctx context.Context, a *api, project string) ([]int, error) {
-	var ids []int
-	err := agileList(ctx, a, "rest/agile/1.0/board", url.Values{"projectKeyOrId": {project}}, func(v json.RawMessage) error {
-		var b struct {
-			ID int `json:"id"`
-		}
-		if err := json.Unmarshal(v, &b); err != nil {
-			return fmt.Errorf("jira %s: board of project %s: %w", s.cfg.Name, project, err)
-		}
-		ids = append(ids, b.ID)
-		return nil
-	})
-	return ids, err
-}
-
 func (s *Source) boardSprints(ctx context.Context, a *api, c *converter, board int) ([]store.Sprint, error) {
 	var rows []store.Sprint
 	path := fmt.Sprintf("rest/agile/1.0/board/%d/sprint", board)
@@ -349,9 +292,10 @@ func (s *Source) boardSprints(ctx context.Context, a *api, c *converter, board i
 		if sp.OriginBoardID == 0 {
 			sp.OriginBoardID = board
 		}
-		row, err := c.sprintRow(sp)
-		if err != nil {
-			return fmt.Errorf("jira %s: board %d: %w", s.cfg.Name, board, err)
+		row, bad := c.sprintRow(sp)
+		if len(bad) > 0 {
+			c.warn("jira sprint dates unreadable; stored dates kept (NULL when none)", "board", board, "sprint", sp.ID, "fields", bad)
+			c.markBadDates(row.SprintID, bad)
 		}
 		rows = append(rows, row)
 		return nil
@@ -369,7 +313,9 @@ func containsInt(list []int, v int) bool {
 }
 
 // sprintCommitment sets committed (in the sprint when it started) and
-// completed_in_sprint (resolved before the sprint completed, while in it) on
+// completed_in_sprint (resolved before the sprint completed, while in it,
+// and still in it when it completed: an issue removed before then is
+// listed as removed by Jira's sprint report, not as completed) on
 // every sprint_items row of the source, from the stored sprint dates and
 // resolution times. It runs after every sync, so rows written before a
 // sprint started or completed are brought up to date.
@@ -381,6 +327,6 @@ UPDATE sprint_items SET
   completed_in_sprint = s.complete_at IS NOT NULL AND i.resolved_at IS NOT NULL
     AND i.resolved_at <= s.complete_at
     AND COALESCE(sprint_items.added_at, i.created_at) <= i.resolved_at
-    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at >= i.resolved_at)
+    AND (sprint_items.removed_at IS NULL OR sprint_items.removed_at >= s.complete_at)
 FROM sprints s, items i
 WHERE sprint_items.sprint_id = s.sprint_id AND sprint_items.item_id = i.item_id AND i.source = ?`

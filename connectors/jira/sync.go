@@ -37,7 +37,7 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	if err != nil {
 		return connectors.Stats{}, err
 	}
-	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger, sprintsSeen: map[string]store.Sprint{}}
+	r := &run{s: s, st: st, a: a, opts: opts, log: opts.Logger, sprintsSeen: map[string]store.Sprint{}, stored: map[string]int{}}
 	err = r.sync(ctx)
 	r.stats.Requests = int(a.requests.Load())
 	if werr := s.writeSource(ctx, st, opts.Now(), err); werr != nil && err == nil {
@@ -55,11 +55,15 @@ type run struct {
 	log   *slog.Logger
 	conv  *converter
 	cloud bool
-	loc   *time.Location
-	known map[string]store.Identity // stored identities, kept up to date
+	// noBulk is set once changelog/bulkfetch answered 404.
+	noBulk bool
+	loc    *time.Location
+	known  map[string]store.Identity // stored identities, kept up to date
 	// sprintsSeen are the sprint rows written from issues in this run.
 	sprintsSeen map[string]store.Sprint
 	stats       connectors.Stats
+	stored      map[string]int // item id -> events, of the items stored this run
+	rewritten   int            // issues stored again in this run (read on two pages)
 }
 
 func (r *run) sync(ctx context.Context) error {
@@ -77,7 +81,7 @@ func (r *run) sync(ctx context.Context) error {
 	if r.known, err = loadIdentities(ctx, r.st, r.s.cfg.Name); err != nil {
 		return err
 	}
-	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats,
+	r.conv = &converter{src: r.s.cfg.Name, baseURL: strings.TrimRight(r.s.cfg.URL, "/"), fields: fields, statuses: cats, log: r.log,
 		decoder: newFieldsDecoder(append(append([]string(nil), fields.StoryPoints...), fields.Sprint, fields.EpicLink, fields.Flagged))}
 	if err := r.write(ctx, func(tx *store.Tx) error { return putAll(tx, statusRows) }); err != nil {
 		return err
@@ -99,9 +103,7 @@ func (r *run) detect(ctx context.Context) error {
 		r.cloud = true
 	case "datacenter", "server":
 	default:
-		var info struct {
-			DeploymentType string `json:"deploymentType"`
-		}
+		var info serverInfo
 		if err := r.a.call(ctx, "GET", "rest/api/2/serverInfo", nil, nil, &info); err != nil {
 			return err
 		}
@@ -176,7 +178,7 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	jql := r.s.jql(from, r.loc)
 	progress := connectors.NewProgress(os.Stderr, r.opts.Progress, r.log, "jira "+r.s.cfg.Name)
 	defer progress.Finish()
-	if r.cloud {
+	if r.cloud && r.opts.Progress { // only a drawn bar needs the total: a request saved otherwise
 		if n, err := approximateCount(ctx, r.a, jql); err == nil {
 			progress.SetTotal(n)
 		} else if ctx.Err() != nil {
@@ -187,7 +189,12 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 	r.log.Info("jira search", "jql", jql, "cloud", r.cloud)
 	fetchCtx, stop := context.WithCancel(ctx)
-	pages := r.fetch(fetchCtx, r.s.newPager(r.a, r.cloud, from, r.loc, fields), progress)
+	pager := r.s.newPager(r.a, r.cloud, from, r.loc, fields, r.conv.decoder)
+	pages := r.fetch(fetchCtx, pager, progress)
+	defer func() {
+		r.log.Info("jira issues stored", "items", r.stats.Items, "events", r.stats.Events,
+			"dropped_reread", pager.reread, "stored_twice", r.rewritten)
+	}()
 	// On a write error the fetcher may be mid-request: stop it and wait for
 	// it to close the channel, so no goroutine outlives Sync.
 	defer func() {
@@ -220,15 +227,11 @@ func (r *run) issues(ctx context.Context, fields fieldIDs) error {
 	}
 }
 
-// parse completes truncated changelogs and converts a page into rows.
-func (r *run) parse(ctx context.Context, sp *searchPage) (*page, error) {
+// parse converts a search page, its changelogs complete, into rows.
+func (r *run) parse(sp *searchPage) (*page, error) {
 	p := newPage()
 	for i := range sp.Issues {
-		ri := &sp.Issues[i]
-		if err := completeChangelog(ctx, r.a, ri); err != nil {
-			return nil, err
-		}
-		if err := r.conv.add(p, ri); err != nil {
+		if err := r.conv.add(p, &sp.Issues[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -251,12 +254,17 @@ func (r *run) sprints(ctx context.Context) error {
 	if err == nil {
 		rows, err = r.s.boardsAndSprints(ctx, r.a, r.conv, boards)
 	}
-	if err != nil {
-		if ctx.Err() != nil || errors.Is(err, connectors.ErrPartial) {
-			return err
-		}
-		r.log.Warn("jira sprints skipped", "err", err)
+	var nf *notFoundError
+	switch {
+	case errors.As(err, &nf):
+		// Jira without Software has no agile API: nothing to lose.
+		r.log.Warn("jira sprints skipped: the agile API is not there (Jira Software missing, or a board gone)", "err", err)
 		return nil
+	case err != nil:
+		return err // names the source and the board's endpoint
+	}
+	if err := keepStoredDates(ctx, r.st.DB(), r.conv, rows); err != nil {
+		return fmt.Errorf("jira %s: %w", r.s.cfg.Name, err)
 	}
 	return r.write(ctx, func(tx *store.Tx) error {
 		if err := putAll(tx, rows); err != nil {
@@ -286,8 +294,15 @@ func (r *run) finish(ctx context.Context) error {
 	})
 }
 
+// write runs fn in one store transaction. A cancellation is honoured
+// before the transaction starts, not inside it: cancelling mid-way made
+// database/sql roll back under a running statement, which could hand a
+// connection still in an aborted transaction back to the pool.
 func (r *run) write(ctx context.Context, fn func(tx *store.Tx) error) error {
-	tx, err := r.st.Begin(ctx)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx, err := r.st.Begin(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}

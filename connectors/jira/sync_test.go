@@ -30,8 +30,8 @@ func TestSyncRealData(t *testing.T) {
 	}{
 		{"cloud", "EE",
 			map[string]int{"items": 33, "item_events": 993, "sprints": 29, "sprint_items": 43, "statuses": 53, "links": 0, "identities": 11},
-			[]string{"/rest/api/2/search/jql", "/rest/api/2/search/approximate-count", "/rest/api/2/issue/13383/changelog"},
-			[]string{"/rest/api/2/search"}},
+			[]string{"/rest/api/2/search/jql", "/rest/api/3/changelog/bulkfetch"},
+			[]string{"/rest/api/2/search", "/rest/api/2/issue/13383/changelog", "/rest/api/2/search/approximate-count"}}, // no bar, no count
 		{"datacenter", "DZFNK0168",
 			map[string]int{"items": 22, "item_events": 18, "sprints": 4, "sprint_items": 0, "statuses": 37, "links": 11, "identities": 1},
 			[]string{"/rest/api/2/search", "/rest/agile/1.0/board/734/sprint"},
@@ -102,8 +102,12 @@ func TestChangelogPaging(t *testing.T) {
 		if got != want {
 			t.Errorf("cap %d: events of 13383 = %d, want %d", limit, got, want)
 		}
-		if limit == 100 && srv.Requests()["/rest/api/2/issue/13383/changelog"] != 0 {
-			t.Errorf("cap 100: changelog fetched although complete")
+		reqs := srv.Requests()
+		if limit == 100 && reqs["/rest/api/2/issue/13383/changelog"]+reqs["/rest/api/3/changelog/bulkfetch"] != 0 {
+			t.Errorf("cap 100: changelog fetched although complete: %v", reqs)
+		}
+		if limit == 30 && reqs["/rest/api/3/changelog/bulkfetch"] != 1 {
+			t.Errorf("cap 30: %d bulkfetch calls for the truncated changelogs, want 1: %v", reqs["/rest/api/3/changelog/bulkfetch"], reqs)
 		}
 	}
 }

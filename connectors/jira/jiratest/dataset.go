@@ -42,6 +42,8 @@ type board struct {
 	raw json.RawMessage
 }
 
+// load reads DIR/jira; changelogCap 0 takes Jira's cap for the dataset's
+// deployment (40 on Cloud, 100 on Data Center).
 func load(dir string, changelogCap int) (*dataset, error) {
 	root := filepath.Join(dir, "jira")
 	d := &dataset{byID: map[string]*issue{}}
@@ -59,6 +61,12 @@ func load(dir string, changelogCap int) (*dataset, error) {
 	}
 	if d.statuses, err = readOptional(root, "statuses.json", "[]"); err != nil {
 		return nil, err
+	}
+	if changelogCap <= 0 {
+		changelogCap = 100
+		if d.cloud {
+			changelogCap = 40
+		}
 	}
 	if err := d.loadIssues(filepath.Join(root, "issues.jsonl"), changelogCap); err != nil {
 		return nil, err
@@ -110,7 +118,7 @@ func eachLine(path string, fn func(line []byte) error) error {
 
 func (d *dataset) loadIssues(path string, changelogCap int) error {
 	err := eachLine(path, func(line []byte) error {
-		is, err := parseIssue(line, changelogCap)
+		is, err := parseIssue(line, changelogCap, d.cloud)
 		if err != nil {
 			return err
 		}
@@ -134,7 +142,7 @@ func (d *dataset) loadIssues(path string, changelogCap int) error {
 	return nil
 }
 
-func parseIssue(line []byte, changelogCap int) (*issue, error) {
+func parseIssue(line []byte, changelogCap int, cloud bool) (*issue, error) {
 	is := &issue{}
 	if err := json.Unmarshal(line, &is.top); err != nil {
 		return nil, err
@@ -167,13 +175,14 @@ func parseIssue(line []byte, changelogCap int) (*issue, error) {
 	is.histories = head.Changelog.Histories
 	delete(is.top, "fields")
 	delete(is.top, "changelog")
-	is.capped = cappedChangelog(is.histories, changelogCap)
+	is.capped = cappedChangelog(is.histories, changelogCap, cloud)
 	return is, nil
 }
 
-// cappedChangelog renders the changelog object search embeds: at most cap
-// histories from the start, with the full total, as Jira does.
-func cappedChangelog(h []json.RawMessage, limit int) []byte {
+// cappedChangelog renders the changelog object search embeds, as Jira
+// does: at most limit histories with the full total; the oldest first on
+// Data Center, the newest first on Cloud (whose enhanced search embeds 40).
+func cappedChangelog(h []json.RawMessage, limit int, newestFirst bool) []byte {
 	n := min(len(h), limit)
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"startAt":0,"maxResults":%d,"total":%d,"histories":[`, n, len(h))
@@ -181,7 +190,11 @@ func cappedChangelog(h []json.RawMessage, limit int) []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(h[i])
+		if newestFirst {
+			b.Write(h[len(h)-1-i])
+		} else {
+			b.Write(h[i])
+		}
 	}
 	b.WriteString("]}")
 	return b.Bytes()

@@ -15,8 +15,14 @@ import (
 // Options configure a Server. The zero value serves the dataset without
 // authentication or faults.
 type Options struct {
-	// ChangelogCap is how many histories search embeds per issue (100).
+	// ChangelogCap is how many histories search embeds per issue: by
+	// default 40 on a Cloud dataset (newest first, as the enhanced search)
+	// and 100 on Data Center (oldest first).
 	ChangelogCap int
+	// BulkHistories caps the histories on one changelog/bulkfetch page
+	// (0: no cap; a page then holds up to maxResults issues' changelogs),
+	// so tests can split an issue's changelog across pages.
+	BulkHistories int
 	// MaxResults caps a search page (100) and an agile page (50).
 	MaxResults int
 	// Email and Token, when set, require basic auth with them (Cloud).
@@ -42,6 +48,8 @@ type Rule struct {
 	RetryAfter string        // Retry-After header with Status
 	Latency    time.Duration // wait before answering
 	Truncate   bool          // send half the body, then close
+	Mangle     Mangle        // rewrite a 200 answer (see Mangle)
+	Keys       []string      // the object keys MangleNull, MangleWrongType and MangleBadDate rewrite
 }
 
 // Server is a running fake Jira.
@@ -59,9 +67,6 @@ type Server struct {
 
 // New loads DIR/jira and starts serving it.
 func New(dir string, opts Options) (*Server, error) {
-	if opts.ChangelogCap <= 0 {
-		opts.ChangelogCap = 100
-	}
 	if opts.MaxResults <= 0 {
 		opts.MaxResults = 100
 	}
@@ -171,6 +176,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	}
 	body := rep.body.Bytes()
+	if rule != nil && rule.Mangle != MangleNone && rep.status == http.StatusOK {
+		body = rule.mangle(w.Header(), body)
+	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rep.status)
 	if rule != nil && rule.Truncate {
@@ -238,6 +246,8 @@ func (s *Server) route(d *dataset, rep *reply, r *http.Request) {
 		s.searchCloud(d, rep, r)
 	case p == "/rest/api/2/search/approximate-count" || p == "/rest/api/3/search/approximate-count":
 		s.approximateCount(d, rep, r)
+	case p == "/rest/api/2/changelog/bulkfetch" || p == "/rest/api/3/changelog/bulkfetch":
+		s.bulkChangelogs(d, rep, r)
 	case strings.HasPrefix(p, "/rest/api/2/issue/") || strings.HasPrefix(p, "/rest/api/3/issue/"):
 		s.changelog(d, rep, r)
 	case p == "/rest/agile/1.0/board":
