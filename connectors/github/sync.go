@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -160,9 +161,39 @@ func (r *run) syncRepo(ctx context.Context, repo string) error {
 	return r.settle(ctx, repo)
 }
 
-// get fetches one API page into v. A 304 (the ETag matched) returns
-// notModified and costs no rate limit.
+// get fetches one API page into v, validated (decodePage). A 304 (the ETag
+// matched) returns notModified and costs no rate limit. A malformed 2xx is
+// retried with backoff like a 5xx; after malformedTries it fails the source
+// with what was wrong, so no cursor moves past the page.
 func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response, notModified bool, err error) {
+	for try := 1; ; try++ {
+		resp, notModified, err = r.getOnce(ctx, u, etag, v)
+		var bad *malformedError
+		if !errors.As(err, &bad) {
+			return resp, notModified, err
+		}
+		if try >= malformedTries {
+			return nil, false, fmt.Errorf("github source %s: GET %s: %s (%d tries)", r.src.cfg.Name, pathOf(u), bad.what, try)
+		}
+		r.opts.Logger.Warn("github: malformed reply; retrying", "path", pathOf(u), "problem", bad.what, "attempt", try+1)
+		if err := sleep(ctx, backoff(try)); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// malformedTries and retryBase bound the retries of malformed replies
+// (retryBase is shortened by tests).
+const malformedTries = 5
+
+var retryBase = 500 * time.Millisecond
+
+// backoff is the pause after try n: retryBase doubled each try, capped at 30s.
+func backoff(n int) time.Duration {
+	return min(retryBase<<min(n-1, 10), 30*time.Second)
+}
+
+func (r *run) getOnce(ctx context.Context, u, etag string, v any) (*gh.Response, bool, error) {
 	req, err := r.client.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("github source %s: %s: %w", r.src.cfg.Name, u, err)
@@ -170,8 +201,9 @@ func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
-	resp, err = r.client.Do(ctx, req, v)
+	resp, err := r.client.BareDo(ctx, req)
 	if resp != nil && resp.StatusCode == http.StatusNotModified {
+		resp.Body.Close()
 		return resp, true, nil
 	}
 	if err != nil {
@@ -179,6 +211,14 @@ func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response
 			return nil, false, ctx.Err()
 		}
 		return nil, false, r.src.describe(err, "GET "+pathOf(u))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, false, fmt.Errorf("github source %s: GET %s: reading the reply: %w", r.src.cfg.Name, pathOf(u), err)
+	}
+	if err := decodePage(resp.StatusCode, body, v); err != nil {
+		return nil, false, err
 	}
 	return resp, false, nil
 }

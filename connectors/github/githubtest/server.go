@@ -46,6 +46,9 @@ type Fault struct {
 	Message    string        // error message (default from the status)
 	Latency    time.Duration // delay before replying
 	Truncate   bool          // send half the body, then close the connection
+	// Mangle replaces a 200 reply's body (status kept): MangleEmpty,
+	// MangleHTML, MangleTruncated, MangleNulls, MangleTypes or MangleDates.
+	Mangle string
 }
 
 // Server is a running fake GitHub API.
@@ -218,6 +221,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, body, link := s.route(r, path)
+	if status == http.StatusOK && f.Mangle != "" {
+		body = mangle(f.Mangle, body)
+	}
 	if status == http.StatusOK && link != "" {
 		w.Header().Set("Link", link)
 	}
