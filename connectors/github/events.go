@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
@@ -12,12 +13,13 @@ import (
 )
 
 // keptEvents are the issue events stored as item_events; the rest
-// (subscribed, mentioned, referenced, head_ref_force_pushed, ...) say
-// nothing about flow.
+// (subscribed, mentioned, referenced, ...) say nothing about flow. A force
+// push to a PR's head and a dismissed review start a new review round.
 var keptEvents = map[string]bool{
 	"review_requested": true, "review_request_removed": true, "ready_for_review": true,
 	"convert_to_draft": true, "assigned": true, "unassigned": true, "labeled": true, "unlabeled": true,
 	"closed": true, "reopened": true, "merged": true, "milestoned": true, "demilestoned": true, "renamed": true,
+	"head_ref_force_pushed": true, "review_dismissed": true,
 }
 
 // syncEvents walks the repository-wide issue events (newest first; the
@@ -32,6 +34,10 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 	done, _ := time.Parse(time.RFC3339Nano, raw)
 	stop := r.since(done)
 	newest, newEtag := done, ""
+	known, err := r.knownItems(ctx, repo)
+	if err != nil {
+		return err
+	}
 	p := r.newPage()
 	for pg := 1; pg > 0; {
 		var evs []*gh.IssueEvent
@@ -51,7 +57,9 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 				break
 			}
 			newest = latest(newest, at)
-			r.eventRows(p, repo, ev)
+			if r.wanted(ev, repo, known) {
+				r.eventRows(p, repo, ev)
+			}
 		}
 		var curs []cursor
 		if pg == 0 {
@@ -66,6 +74,44 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 		p = r.newPage()
 	}
 	return nil
+}
+
+// knownItems returns the ids of repo's stored items (PRs and issues, which
+// are synced before the events).
+func (r *run) knownItems(ctx context.Context, repo string) (map[string]bool, error) {
+	rows, err := r.st.DB().QueryContext(ctx, `SELECT item_id FROM items WHERE starts_with(item_id, ?)`, r.src.cfg.Name+":"+repo+"#")
+	if err != nil {
+		return nil, r.storeErr(err)
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, r.storeErr(err)
+		}
+		known[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, r.storeErr(err)
+	}
+	return known, nil
+}
+
+// wanted says whether an event is stored. Events of an item that is not
+// stored (an issue deleted, transferred or outside since) would be
+// orphans and are left out; those newer than the run's start (less the
+// overlap) are kept, as their item may have been created after its
+// listing ran: the next run brings it, and the event links to it by id.
+// With GraphQL, pull request events come from each PR's timeline instead.
+func (r *run) wanted(ev *gh.IssueEvent, repo string, known map[string]bool) bool {
+	if r.graphql && ev.GetIssue().IsPullRequest() {
+		return false
+	}
+	if known[r.itemID(repo, ev.GetIssue().GetNumber())] {
+		return true
+	}
+	return !ev.GetCreatedAt().Time.Before(r.started.Add(-r.src.overlap))
 }
 
 // eventRows maps one issue event onto an item event and, for review
@@ -101,6 +147,9 @@ func (r *run) eventRows(p *page, repo string, ev *gh.IssueEvent) {
 		e.Field, e.ToValue = "milestone", ev.GetMilestone().GetTitle()
 	case "renamed":
 		e.Field, e.FromValue, e.ToValue = "title", ev.GetRename().GetFrom(), ev.GetRename().GetTo()
+	case "review_dismissed":
+		d := ev.GetDismissedReview()
+		e.Field, e.FromValue, e.ToValue = "review", strings.ToUpper(d.GetState()), strconv.FormatInt(d.GetReviewID(), 10)
 	}
 	p.put(e)
 }

@@ -125,10 +125,14 @@ func TestDevLakeAnts(t *testing.T) {
 	writeLines(t, filepath.Join(dir, "github", "repos.jsonl"), []json.RawMessage{first.Base.Repo})
 	var issues []json.RawMessage
 	nonPR := 0
+	synced := map[int]bool{} // issue and PR numbers in the synced set
 	for _, is := range devlakeData(t, "_raw_github_api_issues.csv") {
 		if !strings.Contains(string(is), `"pull_request":{`) {
 			issues = append(issues, is)
 			nonPR++
+			var v struct{ Number int }
+			json.Unmarshal(is, &v)
+			synced[v.Number] = true
 		}
 	}
 	events := devlakeData(t, "_raw_github_api_events.csv")
@@ -148,6 +152,7 @@ func TestDevLakeAnts(t *testing.T) {
 		}
 		json.Unmarshal(raw, &pr)
 		numbers[pr.Number] = true
+		synced[pr.Number] = true
 		merged[pr.Number] = pr.MergedAt != nil
 	}
 	nMerged := 0
@@ -156,7 +161,7 @@ func TestDevLakeAnts(t *testing.T) {
 			nMerged++
 		}
 	}
-	kept := map[int64]bool{}
+	kept, forcePushes := map[int64]bool{}, 0
 	var readyPR int
 	var readyAt time.Time
 	for _, raw := range events {
@@ -167,8 +172,12 @@ func TestDevLakeAnts(t *testing.T) {
 			Issue     struct{ Number int }
 		}
 		json.Unmarshal(raw, &ev)
-		if keptEvents[ev.Event] {
+		// Events of issues outside the synced set are not stored (no orphans).
+		if keptEvents[ev.Event] && synced[ev.Issue.Number] {
 			kept[ev.ID] = true
+			if ev.Event == "head_ref_force_pushed" {
+				forcePushes++
+			}
 		}
 		if ev.Event == "ready_for_review" {
 			readyPR, readyAt = ev.Issue.Number, ev.CreatedAt
@@ -189,11 +198,14 @@ func TestDevLakeAnts(t *testing.T) {
 		"events":          count(t, st, `SELECT count(*) FROM item_events WHERE event_id LIKE 'gh:ev:%'`),
 		"comments":        count(t, st, `SELECT count(*) FROM comments WHERE kind = 'issue'`),
 		"review comments": count(t, st, `SELECT count(*) FROM comments WHERE kind = 'review'`),
+		"force pushes":    count(t, st, `SELECT count(*) FROM item_events WHERE kind = 'head_ref_force_pushed'`),
+		"orphan events":   count(t, st, `SELECT count(*) FROM item_events WHERE item_id NOT IN (SELECT item_id FROM items)`),
 	}
 	// The recordings hold a comment and a review twice (same id): upserts keep one.
 	want := map[string]int{"pull requests": len(numbers), "merged": nMerged, "issues": nonPR,
 		"reviews": distinctIDs(t, "_raw_github_api_pull_request_reviews.csv"), "events": len(kept),
-		"comments": distinctIDs(t, "_raw_github_api_comments.csv"), "review comments": 16}
+		"comments": distinctIDs(t, "_raw_github_api_comments.csv"), "review comments": 16,
+		"force pushes": forcePushes, "orphan events": 0}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
@@ -242,7 +254,29 @@ func TestPyGithubRecordings(t *testing.T) {
 		}
 	}
 	writeLines(t, filepath.Join(repoDir, "reviews.jsonl"), reviews)
-	writeLines(t, filepath.Join(repoDir, "events.jsonl"), elements(t, find(t, pygithubExchanges(t, "Repository.testGetIssuesEvents.txt"), "/repos/PyGithub/PyGithub/issues/events")))
+	events := elements(t, find(t, pygithubExchanges(t, "Repository.testGetIssuesEvents.txt"), "/repos/PyGithub/PyGithub/issues/events"))
+	writeLines(t, filepath.Join(repoDir, "events.jsonl"), events)
+	// The events' issues, as each event embeds it, make up the synced
+	// issues. The 2012 API gave every issue a pull_request object, with
+	// null links on plain issues; today's API leaves the key out.
+	var issues []json.RawMessage
+	seen := map[int]bool{}
+	for _, raw := range events {
+		var ev struct {
+			Issue map[string]json.RawMessage `json:"issue"`
+		}
+		json.Unmarshal(raw, &ev)
+		var n int
+		json.Unmarshal(ev.Issue["number"], &n)
+		if seen[n] || strings.Contains(string(ev.Issue["pull_request"]), "/pull/") {
+			continue
+		}
+		seen[n] = true
+		delete(ev.Issue, "pull_request")
+		b, _ := json.Marshal(ev.Issue)
+		issues = append(issues, b)
+	}
+	writeLines(t, filepath.Join(repoDir, "issues.jsonl"), issues)
 	var rcPath string
 	for _, x := range pygithubExchanges(t, "PullRequest.testGetReviewComments.txt") {
 		rcPath = x.path
@@ -324,6 +358,33 @@ func TestLinkHeaderLikeGitHub(t *testing.T) {
 	per := (n + 2) / 3
 	if got := pages(fake.URL, "repos/acme/api/issues/events?per_page="+strconv.Itoa(per)); got != want {
 		t.Errorf("fake server pages (prev, next, last) = %v, recorded GitHub %v", got, want)
+	}
+}
+
+// TestRecordedForcePushes maps DevLake's recorded head_ref_force_pushed
+// events onto item events (they were dropped once).
+func TestRecordedForcePushes(t *testing.T) {
+	r := &run{src: &Source{cfg: sourceConfig("")}}
+	p := r.newPage()
+	want := 0
+	for _, raw := range devlakeData(t, "_raw_github_api_events.csv") {
+		var ev gh.IssueEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.GetEvent() == "head_ref_force_pushed" {
+			want++
+			r.eventRows(p, "panjf2000/ants", &ev)
+		}
+	}
+	got := 0
+	for _, row := range p.rows {
+		if e, ok := row.(store.Event); ok && e.Kind == "head_ref_force_pushed" && e.ActorID != "" {
+			got++
+		}
+	}
+	if want == 0 || got != want {
+		t.Errorf("%d force pushes stored with their actor, want %d", got, want)
 	}
 }
 

@@ -32,8 +32,13 @@ type run struct {
 	client   *gh.Client
 	progress *connectors.Progress
 	requests atomic.Int64
-	items    atomic.Int64
-	events   atomic.Int64
+	started  time.Time // when the run began, by Options.Now
+	graphql  bool      // pull requests come through GraphQL
+
+	mu     sync.Mutex
+	stored map[string]bool // item and event ids written by this run, for Stats
+	items  int
+	events int
 }
 
 // Sync implements connectors.Source.
@@ -47,7 +52,9 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	if werr := r.writeSource(ctx, err); werr != nil && err == nil {
 		err = werr
 	}
-	stats := connectors.Stats{Requests: int(r.requests.Load()), Items: int(r.items.Load()), Events: int(r.events.Load())}
+	r.mu.Lock()
+	stats := connectors.Stats{Requests: int(r.requests.Load()), Items: r.items, Events: r.events}
+	r.mu.Unlock()
 	return stats, err
 }
 
@@ -61,7 +68,7 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = defaultMaxWait
 	}
-	r := &run{src: s, st: st, opts: opts}
+	r := &run{src: s, st: st, opts: opts, started: opts.Now(), stored: map[string]bool{}}
 	base := connectors.NewHTTPClient(opts.Logger, connectors.RetryPolicy{
 		MaxWait:   min(opts.MaxWait, 2*time.Minute), // longer Retry-Afters come back to the limiter
 		OnAttempt: func(*http.Request) { r.requests.Add(1) },
@@ -152,7 +159,9 @@ func (r *run) writeSource(ctx context.Context, syncErr error) error {
 
 // syncRepo runs every listing of one repository, each with its own cursor.
 func (r *run) syncRepo(ctx context.Context, repo string) error {
-	steps := []func(context.Context, string) error{r.syncPulls, r.syncEvents, r.syncIssues, r.syncComments, r.syncReviewComments}
+	// Issues come before issue events, so an event can be checked against
+	// the items it belongs to (see eventRows).
+	steps := []func(context.Context, string) error{r.syncPulls, r.syncIssues, r.syncEvents, r.syncComments, r.syncReviewComments}
 	for _, step := range steps {
 		if err := step(ctx, repo); err != nil {
 			return err
