@@ -117,12 +117,18 @@ func (r *run) wanted(ev *gh.IssueEvent, repo string, known map[string]bool) bool
 // eventRows maps one issue event onto an item event and, for review
 // requests, a review_requests row.
 func (r *run) eventRows(p *page, repo string, ev *gh.IssueEvent) {
+	r.eventRowsID(p, repo, ev, strconv.FormatInt(ev.GetID(), 10))
+}
+
+// eventRowsID is eventRows with the event's id given (GraphQL timeline
+// items carry a node id, read back to the REST id where possible).
+func (r *run) eventRowsID(p *page, repo string, ev *gh.IssueEvent, id string) {
 	kind := ev.GetEvent()
 	if !keptEvents[kind] || ev.GetIssue().GetNumber() == 0 {
 		return
 	}
 	e := store.Event{
-		EventID: r.src.cfg.Name + ":ev:" + strconv.FormatInt(ev.GetID(), 10),
+		EventID: r.src.cfg.Name + ":ev:" + id,
 		ItemID:  r.itemID(repo, ev.GetIssue().GetNumber()), OccurredAt: ev.GetCreatedAt().UTC(),
 		ActorID: p.user(ev.Actor), Kind: kind,
 	}

@@ -47,10 +47,30 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
+// pullEntry is one pull request of a listing page, from REST or GraphQL.
+type pullEntry struct {
+	updated time.Time
+	rest    *gh.PullRequest
+	gql     *gqlPull
+}
+
+// pullLister pages a repository's pull requests newest update first.
+type pullLister interface {
+	// next fetches the next page; etag (REST only) is sent with page one.
+	next(ctx context.Context, etag string) (list []pullEntry, more, notModified bool, newEtag string, err error)
+	// rows adds the rows of todo (a page's PRs still to store) to p,
+	// fetching what the page did not hold (REST reviews, GraphQL overflow).
+	rows(ctx context.Context, p *page, todo []pullEntry) error
+}
+
 // syncPulls lists the repository's pull requests by update time, newest
 // first, until it passes the cursor, and writes each page with the reviews
-// of its PRs.
+// of its PRs (and, through GraphQL, their timelines and sizes).
 func (r *run) syncPulls(ctx context.Context, repo string) error {
+	var lister pullLister = &restPulls{r: r, repo: repo, pg: 1}
+	if r.graphql {
+		lister = r.newGQLPulls(repo)
+	}
 	scope := repo + ":pulls"
 	raw, etag, err := r.cursorIn(ctx, scope)
 	if err != nil {
@@ -83,42 +103,70 @@ func (r *run) syncPulls(ctx context.Context, repo string) error {
 		}
 		return err
 	}
-	for pg := 1; pg > 0; {
-		var prs []*gh.PullRequest
-		u := fmt.Sprintf("repos/%s/pulls?state=all&sort=updated&direction=desc&per_page=100&page=%d", repo, pg)
-		resp, notModified, err := r.get(ctx, u, etagOnFirst(pg, etag), &prs)
+	for first := true; ; first = false {
+		tag := ""
+		if first {
+			tag = etag
+		}
+		prs, more, notModified, pageEtag, err := lister.next(ctx, tag)
 		if err != nil {
 			return fail(err)
 		}
 		if notModified {
 			return nil
 		}
-		if pg == 1 {
-			newEtag = resp.Header.Get("ETag")
+		if first {
+			newEtag = pageEtag
 			if len(prs) > 0 {
-				runTop = prs[0].GetUpdatedAt().Time
+				runTop = prs[0].updated
 			}
 		}
 		todo, past := pullsToDo(prs, stop, done)
-		if err := r.pullRows(ctx, p, repo, todo); err != nil {
+		if err := lister.rows(ctx, p, todo); err != nil {
 			return fail(err)
 		}
 		r.progress.Add(len(todo))
-		pg = resp.NextPage
-		if past || len(prs) == 0 {
-			pg = 0
-		}
-		if pg == 0 { // finished: everything up to the newest update is stored
+		if past || !more || len(prs) == 0 { // finished: everything up to the newest update is stored
 			return flush(pullCursor{done: latest(cur.done, cur.top, runTop)}, newEtag)
 		}
-		done = done.extend(runTop, prs[len(prs)-1].GetUpdatedAt().Time)
+		done = done.extend(runTop, prs[len(prs)-1].updated)
 		if len(p.rows) >= batchRows {
 			if err := flush(done, ""); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+}
+
+// restPulls lists pull requests through REST, 100 a page; each PR's
+// reviews cost a call of their own.
+type restPulls struct {
+	r    *run
+	repo string
+	pg   int
+}
+
+func (l *restPulls) next(ctx context.Context, etag string) ([]pullEntry, bool, bool, string, error) {
+	var prs []*gh.PullRequest
+	u := fmt.Sprintf("repos/%s/pulls?state=all&sort=updated&direction=desc&per_page=100&page=%d", l.repo, l.pg)
+	resp, notModified, err := l.r.get(ctx, u, etag, &prs)
+	if err != nil || notModified {
+		return nil, false, notModified, "", err
+	}
+	out := make([]pullEntry, len(prs))
+	for i, pr := range prs {
+		out[i] = pullEntry{updated: pr.GetUpdatedAt().Time, rest: pr}
+	}
+	l.pg = resp.NextPage
+	return out, l.pg != 0, false, resp.Header.Get("ETag"), nil
+}
+
+func (l *restPulls) rows(ctx context.Context, p *page, todo []pullEntry) error {
+	prs := make([]*gh.PullRequest, len(todo))
+	for i, e := range todo {
+		prs[i] = e.rest
+	}
+	return l.r.pullRows(ctx, p, l.repo, prs)
 }
 
 // extend records that this run finished (low, top]. It merges with the
@@ -136,10 +184,10 @@ func (c pullCursor) extend(top, low time.Time) pullCursor {
 
 // pullsToDo drops PRs an interrupted run already finished and reports
 // whether the page went past the stop time.
-func pullsToDo(prs []*gh.PullRequest, stop time.Time, cur pullCursor) ([]*gh.PullRequest, bool) {
-	var todo []*gh.PullRequest
+func pullsToDo(prs []pullEntry, stop time.Time, cur pullCursor) ([]pullEntry, bool) {
+	var todo []pullEntry
 	for _, pr := range prs {
-		up := pr.GetUpdatedAt().Time
+		up := pr.updated
 		if up.Before(stop) {
 			return todo, true
 		}
@@ -244,7 +292,6 @@ func etagOnFirst(pg int, etag string) string {
 	}
 	return ""
 }
-
 func latest(ts ...time.Time) time.Time {
 	var m time.Time
 	for _, t := range ts {

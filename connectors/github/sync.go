@@ -34,6 +34,7 @@ type run struct {
 	requests atomic.Int64
 	started  time.Time // when the run began, by Options.Now
 	graphql  bool      // pull requests come through GraphQL
+	gql      *gqlClient
 
 	mu     sync.Mutex
 	stored map[string]bool // item and event ids written by this run, for Stats
@@ -54,6 +55,10 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	}
 	r.mu.Lock()
 	stats := connectors.Stats{Requests: int(r.requests.Load()), Items: r.items, Events: r.events}
+	if r.gql != nil {
+		stats.Requests += int(r.gql.queries.Load())
+		opts.Logger.Info("github graphql", "queries", r.gql.queries.Load(), "points", r.gql.points.Load())
+	}
 	r.mu.Unlock()
 	return stats, err
 }
@@ -78,6 +83,10 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 		return nil, err
 	}
 	r.client = c
+	if s.cfg.API != "rest" {
+		r.gql = s.newGQL(opts)
+		r.graphql = true
+	}
 	r.progress = connectors.NewProgress(os.Stderr, opts.Progress, opts.Logger, "github "+s.cfg.Name+" pull requests")
 	return r, nil
 }
@@ -88,6 +97,9 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 func (r *run) sync(ctx context.Context) error {
 	repos, err := r.repos(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.probeGraphQL(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
