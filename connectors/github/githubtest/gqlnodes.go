@@ -82,9 +82,9 @@ func (rp *repo) gqlPull(e *entry, q queryShape) map[string]any {
 		"additions": str("additions"), "deletions": str("deletions"), "changedFiles": str("changed_files"),
 		"commits": map[string]any{"totalCount": str("commits")}, "author": actor(pr["user"]),
 		"mergedBy": actor(pr["merged_by"]), "milestone": milestone,
-		"labels":    page2(labelNodes, q.first["labels"], ""),
-		"assignees": page2(assigneeNodes, q.first["assignees"], ""),
-		"reviews":   page2(rp.gqlReviews(e.number), q.first["reviews"], ""),
+		"labels":        page2(labelNodes, q.first["labels"], ""),
+		"assignees":     page2(assigneeNodes, q.first["assignees"], ""),
+		"reviews":       page2(rp.gqlReviews(e.number), q.first["reviews"], ""),
 		"timelineItems": page2(rp.gqlTimeline(e.number), q.first["timelineItems"], ""),
 	}
 }
