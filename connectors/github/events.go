@@ -105,13 +105,20 @@ func (r *run) knownItems(ctx context.Context, repo string) (map[string]bool, err
 // listing ran: the next run brings it, and the event links to it by id.
 // With GraphQL, pull request events come from each PR's timeline instead.
 func (r *run) wanted(ev *gh.IssueEvent, repo string, known map[string]bool) bool {
-	if r.graphql && ev.GetIssue().IsPullRequest() {
+	if r.graphql && isPull(ev.GetIssue()) {
 		return false
 	}
 	if known[r.itemID(repo, ev.GetIssue().GetNumber())] {
 		return true
 	}
 	return !ev.GetCreatedAt().Time.Before(r.started.Add(-r.src.overlap))
+}
+
+// isPull says whether an issue is a pull request. The 2012 API gave plain
+// issues a pull_request object too, with null links.
+func isPull(is *gh.Issue) bool {
+	l := is.GetPullRequestLinks()
+	return l != nil && (l.GetURL() != "" || l.GetHTMLURL() != "")
 }
 
 // eventRows maps one issue event onto an item event and, for review

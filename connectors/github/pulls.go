@@ -15,27 +15,37 @@ import (
 
 // pullCursor is the ":pulls" cursor. done: every PR updated up to then is
 // stored. While a listing is interrupted, (low, top] is the update-time
-// range it already finished, so a resumed run skips those PRs.
+// range it already finished, so a resumed run skips those PRs; after is
+// the GraphQL cursor past that range, where a resumed GraphQL listing
+// starts (PRs updated meanwhile move above top and wait for the next run).
 type pullCursor struct {
 	done, low, top time.Time
+	after          string
 }
 
 func parsePullCursor(s string) pullCursor {
 	var c pullCursor
 	parts := strings.Split(s, "|")
 	c.done, _ = time.Parse(time.RFC3339Nano, parts[0])
-	if len(parts) == 3 {
+	if len(parts) >= 3 {
 		c.low, _ = time.Parse(time.RFC3339Nano, parts[1])
 		c.top, _ = time.Parse(time.RFC3339Nano, parts[2])
+	}
+	if len(parts) == 4 {
+		c.after = parts[3]
 	}
 	return c
 }
 
-// String is the stored form: done, then low|top while a listing is unfinished.
+// String is the stored form: done, then low|top while a listing is
+// unfinished, then |after when a GraphQL listing can resume there.
 func (c pullCursor) String() string {
 	s := stamp(c.done)
 	if !c.top.IsZero() {
 		s += "|" + stamp(c.low) + "|" + stamp(c.top)
+		if c.after != "" {
+			s += "|" + c.after
+		}
 	}
 	return s
 }
@@ -61,6 +71,10 @@ type pullLister interface {
 	// rows adds the rows of todo (a page's PRs still to store) to p,
 	// fetching what the page did not hold (REST reviews, GraphQL overflow).
 	rows(ctx context.Context, p *page, todo []pullEntry) error
+	// resume starts the listing past a finished range (GraphQL cursor; REST
+	// walks from the top) and position says where the listing is now.
+	resume(after string)
+	position() string
 }
 
 // syncPulls lists the repository's pull requests by update time, newest
@@ -80,6 +94,7 @@ func (r *run) syncPulls(ctx context.Context, repo string) error {
 	stop := r.since(cur.done)
 	if !cur.top.IsZero() {
 		etag = "" // an unfinished listing must be walked again
+		lister.resume(cur.after)
 	}
 	runTop, newEtag := time.Time{}, ""
 	// Pages are gathered into batches of about batchRows rows; a batch
@@ -129,7 +144,10 @@ func (r *run) syncPulls(ctx context.Context, repo string) error {
 		if past || !more || len(prs) == 0 { // finished: everything up to the newest update is stored
 			return flush(pullCursor{done: latest(cur.done, cur.top, runTop)}, newEtag)
 		}
-		done = done.extend(runTop, prs[len(prs)-1].updated)
+		low := prs[len(prs)-1].updated
+		if done = done.extend(runTop, low); done.low.Equal(low) { // the range reaches this page
+			done.after = lister.position()
+		}
 		if len(p.rows) >= batchRows {
 			if err := flush(done, ""); err != nil {
 				return err
@@ -161,6 +179,9 @@ func (l *restPulls) next(ctx context.Context, etag string) ([]pullEntry, bool, b
 	return out, l.pg != 0, false, resp.Header.Get("ETag"), nil
 }
 
+func (l *restPulls) resume(string)    {}
+func (l *restPulls) position() string { return "" }
+
 func (l *restPulls) rows(ctx context.Context, p *page, todo []pullEntry) error {
 	prs := make([]*gh.PullRequest, len(todo))
 	for i, e := range todo {
@@ -177,7 +198,7 @@ func (c pullCursor) extend(top, low time.Time) pullCursor {
 	case c.top.IsZero():
 		return pullCursor{done: c.done, low: low, top: top}
 	case !low.After(c.top):
-		return pullCursor{done: c.done, low: earliest(low, c.low), top: latest(top, c.top)}
+		return pullCursor{done: c.done, low: earliest(low, c.low), top: latest(top, c.top), after: c.after}
 	}
 	return c
 }
@@ -241,10 +262,10 @@ func (r *run) pullItem(p *page, repo string, pr *gh.PullRequest) store.Item {
 	return it
 }
 
+// pullRow maps a PR onto its pull_requests row. Pending requested
+// reviewers are not recorded as identities here: no row names them, and
+// the review_requested events that do record them.
 func (r *run) pullRow(p *page, repo string, pr *gh.PullRequest) store.PullRequest {
-	for _, u := range pr.RequestedReviewers {
-		p.user(u)
-	}
 	return store.PullRequest{
 		ItemID: r.itemID(repo, pr.GetNumber()), Repo: repo, Number: pr.GetNumber(), AuthorID: p.user(pr.User),
 		Draft: pr.GetDraft(), CreatedAt: ts(pr.CreatedAt), MergedAt: ts(pr.MergedAt), ClosedAt: ts(pr.ClosedAt),

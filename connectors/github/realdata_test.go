@@ -113,8 +113,9 @@ func elements(t *testing.T, list json.RawMessage) []json.RawMessage {
 	return out
 }
 
-// TestDevLakeAnts syncs the real panjf2000/ants payloads recorded by DevLake.
-func TestDevLakeAnts(t *testing.T) {
+// devlakeDir writes DevLake's recorded panjf2000/ants payloads as a
+// githubtest dataset.
+func devlakeDir(t *testing.T) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "panjf2000", "ants")
 	pulls := devlakeData(t, "_raw_github_api_pull_requests.csv")
@@ -124,15 +125,9 @@ func TestDevLakeAnts(t *testing.T) {
 	json.Unmarshal(pulls[0], &first)
 	writeLines(t, filepath.Join(dir, "github", "repos.jsonl"), []json.RawMessage{first.Base.Repo})
 	var issues []json.RawMessage
-	nonPR := 0
-	synced := map[int]bool{} // issue and PR numbers in the synced set
 	for _, is := range devlakeData(t, "_raw_github_api_issues.csv") {
 		if !strings.Contains(string(is), `"pull_request":{`) {
 			issues = append(issues, is)
-			nonPR++
-			var v struct{ Number int }
-			json.Unmarshal(is, &v)
-			synced[v.Number] = true
 		}
 	}
 	events := devlakeData(t, "_raw_github_api_events.csv")
@@ -142,7 +137,24 @@ func TestDevLakeAnts(t *testing.T) {
 	writeLines(t, filepath.Join(repoDir, "events.jsonl"), events)
 	writeLines(t, filepath.Join(repoDir, "comments.jsonl"), devlakeData(t, "_raw_github_api_comments.csv"))
 	writeLines(t, filepath.Join(repoDir, "review_comments.jsonl"), devlakeData(t, "_raw_github_api_pull_request_review_comments.csv"))
+	return dir, "panjf2000/ants"
+}
 
+// TestDevLakeAnts syncs the real panjf2000/ants payloads recorded by DevLake.
+func TestDevLakeAnts(t *testing.T) {
+	dir, _ := devlakeDir(t)
+	pulls := devlakeData(t, "_raw_github_api_pull_requests.csv")
+	events := devlakeData(t, "_raw_github_api_events.csv")
+	nonPR := 0
+	synced := map[int]bool{} // issue and PR numbers in the synced set
+	for _, is := range devlakeData(t, "_raw_github_api_issues.csv") {
+		if !strings.Contains(string(is), `"pull_request":{`) {
+			nonPR++
+			var v struct{ Number int }
+			json.Unmarshal(is, &v)
+			synced[v.Number] = true
+		}
+	}
 	// What the payloads say, computed independently of the connector.
 	numbers, merged := map[int]bool{}, map[int]bool{}
 	for _, raw := range pulls {
@@ -235,9 +247,10 @@ func distinctIDs(t *testing.T, name string) int {
 	return len(ids)
 }
 
-// TestPyGithubRecordings syncs PyGithub's recorded PRs, reviews (APPROVED,
-// COMMENTED, and the APPROVED one later DISMISSED), issue events and review comments.
-func TestPyGithubRecordings(t *testing.T) {
+// pygithubDir writes PyGithub's recorded PRs, reviews (APPROVED,
+// COMMENTED, and the APPROVED one later DISMISSED), issue events, the
+// events' issues and review comments as a githubtest dataset.
+func pygithubDir(t *testing.T) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "PyGithub", "PyGithub")
 	setUp := pygithubExchanges(t, "PullRequest.setUp.txt")
@@ -283,6 +296,17 @@ func TestPyGithubRecordings(t *testing.T) {
 	}
 	writeLines(t, filepath.Join(repoDir, "review_comments.jsonl"), elements(t, find(t, pygithubExchanges(t, "PullRequest.testGetReviewComments.txt"), rcPath)))
 
+	return dir, "PyGithub/PyGithub"
+}
+
+// TestPyGithubRecordings syncs PyGithub's recorded PRs, reviews (APPROVED,
+// COMMENTED, and the APPROVED one later DISMISSED), issue events and review comments.
+func TestPyGithubRecordings(t *testing.T) {
+	dir, _ := pygithubDir(t)
+	var rcPath string
+	for _, x := range pygithubExchanges(t, "PullRequest.testGetReviewComments.txt") {
+		rcPath = x.path
+	}
 	srv := startServer(t, dir, githubtest.Options{})
 	st := openStore(t, "")
 	if _, err := syncOnce(context.Background(), t, sourceConfig(srv.URL, "PyGithub/PyGithub"), st, connectors.Options{}); err != nil {
