@@ -39,7 +39,7 @@ func halve(n *int) func() bool {
 }
 
 func (l *gqlPulls) resume(after string) { l.after = after }
-func (l *gqlPulls) position() string     { return l.after }
+func (l *gqlPulls) position() string    { return l.after }
 
 func (l *gqlPulls) next(ctx context.Context, _ string) ([]pullEntry, bool, bool, string, error) {
 	var d pullsData
