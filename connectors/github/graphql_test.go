@@ -196,3 +196,57 @@ func TestGraphQLCost(t *testing.T) {
 		t.Errorf("%d queries, %d points; want 1 query of 4 points", q, p)
 	}
 }
+
+// acceptanceData is issue 13's GraphQL scale case: 1,000 PRs with up to 50
+// reviews and about 100 timeline events each, the first with 300 reviews
+// (it overflows the first page twice).
+func acceptanceData(tb testing.TB) string {
+	return generate(tb, genOptions{repos: []string{"acme/big"}, prs: 1000, maxReviews: 300, seed: 36,
+		reviewsUpTo: 50, eventsUpTo: 100})
+}
+
+// TestGraphQLQueriesPerPR: at most 0.03 queries and 0.05 points per PR.
+func TestGraphQLQueriesPerPR(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,000 PRs")
+	}
+	srv := startServer(t, acceptanceData(t), githubtest.Options{})
+	st, stats := syncWith(t, gqlConfig(srv.URL, "acme/big"))
+	q, p := float64(srv.Queries())/1000, float64(srv.Points())/1000
+	t.Logf("1,000 PRs: %d queries (%.3f/PR), %d points (%.3f/PR); %d REST requests; stats: %+v",
+		srv.Queries(), q, srv.Points(), p, srv.Total()-srv.Queries(), stats)
+	if q > 0.03 || p > 0.05 {
+		t.Errorf("%.3f queries and %.3f points per PR, want at most 0.03 and 0.05", q, p)
+	}
+	if n := count(t, st, `SELECT count(*) FROM reviews WHERE item_id = 'gh:acme/big#1'`); n != 300 {
+		t.Errorf("PR 1 has %d reviews, want 300", n)
+	}
+	if n := count(t, st, `SELECT max(c) FROM (SELECT count(*) c FROM item_events WHERE kind IN ('labeled', 'unlabeled') GROUP BY item_id)`); n < 80 {
+		t.Errorf("the busiest PR has %d label events; the dataset is meant to reach about 100", n)
+	}
+}
+
+// BenchmarkGraphQLSync: full GraphQL syncs of the acceptance data.
+func BenchmarkGraphQLSync(b *testing.B) {
+	srv := startServer(b, acceptanceData(b), githubtest.Options{Limit: 1 << 30, PointLimit: 1 << 30})
+	cfg := gqlConfig(srv.URL, "acme/big")
+	var elapsed time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := openStore(b, "")
+		b.StartTimer()
+		start := time.Now()
+		if _, err := syncOnce(context.Background(), b, cfg, st, connectors.Options{Full: true}); err != nil {
+			b.Fatal(err)
+		}
+		elapsed += time.Since(start)
+		b.StopTimer()
+		st.Close()
+		b.StartTimer()
+	}
+	prs := float64(1000 * b.N)
+	b.ReportMetric(prs/elapsed.Seconds(), "PRs/s")
+	b.ReportMetric(float64(srv.Queries())/prs, "queries/PR")
+	b.ReportMetric(float64(srv.Points())/prs, "points/PR")
+	b.ReportMetric(float64(srv.Total()-srv.Queries())/prs, "REST/PR")
+}
