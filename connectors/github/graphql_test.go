@@ -63,7 +63,7 @@ func TestGraphQLEqualsREST(t *testing.T) {
 func TestGraphQLRealData(t *testing.T) {
 	for _, d := range []struct {
 		name string
-		dir  func(*testing.T) (string, string)
+		dir  func(testing.TB) (string, string)
 	}{{"devlake", devlakeDir}, {"pygithub", pygithubDir}} {
 		t.Run(d.name, func(t *testing.T) {
 			dir, repo := d.dir(t)

@@ -27,7 +27,7 @@ const realdata = "../../testdata/realdata/github"
 // devlakeData returns the `data` column of a DevLake raw-table CSV: one
 // API element a row. The `params` column is ignored (one row holds invalid
 // JSON there).
-func devlakeData(t *testing.T, name string) []json.RawMessage {
+func devlakeData(t testing.TB, name string) []json.RawMessage {
 	t.Helper()
 	f, err := os.Open(filepath.Join(realdata, "devlake", name))
 	if err != nil {
@@ -62,7 +62,7 @@ type exchange struct {
 	body    json.RawMessage
 }
 
-func pygithubExchanges(t *testing.T, name string) []exchange {
+func pygithubExchanges(t testing.TB, name string) []exchange {
 	t.Helper()
 	f, err := os.Open(filepath.Join(realdata, "pygithub", name))
 	if err != nil {
@@ -83,7 +83,7 @@ func pygithubExchanges(t *testing.T, name string) []exchange {
 	return out
 }
 
-func find(t *testing.T, xs []exchange, path string) json.RawMessage {
+func find(t testing.TB, xs []exchange, path string) json.RawMessage {
 	t.Helper()
 	for _, x := range xs {
 		if x.path == path {
@@ -94,7 +94,7 @@ func find(t *testing.T, xs []exchange, path string) json.RawMessage {
 	return nil
 }
 
-func writeLines(t *testing.T, file string, rows []json.RawMessage) {
+func writeLines(t testing.TB, file string, rows []json.RawMessage) {
 	t.Helper()
 	w := newJSONL(t, file)
 	for _, r := range rows {
@@ -104,7 +104,7 @@ func writeLines(t *testing.T, file string, rows []json.RawMessage) {
 	w.close()
 }
 
-func elements(t *testing.T, list json.RawMessage) []json.RawMessage {
+func elements(t testing.TB, list json.RawMessage) []json.RawMessage {
 	t.Helper()
 	var out []json.RawMessage
 	if err := json.Unmarshal(list, &out); err != nil {
@@ -115,7 +115,7 @@ func elements(t *testing.T, list json.RawMessage) []json.RawMessage {
 
 // devlakeDir writes DevLake's recorded panjf2000/ants payloads as a
 // githubtest dataset.
-func devlakeDir(t *testing.T) (string, string) {
+func devlakeDir(t testing.TB) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "panjf2000", "ants")
 	pulls := devlakeData(t, "_raw_github_api_pull_requests.csv")
@@ -250,7 +250,7 @@ func distinctIDs(t *testing.T, name string) int {
 // pygithubDir writes PyGithub's recorded PRs, reviews (APPROVED,
 // COMMENTED, and the APPROVED one later DISMISSED), issue events, the
 // events' issues and review comments as a githubtest dataset.
-func pygithubDir(t *testing.T) (string, string) {
+func pygithubDir(t testing.TB) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "PyGithub", "PyGithub")
 	setUp := pygithubExchanges(t, "PullRequest.setUp.txt")
