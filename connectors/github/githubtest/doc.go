@@ -1,4 +1,5 @@
-// Package githubtest is a fake GitHub REST API for tests and the demo. It
+// Package githubtest is a fake GitHub REST and GraphQL API for tests and the
+// demo. It
 // serves a dataset directory (DIR/github, layout in the contracts: repos.jsonl
 // and repos/<owner>/<name>/*.jsonl holding objects in GitHub's own shapes) on
 // an httptest.Server, with GitHub's pagination (Link headers, page/per_page),
