@@ -75,18 +75,25 @@ func (rp *repo) gqlPull(e *entry, q queryShape) map[string]any {
 	for _, a := range assignees {
 		assigneeNodes = append(assigneeNodes, actor(a))
 	}
-	return map[string]any{
+	out := map[string]any{
 		"number": e.number, "title": str("title"), "state": state, "isDraft": str("draft") == true,
 		"createdAt": str("created_at"), "updatedAt": str("updated_at"), "closedAt": str("closed_at"),
 		"mergedAt": str("merged_at"), "url": str("html_url"), "baseRefName": base.Ref,
 		"additions": str("additions"), "deletions": str("deletions"), "changedFiles": str("changed_files"),
 		"commits": map[string]any{"totalCount": str("commits")}, "author": actor(pr["user"]),
 		"mergedBy": actor(pr["merged_by"]), "milestone": milestone,
-		"labels":        page2(labelNodes, q.first["labels"], ""),
-		"assignees":     page2(assigneeNodes, q.first["assignees"], ""),
-		"reviews":       page2(rp.gqlReviews(e.number), q.first["reviews"], ""),
-		"timelineItems": page2(rp.gqlTimeline(e.number), q.first["timelineItems"], ""),
 	}
+	// Connections are served only when the query pages them.
+	lists := map[string]func() []any{
+		"labels": func() []any { return labelNodes }, "assignees": func() []any { return assigneeNodes },
+		"reviews": func() []any { return rp.gqlReviews(e.number) }, "timelineItems": func() []any { return rp.gqlTimeline(e.number) },
+	}
+	for name, nodes := range lists {
+		if n := q.first[name]; n > 0 {
+			out[name] = page2(nodes(), n, "")
+		}
+	}
+	return out
 }
 
 // gqlReviews are a PR's submitted reviews, oldest first; PENDING ones are
