@@ -34,11 +34,12 @@ var devlakeSeeds = map[string]int{
 	"_raw_github_api_pull_request_review_comments.csv": 5,
 }
 
-// asPages groups recorded elements into pages of up to 20.
+// asPages groups recorded elements into pages of up to three, and at most
+// ten pages a file: the fuzzer mutates small inputs far faster.
 func asPages(elems []json.RawMessage) [][]byte {
 	var out [][]byte
-	for i := 0; i < len(elems); i += 20 {
-		out = append(out, append(append([]byte("["), bytes.Join(toBytes(elems[i:min(i+20, len(elems))]), []byte(","))...), ']'))
+	for i := 0; i < len(elems) && len(out) < 10; i += 3 {
+		out = append(out, append(append([]byte("["), bytes.Join(toBytes(elems[i:min(i+3, len(elems))]), []byte(","))...), ']'))
 	}
 	return out
 }
@@ -136,7 +137,7 @@ func gqlSeeds(f *testing.F) [][]byte {
 		return out
 	}
 	return [][]byte{
-		post(queryPulls, map[string]any{"first": 20, "nested": 100}),
+		post(queryPulls, map[string]any{"first": 2, "nested": 100}),
 		post(queryReviews, map[string]any{"number": 13, "first": 100}),
 		post(queryTimeline, map[string]any{"number": 13, "first": 100}),
 	}
