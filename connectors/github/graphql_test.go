@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,4 +250,53 @@ func BenchmarkGraphQLSync(b *testing.B) {
 	b.ReportMetric(float64(srv.Queries())/prs, "queries/PR")
 	b.ReportMetric(float64(srv.Points())/prs, "points/PR")
 	b.ReportMetric(float64(srv.Total()-srv.Queries())/prs, "REST/PR")
+}
+
+// TestGraphQLMalformedFailsThenRepairs: a GraphQL endpoint that keeps
+// answering an HTML page fails the source naming the operation and the
+// fault; the next run, fault gone, ends with the clean data.
+func TestGraphQLMalformedFailsThenRepairs(t *testing.T) {
+	dir := generate(t, genOptions{repos: []string{"acme/api"}, prs: 250, maxReviews: 3, seed: 37})
+	srv0 := startServer(t, dir, githubtest.Options{})
+	clean, _ := syncWith(t, gqlConfig(srv0.URL, "acme/api"))
+	want := contentHash(t, clean)
+	srv := startServer(t, dir, githubtest.Options{})
+	for i := 2; i < 2+malformedTries; i++ { // page 1 stored, page 2 never
+		srv.AddFault(githubtest.Fault{Path: "/graphql", Nth: i, Mangle: githubtest.MangleHTML})
+	}
+	st := openStore(t, "")
+	cfg := gqlConfig(srv.URL, "acme/api")
+	_, err := syncOnce(context.Background(), t, cfg, st, connectors.Options{})
+	if err == nil {
+		t.Fatal("sync succeeded though GraphQL kept answering HTML")
+	}
+	for _, s := range []string{"github source gh", "GraphQL PullRequests of acme/api", "HTML page with status 200; a proxy in between?"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+	srv.ClearFaults()
+	if _, err := syncOnce(context.Background(), t, cfg, st, connectors.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, contentHash(t, st)); diff != "" {
+		t.Errorf("the next sync did not repair the store (-want +got):\n%s", diff)
+	}
+}
+
+// TestGraphQLMissingFallsBackToREST: with api left out, a server without
+// a GraphQL endpoint (older GitHub Enterprise Server) is read through REST.
+func TestGraphQLMissingFallsBackToREST(t *testing.T) {
+	dir := generate(t, genOptions{repos: []string{"acme/api"}, prs: 20, seed: 38})
+	want := reference(t, dir, "acme/api")
+	srv := startServer(t, dir, githubtest.Options{Faults: []githubtest.Fault{{Path: "/graphql", Status: 404}}})
+	cfg := sourceConfig(srv.URL, "acme/api")
+	cfg.API = ""
+	st, _ := syncWith(t, cfg)
+	if diff := cmp.Diff(want, contentHash(t, st)); diff != "" {
+		t.Errorf("fallback differs from a REST sync (-want +got):\n%s", diff)
+	}
+	if srv.Requests("/graphql") != 1 {
+		t.Errorf("/graphql asked %d times, want once (the probe)", srv.Requests("/graphql"))
+	}
 }
