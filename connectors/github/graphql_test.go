@@ -227,29 +227,36 @@ func TestGraphQLQueriesPerPR(t *testing.T) {
 	}
 }
 
-// BenchmarkGraphQLSync: full GraphQL syncs of the acceptance data.
-func BenchmarkGraphQLSync(b *testing.B) {
-	srv := startServer(b, acceptanceData(b), githubtest.Options{Limit: 1 << 30, PointLimit: 1 << 30})
-	cfg := gqlConfig(srv.URL, "acme/big")
-	var elapsed time.Duration
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		st := openStore(b, "")
-		b.StartTimer()
-		start := time.Now()
-		if _, err := syncOnce(context.Background(), b, cfg, st, connectors.Options{Full: true}); err != nil {
-			b.Fatal(err)
-		}
-		elapsed += time.Since(start)
-		b.StopTimer()
-		st.Close()
-		b.StartTimer()
+// BenchmarkAPISync: full syncs of the acceptance data through GraphQL and
+// through REST, with what each spends per PR.
+func BenchmarkAPISync(b *testing.B) {
+	dir := acceptanceData(b)
+	for _, cfgOf := range []func(string, ...string) config.Source{gqlConfig, sourceConfig} {
+		srv := startServer(b, dir, githubtest.Options{Limit: 1 << 30, PointLimit: 1 << 30})
+		cfg := cfgOf(srv.URL, "acme/big")
+		b.Run(cfg.API, func(b *testing.B) {
+			srv.ResetCounters()
+			var elapsed time.Duration
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				st := openStore(b, "")
+				b.StartTimer()
+				start := time.Now()
+				if _, err := syncOnce(context.Background(), b, cfg, st, connectors.Options{Full: true}); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(start)
+				b.StopTimer()
+				st.Close()
+				b.StartTimer()
+			}
+			prs := float64(1000 * b.N)
+			b.ReportMetric(prs/elapsed.Seconds(), "PRs/s")
+			b.ReportMetric(float64(srv.Queries())/prs, "queries/PR")
+			b.ReportMetric(float64(srv.Points())/prs, "points/PR")
+			b.ReportMetric(float64(srv.Total()-srv.Queries())/prs, "REST/PR")
+		})
 	}
-	prs := float64(1000 * b.N)
-	b.ReportMetric(prs/elapsed.Seconds(), "PRs/s")
-	b.ReportMetric(float64(srv.Queries())/prs, "queries/PR")
-	b.ReportMetric(float64(srv.Points())/prs, "points/PR")
-	b.ReportMetric(float64(srv.Total()-srv.Queries())/prs, "REST/PR")
 }
 
 // TestGraphQLMalformedFailsThenRepairs: a GraphQL endpoint that keeps
