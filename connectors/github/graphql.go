@@ -36,7 +36,7 @@ type gqlClient struct {
 var errTimeout = errors.New("GitHub timed out on the query")
 
 // errNoGraphQL is a server without a GraphQL endpoint (404).
-var errNoGraphQL = errors.New("no GraphQL endpoint")
+var errNoGraphQL = errors.New("no GraphQL endpoint here (HTTP 404); set api: rest for this source")
 
 // errLimited is a RATE_LIMITED reply: the limiter now waits for the reset.
 var errLimited = errors.New("GraphQL rate limited")
@@ -84,6 +84,8 @@ func (c *gqlClient) query(ctx context.Context, op string, build func() (string, 
 			c.log.Warn("github graphql: timed out; asking for a smaller page", "op", op)
 			continue
 		case errors.Is(err, errTimeout), errors.As(err, &bad), errors.Is(err, errTransient):
+		case errors.Is(err, errNoGraphQL):
+			return fmt.Errorf("github source %s: GraphQL %s at %s: %w", c.source, op, c.endpoint, err)
 		default:
 			return fmt.Errorf("github source %s: GraphQL %s: %w", c.source, op, err)
 		}
