@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
@@ -12,12 +13,13 @@ import (
 )
 
 // keptEvents are the issue events stored as item_events; the rest
-// (subscribed, mentioned, referenced, head_ref_force_pushed, ...) say
-// nothing about flow.
+// (subscribed, mentioned, referenced, ...) say nothing about flow. A force
+// push to a PR's head and a dismissed review start a new review round.
 var keptEvents = map[string]bool{
 	"review_requested": true, "review_request_removed": true, "ready_for_review": true,
 	"convert_to_draft": true, "assigned": true, "unassigned": true, "labeled": true, "unlabeled": true,
 	"closed": true, "reopened": true, "merged": true, "milestoned": true, "demilestoned": true, "renamed": true,
+	"head_ref_force_pushed": true, "review_dismissed": true,
 }
 
 // syncEvents walks the repository-wide issue events (newest first; the
@@ -32,6 +34,10 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 	done, _ := time.Parse(time.RFC3339Nano, raw)
 	stop := r.since(done)
 	newest, newEtag := done, ""
+	known, err := r.knownItems(ctx, repo)
+	if err != nil {
+		return err
+	}
 	p := r.newPage()
 	for pg := 1; pg > 0; {
 		var evs []*gh.IssueEvent
@@ -51,7 +57,9 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 				break
 			}
 			newest = latest(newest, at)
-			r.eventRows(p, repo, ev)
+			if r.wanted(ev, repo, known) {
+				r.eventRows(p, repo, ev)
+			}
 		}
 		var curs []cursor
 		if pg == 0 {
@@ -68,15 +76,66 @@ func (r *run) syncEvents(ctx context.Context, repo string) error {
 	return nil
 }
 
+// knownItems returns the ids of repo's stored items (PRs and issues, which
+// are synced before the events).
+func (r *run) knownItems(ctx context.Context, repo string) (map[string]bool, error) {
+	rows, err := r.st.DB().QueryContext(ctx, `SELECT item_id FROM items WHERE starts_with(item_id, ?)`, r.src.cfg.Name+":"+repo+"#")
+	if err != nil {
+		return nil, r.storeErr(err)
+	}
+	defer rows.Close()
+	known := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, r.storeErr(err)
+		}
+		known[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, r.storeErr(err)
+	}
+	return known, nil
+}
+
+// wanted says whether an event is stored. Events of an item that is not
+// stored (an issue deleted, transferred or outside since) would be
+// orphans and are left out; those newer than the run's start (less the
+// overlap) are kept, as their item may have been created after its
+// listing ran: the next run brings it, and the event links to it by id.
+// With GraphQL, pull request events come from each PR's timeline instead.
+func (r *run) wanted(ev *gh.IssueEvent, repo string, known map[string]bool) bool {
+	if r.graphql && isPull(ev.GetIssue()) {
+		return false
+	}
+	if known[r.itemID(repo, ev.GetIssue().GetNumber())] {
+		return true
+	}
+	return !ev.GetCreatedAt().Time.Before(r.started.Add(-r.src.overlap))
+}
+
+// isPull says whether an issue is a pull request. The 2012 API gave plain
+// issues a pull_request object too, with null links.
+func isPull(is *gh.Issue) bool {
+	l := is.GetPullRequestLinks()
+	return l != nil && (l.GetURL() != "" || l.GetHTMLURL() != "")
+}
+
 // eventRows maps one issue event onto an item event and, for review
 // requests, a review_requests row.
 func (r *run) eventRows(p *page, repo string, ev *gh.IssueEvent) {
+	r.eventRowsID(p, repo, ev, strconv.FormatInt(ev.GetID(), 10))
+}
+
+// eventRowsID is eventRows with the event's id given (GraphQL timeline
+// items carry a node id, read back to the REST id where possible).
+func (r *run) eventRowsID(p *page, repo string, ev *gh.IssueEvent, id string) {
 	kind := ev.GetEvent()
 	if !keptEvents[kind] || ev.GetIssue().GetNumber() == 0 {
 		return
 	}
 	e := store.Event{
-		EventID: r.src.cfg.Name + ":ev:" + strconv.FormatInt(ev.GetID(), 10),
+		EventID: r.src.cfg.Name + ":ev:" + id,
 		ItemID:  r.itemID(repo, ev.GetIssue().GetNumber()), OccurredAt: ev.GetCreatedAt().UTC(),
 		ActorID: p.user(ev.Actor), Kind: kind,
 	}
@@ -101,6 +160,9 @@ func (r *run) eventRows(p *page, repo string, ev *gh.IssueEvent) {
 		e.Field, e.ToValue = "milestone", ev.GetMilestone().GetTitle()
 	case "renamed":
 		e.Field, e.FromValue, e.ToValue = "title", ev.GetRename().GetFrom(), ev.GetRename().GetTo()
+	case "review_dismissed":
+		d := ev.GetDismissedReview()
+		e.Field, e.FromValue, e.ToValue = "review", strings.ToUpper(d.GetState()), strconv.FormatInt(d.GetReviewID(), 10)
 	}
 	p.put(e)
 }

@@ -19,6 +19,9 @@ type genOptions struct {
 	prs        int
 	maxReviews int // the first PR gets exactly this many reviews
 	seed       uint64
+	// reviewsUpTo and eventsUpTo, when set, give every other PR up to that
+	// many reviews and label events (else 0-3 reviews, a few events).
+	reviewsUpTo, eventsUpTo int
 }
 
 type user struct {
@@ -90,10 +93,16 @@ func genRepo(tb testing.TB, dir, full string, idx int, o genOptions) {
 	for i := 0; i < o.prs; i++ {
 		n++
 		reviews := g.rng.IntN(4)
+		if o.reviewsUpTo > 0 {
+			reviews = g.rng.IntN(o.reviewsUpTo + 1)
+		}
 		if i == 0 {
 			reviews = o.maxReviews
 		}
 		g.pull(n, reviews)
+		if o.eventsUpTo > 0 {
+			g.labelChurn(n, g.rng.IntN(o.eventsUpTo-10+1))
+		}
 		if i%10 == 9 {
 			n++
 			g.issue(n)
@@ -188,6 +197,15 @@ func (g *repoGen) pull(n, reviews int) {
 		"merged": merged, "merged_by": mergedBy, "comments": 0, "review_comments": 0, "commits": 1 + g.rng.IntN(5),
 		"additions": g.rng.IntN(500), "deletions": g.rng.IntN(200), "changed_files": 1 + g.rng.IntN(20),
 	})
+}
+
+// labelChurn adds k labeled/unlabeled events to PR n, after its history.
+func (g *repoGen) labelChurn(n, k int) {
+	at := genBase.Add(time.Duration(n)*37*time.Minute + 30*24*time.Hour)
+	for i := 0; i < k; i++ {
+		kind := []string{"labeled", "unlabeled"}[i%2]
+		g.event(n, true, kind, at.Add(time.Duration(i)*time.Minute), g.users[i%8], map[string]any{"label": label{Name: "churn"}})
+	}
 }
 
 func (g *repoGen) issue(n int) {

@@ -61,8 +61,16 @@ func startServer(t testing.TB, dir string, opts githubtest.Options) *githubtest.
 	return srv
 }
 
+// sourceConfig configures the REST path, which most tests exercise;
+// gqlConfig the GraphQL one.
 func sourceConfig(url string, repos ...string) config.Source {
-	return config.Source{Name: "gh", Kind: "github", URL: url, Repos: repos, Auth: config.Auth{Token: "t0ken"}}
+	return config.Source{Name: "gh", Kind: "github", URL: url, Repos: repos, Auth: config.Auth{Token: "t0ken"}, API: "rest"}
+}
+
+func gqlConfig(url string, repos ...string) config.Source {
+	cfg := sourceConfig(url, repos...)
+	cfg.API = "graphql"
+	return cfg
 }
 
 func syncOnce(ctx context.Context, t testing.TB, cfg config.Source, st *store.Store, o connectors.Options) (connectors.Stats, error) {

@@ -31,6 +31,7 @@ const (
 // body whole, retrying a body that breaks off midway.
 type limiter struct {
 	next    http.RoundTripper
+	name    string // "GitHub" or "GitHub GraphQL", for messages
 	maxWait time.Duration
 	now     func() time.Time
 	log     *slog.Logger
@@ -44,16 +45,23 @@ type limiter struct {
 }
 
 func newLimiter(next http.RoundTripper, maxWait time.Duration, log *slog.Logger) *limiter {
-	return &limiter{next: next, maxWait: maxWait, now: time.Now, log: log}
+	return &limiter{next: next, name: "GitHub", maxWait: maxWait, now: time.Now, log: log}
 }
 
 // RoundTrip implements http.RoundTripper.
 func (l *limiter) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	waits, reads := 0, 0
-	for {
+	for try := 0; ; try++ {
 		if err := l.before(ctx); err != nil {
 			return nil, err
+		}
+		if try > 0 && req.GetBody != nil { // a POST (GraphQL) sends its body again
+			b, err := req.GetBody()
+			if err != nil {
+				return nil, err
+			}
+			req.Body = b
 		}
 		resp, err := l.next.RoundTrip(req)
 		if err != nil {
@@ -119,8 +127,8 @@ func (l *limiter) before(ctx context.Context) error {
 		return nil
 	}
 	if wait > l.maxWait {
-		return fmt.Errorf("%w: GitHub rate limit exhausted until %s (%s away, beyond the longest wait of %s); re-run after %s to resume",
-			connectors.ErrPartial, until.UTC().Format(time.RFC3339), wait.Round(time.Second), l.maxWait, until.UTC().Format(time.RFC3339))
+		return fmt.Errorf("%w: %s rate limit exhausted until %s (%s away, beyond the longest wait of %s); re-run after %s to resume",
+			connectors.ErrPartial, l.name, until.UTC().Format(time.RFC3339), wait.Round(time.Second), l.maxWait, until.UTC().Format(time.RFC3339))
 	}
 	if !until.After(now) { // pacing: no reset or pause to wait for, only the pause itself
 		until = now.Add(wait)
@@ -149,6 +157,30 @@ func (l *limiter) observe(resp *http.Response) {
 	case at.Equal(l.reset):
 		l.remaining = min(l.remaining, rem)
 	}
+}
+
+// setBudget records the budget a GraphQL reply reports in its rateLimit
+// object (points remaining, the window's size and reset).
+func (l *limiter) setBudget(remaining, limit int, reset time.Time) {
+	if reset.IsZero() || limit <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.known || !reset.Before(l.reset) {
+		l.known, l.reset, l.remaining, l.limit = true, reset, remaining, limit
+	}
+}
+
+// exhaust marks the budget spent until the known reset (a RATE_LIMITED
+// reply), or for a minute when no reset is known.
+func (l *limiter) exhaust() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.known || !l.now().Before(l.reset) {
+		l.known, l.reset, l.limit = true, l.now().Add(time.Minute), max(l.limit, 1)
+	}
+	l.remaining = 0
 }
 
 // limited says whether resp is a rate-limit reply and how long to pause

@@ -27,7 +27,7 @@ const realdata = "../../testdata/realdata/github"
 // devlakeData returns the `data` column of a DevLake raw-table CSV: one
 // API element a row. The `params` column is ignored (one row holds invalid
 // JSON there).
-func devlakeData(t *testing.T, name string) []json.RawMessage {
+func devlakeData(t testing.TB, name string) []json.RawMessage {
 	t.Helper()
 	f, err := os.Open(filepath.Join(realdata, "devlake", name))
 	if err != nil {
@@ -62,7 +62,7 @@ type exchange struct {
 	body    json.RawMessage
 }
 
-func pygithubExchanges(t *testing.T, name string) []exchange {
+func pygithubExchanges(t testing.TB, name string) []exchange {
 	t.Helper()
 	f, err := os.Open(filepath.Join(realdata, "pygithub", name))
 	if err != nil {
@@ -83,7 +83,7 @@ func pygithubExchanges(t *testing.T, name string) []exchange {
 	return out
 }
 
-func find(t *testing.T, xs []exchange, path string) json.RawMessage {
+func find(t testing.TB, xs []exchange, path string) json.RawMessage {
 	t.Helper()
 	for _, x := range xs {
 		if x.path == path {
@@ -94,7 +94,7 @@ func find(t *testing.T, xs []exchange, path string) json.RawMessage {
 	return nil
 }
 
-func writeLines(t *testing.T, file string, rows []json.RawMessage) {
+func writeLines(t testing.TB, file string, rows []json.RawMessage) {
 	t.Helper()
 	w := newJSONL(t, file)
 	for _, r := range rows {
@@ -104,7 +104,7 @@ func writeLines(t *testing.T, file string, rows []json.RawMessage) {
 	w.close()
 }
 
-func elements(t *testing.T, list json.RawMessage) []json.RawMessage {
+func elements(t testing.TB, list json.RawMessage) []json.RawMessage {
 	t.Helper()
 	var out []json.RawMessage
 	if err := json.Unmarshal(list, &out); err != nil {
@@ -113,8 +113,9 @@ func elements(t *testing.T, list json.RawMessage) []json.RawMessage {
 	return out
 }
 
-// TestDevLakeAnts syncs the real panjf2000/ants payloads recorded by DevLake.
-func TestDevLakeAnts(t *testing.T) {
+// devlakeDir writes DevLake's recorded panjf2000/ants payloads as a
+// githubtest dataset.
+func devlakeDir(t testing.TB) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "panjf2000", "ants")
 	pulls := devlakeData(t, "_raw_github_api_pull_requests.csv")
@@ -124,11 +125,9 @@ func TestDevLakeAnts(t *testing.T) {
 	json.Unmarshal(pulls[0], &first)
 	writeLines(t, filepath.Join(dir, "github", "repos.jsonl"), []json.RawMessage{first.Base.Repo})
 	var issues []json.RawMessage
-	nonPR := 0
 	for _, is := range devlakeData(t, "_raw_github_api_issues.csv") {
 		if !strings.Contains(string(is), `"pull_request":{`) {
 			issues = append(issues, is)
-			nonPR++
 		}
 	}
 	events := devlakeData(t, "_raw_github_api_events.csv")
@@ -138,7 +137,24 @@ func TestDevLakeAnts(t *testing.T) {
 	writeLines(t, filepath.Join(repoDir, "events.jsonl"), events)
 	writeLines(t, filepath.Join(repoDir, "comments.jsonl"), devlakeData(t, "_raw_github_api_comments.csv"))
 	writeLines(t, filepath.Join(repoDir, "review_comments.jsonl"), devlakeData(t, "_raw_github_api_pull_request_review_comments.csv"))
+	return dir, "panjf2000/ants"
+}
 
+// TestDevLakeAnts syncs the real panjf2000/ants payloads recorded by DevLake.
+func TestDevLakeAnts(t *testing.T) {
+	dir, _ := devlakeDir(t)
+	pulls := devlakeData(t, "_raw_github_api_pull_requests.csv")
+	events := devlakeData(t, "_raw_github_api_events.csv")
+	nonPR := 0
+	synced := map[int]bool{} // issue and PR numbers in the synced set
+	for _, is := range devlakeData(t, "_raw_github_api_issues.csv") {
+		if !strings.Contains(string(is), `"pull_request":{`) {
+			nonPR++
+			var v struct{ Number int }
+			json.Unmarshal(is, &v)
+			synced[v.Number] = true
+		}
+	}
 	// What the payloads say, computed independently of the connector.
 	numbers, merged := map[int]bool{}, map[int]bool{}
 	for _, raw := range pulls {
@@ -148,6 +164,7 @@ func TestDevLakeAnts(t *testing.T) {
 		}
 		json.Unmarshal(raw, &pr)
 		numbers[pr.Number] = true
+		synced[pr.Number] = true
 		merged[pr.Number] = pr.MergedAt != nil
 	}
 	nMerged := 0
@@ -156,7 +173,7 @@ func TestDevLakeAnts(t *testing.T) {
 			nMerged++
 		}
 	}
-	kept := map[int64]bool{}
+	kept, forcePushes := map[int64]bool{}, 0
 	var readyPR int
 	var readyAt time.Time
 	for _, raw := range events {
@@ -167,8 +184,12 @@ func TestDevLakeAnts(t *testing.T) {
 			Issue     struct{ Number int }
 		}
 		json.Unmarshal(raw, &ev)
-		if keptEvents[ev.Event] {
+		// Events of issues outside the synced set are not stored (no orphans).
+		if keptEvents[ev.Event] && synced[ev.Issue.Number] {
 			kept[ev.ID] = true
+			if ev.Event == "head_ref_force_pushed" {
+				forcePushes++
+			}
 		}
 		if ev.Event == "ready_for_review" {
 			readyPR, readyAt = ev.Issue.Number, ev.CreatedAt
@@ -189,11 +210,14 @@ func TestDevLakeAnts(t *testing.T) {
 		"events":          count(t, st, `SELECT count(*) FROM item_events WHERE event_id LIKE 'gh:ev:%'`),
 		"comments":        count(t, st, `SELECT count(*) FROM comments WHERE kind = 'issue'`),
 		"review comments": count(t, st, `SELECT count(*) FROM comments WHERE kind = 'review'`),
+		"force pushes":    count(t, st, `SELECT count(*) FROM item_events WHERE kind = 'head_ref_force_pushed'`),
+		"orphan events":   count(t, st, `SELECT count(*) FROM item_events WHERE item_id NOT IN (SELECT item_id FROM items)`),
 	}
 	// The recordings hold a comment and a review twice (same id): upserts keep one.
 	want := map[string]int{"pull requests": len(numbers), "merged": nMerged, "issues": nonPR,
 		"reviews": distinctIDs(t, "_raw_github_api_pull_request_reviews.csv"), "events": len(kept),
-		"comments": distinctIDs(t, "_raw_github_api_comments.csv"), "review comments": 16}
+		"comments": distinctIDs(t, "_raw_github_api_comments.csv"), "review comments": 16,
+		"force pushes": forcePushes, "orphan events": 0}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
@@ -223,9 +247,10 @@ func distinctIDs(t *testing.T, name string) int {
 	return len(ids)
 }
 
-// TestPyGithubRecordings syncs PyGithub's recorded PRs, reviews (APPROVED,
-// COMMENTED, and the APPROVED one later DISMISSED), issue events and review comments.
-func TestPyGithubRecordings(t *testing.T) {
+// pygithubDir writes PyGithub's recorded PRs, reviews (APPROVED,
+// COMMENTED, and the APPROVED one later DISMISSED), issue events, the
+// events' issues and review comments as a githubtest dataset.
+func pygithubDir(t testing.TB) (string, string) {
 	dir := t.TempDir()
 	repoDir := filepath.Join(dir, "github", "repos", "PyGithub", "PyGithub")
 	setUp := pygithubExchanges(t, "PullRequest.setUp.txt")
@@ -242,13 +267,46 @@ func TestPyGithubRecordings(t *testing.T) {
 		}
 	}
 	writeLines(t, filepath.Join(repoDir, "reviews.jsonl"), reviews)
-	writeLines(t, filepath.Join(repoDir, "events.jsonl"), elements(t, find(t, pygithubExchanges(t, "Repository.testGetIssuesEvents.txt"), "/repos/PyGithub/PyGithub/issues/events")))
+	events := elements(t, find(t, pygithubExchanges(t, "Repository.testGetIssuesEvents.txt"), "/repos/PyGithub/PyGithub/issues/events"))
+	writeLines(t, filepath.Join(repoDir, "events.jsonl"), events)
+	// The events' issues, as each event embeds it, make up the synced
+	// issues. The 2012 API gave every issue a pull_request object, with
+	// null links on plain issues; today's API leaves the key out.
+	var issues []json.RawMessage
+	seen := map[int]bool{}
+	for _, raw := range events {
+		var ev struct {
+			Issue map[string]json.RawMessage `json:"issue"`
+		}
+		json.Unmarshal(raw, &ev)
+		var n int
+		json.Unmarshal(ev.Issue["number"], &n)
+		if seen[n] || strings.Contains(string(ev.Issue["pull_request"]), "/pull/") {
+			continue
+		}
+		seen[n] = true
+		delete(ev.Issue, "pull_request")
+		b, _ := json.Marshal(ev.Issue)
+		issues = append(issues, b)
+	}
+	writeLines(t, filepath.Join(repoDir, "issues.jsonl"), issues)
 	var rcPath string
 	for _, x := range pygithubExchanges(t, "PullRequest.testGetReviewComments.txt") {
 		rcPath = x.path
 	}
 	writeLines(t, filepath.Join(repoDir, "review_comments.jsonl"), elements(t, find(t, pygithubExchanges(t, "PullRequest.testGetReviewComments.txt"), rcPath)))
 
+	return dir, "PyGithub/PyGithub"
+}
+
+// TestPyGithubRecordings syncs PyGithub's recorded PRs, reviews (APPROVED,
+// COMMENTED, and the APPROVED one later DISMISSED), issue events and review comments.
+func TestPyGithubRecordings(t *testing.T) {
+	dir, _ := pygithubDir(t)
+	var rcPath string
+	for _, x := range pygithubExchanges(t, "PullRequest.testGetReviewComments.txt") {
+		rcPath = x.path
+	}
 	srv := startServer(t, dir, githubtest.Options{})
 	st := openStore(t, "")
 	if _, err := syncOnce(context.Background(), t, sourceConfig(srv.URL, "PyGithub/PyGithub"), st, connectors.Options{}); err != nil {
@@ -324,6 +382,33 @@ func TestLinkHeaderLikeGitHub(t *testing.T) {
 	per := (n + 2) / 3
 	if got := pages(fake.URL, "repos/acme/api/issues/events?per_page="+strconv.Itoa(per)); got != want {
 		t.Errorf("fake server pages (prev, next, last) = %v, recorded GitHub %v", got, want)
+	}
+}
+
+// TestRecordedForcePushes maps DevLake's recorded head_ref_force_pushed
+// events onto item events (they were dropped once).
+func TestRecordedForcePushes(t *testing.T) {
+	r := &run{src: &Source{cfg: sourceConfig("")}}
+	p := r.newPage()
+	want := 0
+	for _, raw := range devlakeData(t, "_raw_github_api_events.csv") {
+		var ev gh.IssueEvent
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.GetEvent() == "head_ref_force_pushed" {
+			want++
+			r.eventRows(p, "panjf2000/ants", &ev)
+		}
+	}
+	got := 0
+	for _, row := range p.rows {
+		if e, ok := row.(store.Event); ok && e.Kind == "head_ref_force_pushed" && e.ActorID != "" {
+			got++
+		}
+	}
+	if want == 0 || got != want {
+		t.Errorf("%d force pushes stored with their actor, want %d", got, want)
 	}
 }
 

@@ -41,6 +41,11 @@ func New(cfg config.Source) (*Source, error) {
 			return nil, fmt.Errorf("github source %s: include/exclude pattern %q: %w", cfg.Name, g, err)
 		}
 	}
+	switch cfg.API {
+	case "", "graphql", "rest":
+	default:
+		return nil, fmt.Errorf("github source %s: api %q: use graphql or rest (or leave it out: graphql where the server has it)", cfg.Name, cfg.API)
+	}
 	s := &Source{cfg: cfg, overlap: cfg.Overlap.D(), workers: cfg.Workers}
 	if s.overlap <= 0 {
 		s.overlap = time.Hour

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -31,8 +32,14 @@ type run struct {
 	client   *gh.Client
 	progress *connectors.Progress
 	requests atomic.Int64
-	items    atomic.Int64
-	events   atomic.Int64
+	started  time.Time // when the run began, by Options.Now
+	graphql  bool      // pull requests come through GraphQL
+	gql      *gqlClient
+
+	mu     sync.Mutex
+	stored map[string]bool // item and event ids written by this run, for Stats
+	items  int
+	events int
 }
 
 // Sync implements connectors.Source.
@@ -46,7 +53,13 @@ func (s *Source) Sync(ctx context.Context, st *store.Store, opts connectors.Opti
 	if werr := r.writeSource(ctx, err); werr != nil && err == nil {
 		err = werr
 	}
-	stats := connectors.Stats{Requests: int(r.requests.Load()), Items: int(r.items.Load()), Events: int(r.events.Load())}
+	r.mu.Lock()
+	stats := connectors.Stats{Requests: int(r.requests.Load()), Items: r.items, Events: r.events}
+	if r.gql != nil {
+		stats.Requests += int(r.gql.queries.Load())
+		opts.Logger.Info("github graphql", "queries", r.gql.queries.Load(), "points", r.gql.points.Load())
+	}
+	r.mu.Unlock()
 	return stats, err
 }
 
@@ -60,7 +73,7 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 	if opts.MaxWait <= 0 {
 		opts.MaxWait = defaultMaxWait
 	}
-	r := &run{src: s, st: st, opts: opts}
+	r := &run{src: s, st: st, opts: opts, started: opts.Now(), stored: map[string]bool{}}
 	base := connectors.NewHTTPClient(opts.Logger, connectors.RetryPolicy{
 		MaxWait:   min(opts.MaxWait, 2*time.Minute), // longer Retry-Afters come back to the limiter
 		OnAttempt: func(*http.Request) { r.requests.Add(1) },
@@ -70,6 +83,10 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 		return nil, err
 	}
 	r.client = c
+	if s.cfg.API != "rest" {
+		r.gql = s.newGQL(opts)
+		r.graphql = true
+	}
 	r.progress = connectors.NewProgress(os.Stderr, opts.Progress, opts.Logger, "github "+s.cfg.Name+" pull requests")
 	return r, nil
 }
@@ -80,6 +97,9 @@ func (s *Source) newRun(st *store.Store, opts connectors.Options) (*run, error) 
 func (r *run) sync(ctx context.Context) error {
 	repos, err := r.repos(ctx)
 	if err != nil {
+		return err
+	}
+	if err := r.probeGraphQL(ctx); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -151,7 +171,9 @@ func (r *run) writeSource(ctx context.Context, syncErr error) error {
 
 // syncRepo runs every listing of one repository, each with its own cursor.
 func (r *run) syncRepo(ctx context.Context, repo string) error {
-	steps := []func(context.Context, string) error{r.syncPulls, r.syncEvents, r.syncIssues, r.syncComments, r.syncReviewComments}
+	// Issues come before issue events, so an event can be checked against
+	// the items it belongs to (see eventRows).
+	steps := []func(context.Context, string) error{r.syncPulls, r.syncIssues, r.syncEvents, r.syncComments, r.syncReviewComments}
 	for _, step := range steps {
 		if err := step(ctx, repo); err != nil {
 			return err
@@ -160,9 +182,39 @@ func (r *run) syncRepo(ctx context.Context, repo string) error {
 	return r.settle(ctx, repo)
 }
 
-// get fetches one API page into v. A 304 (the ETag matched) returns
-// notModified and costs no rate limit.
+// get fetches one API page into v, validated (decodePage). A 304 (the ETag
+// matched) returns notModified and costs no rate limit. A malformed 2xx is
+// retried with backoff like a 5xx; after malformedTries it fails the source
+// with what was wrong, so no cursor moves past the page.
 func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response, notModified bool, err error) {
+	for try := 1; ; try++ {
+		resp, notModified, err = r.getOnce(ctx, u, etag, v)
+		var bad *malformedError
+		if !errors.As(err, &bad) {
+			return resp, notModified, err
+		}
+		if try >= malformedTries {
+			return nil, false, fmt.Errorf("github source %s: GET %s: %s (%d tries)", r.src.cfg.Name, pathOf(u), bad.what, try)
+		}
+		r.opts.Logger.Warn("github: malformed reply; retrying", "path", pathOf(u), "problem", bad.what, "attempt", try+1)
+		if err := sleep(ctx, backoff(try)); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// malformedTries and retryBase bound the retries of malformed replies
+// (retryBase is shortened by tests).
+const malformedTries = 5
+
+var retryBase = 500 * time.Millisecond
+
+// backoff is the pause after try n: retryBase doubled each try, capped at 30s.
+func backoff(n int) time.Duration {
+	return min(retryBase<<min(n-1, 10), 30*time.Second)
+}
+
+func (r *run) getOnce(ctx context.Context, u, etag string, v any) (*gh.Response, bool, error) {
 	req, err := r.client.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("github source %s: %s: %w", r.src.cfg.Name, u, err)
@@ -170,8 +222,9 @@ func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response
 	if etag != "" {
 		req.Header.Set("If-None-Match", etag)
 	}
-	resp, err = r.client.Do(ctx, req, v)
+	resp, err := r.client.BareDo(ctx, req)
 	if resp != nil && resp.StatusCode == http.StatusNotModified {
+		resp.Body.Close()
 		return resp, true, nil
 	}
 	if err != nil {
@@ -179,6 +232,14 @@ func (r *run) get(ctx context.Context, u, etag string, v any) (resp *gh.Response
 			return nil, false, ctx.Err()
 		}
 		return nil, false, r.src.describe(err, "GET "+pathOf(u))
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, false, fmt.Errorf("github source %s: GET %s: reading the reply: %w", r.src.cfg.Name, pathOf(u), err)
+	}
+	if err := decodePage(resp.StatusCode, body, v); err != nil {
+		return nil, false, err
 	}
 	return resp, false, nil
 }

@@ -3,6 +3,7 @@ package github
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,6 +83,33 @@ func TestSyncContent(t *testing.T) {
 	st.DB().QueryRow(`SELECT last_status FROM sources WHERE name = 'gh'`).Scan(&status)
 	if status != "ok" {
 		t.Errorf("sources.last_status = %q, want ok", status)
+	}
+}
+
+// TestStatsCountStoredRows: the items and events a sync reports are the
+// distinct rows it stored, not the rows it read (overlaps and keyset
+// re-reads bring some twice).
+func TestStatsCountStoredRows(t *testing.T) {
+	// 250 issues updated ten to a minute: each page of the issues listing
+	// ends inside a minute, so the next page re-reads that minute.
+	var issues []map[string]any
+	for n := 1; n <= 250; n++ {
+		when := fmt.Sprintf("%02d:%02d", 10+n/10/60, n/10%60)
+		issues = append(issues, map[string]any{"number": n, "id": 7000 + n, "state": "open", "title": "t",
+			"created_at": at("09:00"), "updated_at": at(when), "user": alice})
+	}
+	dir := writeDataset(t, []map[string]any{repoObj("acme/api", false)}, map[string][]map[string]any{"acme/api/issues.jsonl": issues})
+	srv := startServer(t, dir, githubtest.Options{})
+	st := openStore(t, "")
+	cfg := sourceConfig(srv.URL, "acme/api")
+	stats, err := syncOnce(context.Background(), t, cfg, st, connectors.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := [2]int{stats.Items, stats.Events}
+	want := [2]int{count(t, st, `SELECT count(*) FROM items`), count(t, st, `SELECT count(*) FROM item_events`)}
+	if got != want {
+		t.Errorf("stats (items, events) = %v, store holds %v", got, want)
 	}
 }
 

@@ -17,9 +17,8 @@ type page struct {
 	source string
 	rows   []store.Row
 	users  map[string]store.Identity
-	items  int
-	events int
-	fix    string // repository whose derived columns to recompute ("" = none)
+	ids    []string // item and event ids of the rows, for Stats
+	fix    string   // repository whose derived columns to recompute ("" = none)
 }
 
 func (r *run) newPage() *page {
@@ -40,11 +39,11 @@ func (p *page) user(u *gh.User) string {
 
 func (p *page) put(rows ...store.Row) {
 	for _, row := range rows {
-		switch row.(type) {
+		switch v := row.(type) {
 		case store.Item:
-			p.items++
+			p.ids = append(p.ids, "i:"+v.ItemID)
 		case store.Event:
-			p.events++
+			p.ids = append(p.ids, "e:"+v.EventID)
 		}
 	}
 	p.rows = append(p.rows, rows...)
@@ -90,9 +89,26 @@ func (r *run) commit(ctx context.Context, p *page, curs ...cursor) error {
 	if err := tx.Commit(); err != nil {
 		return r.storeErr(err)
 	}
-	r.items.Add(int64(p.items))
-	r.events.Add(int64(p.events))
+	r.count(p.ids)
 	return nil
+}
+
+// count adds the ids of a committed page to the run's Stats: an item or
+// event written twice (overlap, keyset re-reads) counts once.
+func (r *run) count(ids []string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		if r.stored[id] {
+			continue
+		}
+		r.stored[id] = true
+		if id[0] == 'i' {
+			r.items++
+		} else {
+			r.events++
+		}
+	}
 }
 
 func (r *run) storeErr(err error) error {

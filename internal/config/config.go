@@ -51,6 +51,10 @@ type Source struct {
 	Exclude         []string `yaml:"exclude"`
 	IncludeArchived bool     `yaml:"include_archived"`
 	Workers         int      `yaml:"workers"` // repositories synced at once (default 4)
+	// API is how pull requests are read: graphql (one query a page of 100
+	// PRs with reviews, timelines and sizes), rest (a call per PR for its
+	// reviews), or empty: graphql where the server has it.
+	API string `yaml:"api"`
 }
 
 // Auth holds credentials. Values come from the environment through ${VAR};

@@ -103,6 +103,13 @@ calendar:
 			},
 		},
 		{
+			name: "github api is graphql or rest",
+			yaml: `sources:
+  - {name: gh, kind: github, url: "https://api.github.com", auth: {token: x}, repos: [acme/api], api: soap}
+`,
+			want: []string{`systemic.yaml:2: sources[0].api: "soap": use graphql or rest (or leave it out: graphql where the server has it)`},
+		},
+		{
 			name: "bad duration and date",
 			yaml: `sources:
   - {name: gh, kind: github, auth: {token: x}, repos: [acme/api], since: 2025-13-01}

@@ -140,6 +140,9 @@ func (v *validator) validateGitHub(p string, s Source) {
 	if s.Workers < 0 || s.Workers > 32 {
 		v.addf(p+".workers", "%d: use 1 to 32", s.Workers)
 	}
+	if s.API != "" && s.API != "graphql" && s.API != "rest" {
+		v.addf(p+".api", "%q: use graphql or rest (or leave it out: graphql where the server has it)", s.API)
+	}
 	if s.JQL != "" || len(s.Projects) > 0 || len(s.Boards) > 0 {
 		v.addf(p, "jql, projects and boards belong to jira sources, not github")
 	}

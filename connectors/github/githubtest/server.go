@@ -24,6 +24,9 @@ type Options struct {
 	// Used is how much of the first window is already spent; Used >= Limit
 	// starts with an exhausted budget.
 	Used int
+	// PointLimit is the GraphQL budget in points per window (default
+	// 5000), kept apart from Limit as GitHub keeps them.
+	PointLimit int
 	// Window is how long a budget lasts until it resets (default 1h).
 	Window time.Duration
 	// Faults are injected by path and request number.
@@ -46,6 +49,15 @@ type Fault struct {
 	Message    string        // error message (default from the status)
 	Latency    time.Duration // delay before replying
 	Truncate   bool          // send half the body, then close the connection
+	// Mangle replaces a 200 reply's body (status kept): MangleEmpty,
+	// MangleHTML, MangleTruncated, MangleNulls, MangleTypes or MangleDates.
+	Mangle string
+	// MinFirst limits a Status fault on /graphql to queries whose page
+	// size is above it (GitHub times out on large pages with 502).
+	MinFirst int
+	// GraphQLError answers /graphql with 200 and an errors object of
+	// this type (e.g. "INTERNAL") instead of data.
+	GraphQLError string
 }
 
 // Server is a running fake GitHub API.
@@ -61,6 +73,11 @@ type Server struct {
 	counted int
 	used    int
 	reset   time.Time
+
+	gqlUsed  int
+	gqlReset time.Time
+	points   int
+	queries  int
 }
 
 // New loads DIR/github and starts serving it.
@@ -72,6 +89,9 @@ func New(dir string, opts Options) (*Server, error) {
 	if opts.Limit <= 0 {
 		opts.Limit = 5000
 	}
+	if opts.PointLimit <= 0 {
+		opts.PointLimit = 5000
+	}
 	if opts.Window <= 0 {
 		opts.Window = time.Hour
 	}
@@ -80,6 +100,7 @@ func New(dir string, opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, repos: repos, order: order, paths: map[string]int{}, used: opts.Used}
 	s.reset = opts.Now().Add(opts.Window)
+	s.gqlReset = s.reset
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s, nil
 }
@@ -124,6 +145,7 @@ func (s *Server) ResetCounters() {
 	defer s.mu.Unlock()
 	s.paths = map[string]int{}
 	s.total, s.counted = 0, 0
+	s.points, s.queries = 0, 0
 }
 
 // SetBudget sets how much of the current window is spent and when it resets.
@@ -180,6 +202,9 @@ func (s *Server) charge(h http.Header, notModified bool) bool {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
+	if path == "/api/graphql" {
+		path = "/graphql"
+	}
 	f, n := s.admit(path)
 	if s.opts.Hook != nil {
 		s.opts.Hook(path, n)
@@ -198,6 +223,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusUnauthorized, "Bad credentials")
 			return
 		}
+	}
+	if path == "/graphql" {
+		s.serveGraphQL(w, r, f)
+		return
 	}
 	if r.Method != http.MethodGet {
 		writeError(w, http.StatusNotFound, "Not Found")
@@ -218,6 +247,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, body, link := s.route(r, path)
+	if status == http.StatusOK && f.Mangle != "" {
+		body = mangle(f.Mangle, body)
+	}
 	if status == http.StatusOK && link != "" {
 		w.Header().Set("Link", link)
 	}
