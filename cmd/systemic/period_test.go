@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,9 @@ func TestEveryCommandTakesEveryPeriod(t *testing.T) {
 				`"to" := TIMESTAMPTZ '` + want.To.Format(time.RFC3339) + "'"}},
 		}
 		for name, c := range cmds {
+			if (name == "report" || name == "run") && !slices.Contains([]string{"2026-Q4", "2026-W41", "2026", "2026-09-15"}, form[1]) {
+				continue // each analyses seven windows: the forms refused before and --from/--to are enough there
+			}
 			t.Run(name+" "+strings.Join(form, " "), func(t *testing.T) {
 				args := append(append([]string{"--config", cfg, "--db", db, "--log-level", "error"}, c.args...), form...)
 				code, stdout, stderr := systemic(t, args...)
