@@ -42,13 +42,14 @@ var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap
 		}
 		return strings.Join(s, ", ") + " items a week"
 	},
-	"fan":        func(f *Forecast, due string) template.HTML { return template.HTML(FanChart(f, due)) },
-	"spark":      func(v []*float64) template.HTML { return template.HTML(Sparkline(v)) },
-	"wait":       waitText,
-	"workDays":   func(h float64, r *Report) string { return workDays(h, r.Analysis.HoursPerWorkingDay) },
-	"pct":        pct,
-	"compliance": complianceText,
-	"join":       func(s []string) string { return strings.Join(s, ", ") },
+	"fan":         func(f *Forecast, due string) template.HTML { return template.HTML(FanChart(f, due)) },
+	"spark":       func(v []*float64) template.HTML { return template.HTML(Sparkline(v)) },
+	"wait":        waitText,
+	"workDays":    func(h float64, r *Report) string { return workDays(h, r.Analysis.HoursPerWorkingDay) },
+	"optWorkDays": func(h *float64, r *Report) string { return optWorkDays(h, r.Analysis.HoursPerWorkingDay) },
+	"pct":         pct,
+	"compliance":  complianceText,
+	"join":        func(s []string) string { return strings.Join(s, ", ") },
 	"others": func(cs []Count) string {
 		var s []string
 		for _, c := range cs {

@@ -14,6 +14,8 @@ type Interaction struct {
 	// WorkDayHours is the working day the *_hours values are counted in.
 	WorkDayHours    float64       `json:"work_day_hours"`
 	ReviewWaits     []ReviewWaits `json:"review_waits"`
+	// BySize is review pickup and review time per pull request size band.
+	BySize []SizeRow `json:"review_by_size"`
 	DependencyWaits []PairWait    `json:"dependency_waits"`
 	Sprints         []SprintRow   `json:"sprints"` // ended by the report's end
 	// SprintsUnderWay had started and not ended by the report's end.
@@ -78,8 +80,9 @@ func (m *model) interaction(ctx context.Context) error {
 	in := &m.report.Interaction
 	in.ReviewWaits, in.DependencyWaits, in.Sprints = []ReviewWaits{}, []PairWait{}, []SprintRow{}
 	in.WorkDayHours = m.opts.Calendar.HoursPerDay()
+	in.BySize = []SizeRow{}
 	in.SprintsUnderWay = []SprintUnderWay{}
-	for _, f := range []func(context.Context) error{m.reviewWaits, m.dependencyWaits, m.sprints} {
+	for _, f := range []func(context.Context) error{m.reviewSizes, m.reviewWaits, m.dependencyWaits, m.sprints} {
 		if err := f(ctx); err != nil {
 			return err
 		}

@@ -184,6 +184,15 @@ func (w *mdWriter) interaction(r *Report) {
 		}
 		w.table(append(append([]string{"Team", "Requests"}, WaitBuckets...), "P50", "P85"), rows)
 	}
+	if bs := r.Interaction.BySize; len(bs) > 0 {
+		w.f("### Review by pull request size\n\n")
+		var rows [][]string
+		for _, b := range bs {
+			rows = append(rows, []string{md(b.Band), fmt.Sprint(b.N), optWorkDays(b.PickupP50Hours, r.Analysis.HoursPerWorkingDay),
+				optWorkDays(b.ReviewP50Hours, r.Analysis.HoursPerWorkingDay)})
+		}
+		w.table([]string{"Size (lines changed)", "Pull requests", "Pickup P50", "Review to approval P50"}, rows)
+	}
 	if p := r.Plan.Decisions; len(p) > 0 {
 		w.f("### Decision rights\n\n")
 		var rows [][]string
