@@ -31,6 +31,7 @@ type Source struct {
 	mu      sync.Mutex
 	cur     *View
 	checked time.Time
+	ownDir  bool // Dir was made here: Close removes it
 }
 
 // View is one immutable state of the store, open for queries.
@@ -76,6 +77,10 @@ func (s *Source) Close() error {
 	if s.cur != nil {
 		s.cur.release(true)
 		s.cur = nil
+	}
+	if s.ownDir {
+		s.ownDir = false
+		return os.RemoveAll(s.Dir)
 	}
 	return nil
 }
@@ -154,7 +159,7 @@ func (s *Source) copyOut(ctx context.Context, st *store.Store) (string, error) {
 		if dir, err = os.MkdirTemp("", "systemic-snapshot-"); err != nil {
 			return "", fmt.Errorf("snapshot of %s: %w", s.Path, err)
 		}
-		s.Dir = dir
+		s.Dir, s.ownDir = dir, true
 	}
 	dst := filepath.Join(dir, fmt.Sprintf("snapshot-%d.duckdb", time.Now().UnixNano()))
 	for _, suffix := range []string{"", ".wal"} {
