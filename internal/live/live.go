@@ -48,6 +48,10 @@ type View struct {
 	// Busy, when set, says that a writer holds the store and this view
 	// shows its state as of AsOf.
 	Busy string
+	// People maps the store's person ids to the pseudonyms of the copy,
+	// for ids that come from elsewhere (the plan's decision owners); nil
+	// with names, or when the view was taken while a writer held the store.
+	People *privacy.Pseudonymizer
 
 	refs   int
 	closed bool
@@ -133,11 +137,19 @@ func (s *Source) reload(ctx context.Context) error {
 		return err
 	}
 	file, err := s.copyOut(ctx, st)
+	var people *privacy.Pseudonymizer
+	if err == nil && !s.Names {
+		people, err = privacy.FromDB(ctx, st.DB(), s.Salt)
+	}
 	st.Close()
 	if err != nil {
 		return err
 	}
-	return s.swap(ctx, file, taken, "")
+	if err := s.swap(ctx, file, taken, ""); err != nil {
+		return err
+	}
+	s.cur.People = people
+	return nil
 }
 
 // copyOut writes the file the next view reads while the store is open
