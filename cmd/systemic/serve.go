@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/systemic-dev/systemic/internal/live"
 	"github.com/systemic-dev/systemic/internal/web"
 )
 
@@ -63,6 +64,11 @@ func (a *app) runServe(ctx context.Context, f serveFlags) error {
 		return err
 	}
 	defer h.close()
+	start := time.Now()
+	if err := h.Warm(ctx); err != nil && !errors.Is(err, live.ErrBusy) {
+		return err
+	}
+	a.log.Debug("serve: view of the store ready", "took", time.Since(start).Round(time.Millisecond))
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return usageError("--addr %s: %v", f.addr, err)

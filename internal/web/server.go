@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"embed"
 	"html/template"
@@ -127,4 +128,16 @@ func (s *Server) style(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Write(b)
+}
+
+// Warm opens the view before the first request: with a store that
+// changed, that writes the pseudonymised copy (seconds for a large
+// store), which is better done before the server says it is ready.
+func (s *Server) Warm(ctx context.Context) error {
+	_, release, err := s.opts.Source.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	release()
+	return nil
 }
