@@ -25,7 +25,8 @@ what the analysis found. Start with list_questions and ask (named questions with
 use findings for what the analysis detected in a period and explain for what a pattern or metric
 means. list_views and run_sql are for questions no named question answers. People appear as
 pseudonyms (person-N) unless the server was started with --names; durations are working hours
-unless a column says days; periods are like 2026-10, 2026-W41, 2026-Q4, last-month.`
+unless a column says days; periods are like 2026-10, 2026-W41, 2026 or last-month, and a quarter
+is from 2026-10-01 to 2026-12-31.`
 
 // New returns the MCP server with every tool added.
 func New(opts Options) *mcp.Server {

@@ -59,7 +59,7 @@ type AskInput struct {
 
 // Window is a period, or a from/to date range.
 type Window struct {
-	Period string `json:"period,omitempty" jsonschema:"a month (2026-10), ISO week (2026-W41), quarter (2026-Q4), year (2026), last-month or this-month"`
+	Period string `json:"period,omitempty" jsonschema:"a month (2026-10), ISO week (2026-W41), year (2026), last-month or this-month; for a quarter or any other span give from and to"`
 	From   string `json:"from,omitempty" jsonschema:"window start date YYYY-MM-DD (instead of period)"`
 	To     string `json:"to,omitempty" jsonschema:"window end date YYYY-MM-DD, inclusive (instead of period)"`
 }
