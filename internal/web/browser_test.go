@@ -140,6 +140,13 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("screenshot is nearly blank: %.2f%% non-white pixels", 100*share)
 	}
 
+	// The report page: the report's own HTML, under the app's policy.
+	step(t, deadline, "open the report", chromedp.Navigate(srv.URL+"/report?period="+url.QueryEscape(f.period())),
+		chromedp.WaitReady(chromedp.CSS("body")))
+	if body := text(t, deadline, chromedp.CSS("body")); !strings.Contains(body, first.Summary[:30]) {
+		t.Errorf("the report page lacks the first finding")
+	}
+
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	for _, line := range log.console {

@@ -67,6 +67,9 @@ func New(opts Options) (*Server, error) {
 	s.mux.HandleFunc("GET /views", s.views)
 	s.mux.HandleFunc("GET /explain/{name}", s.explain)
 	s.mux.HandleFunc("GET /style.css", s.style)
+	// The report's own page names no icon: answer the browser's guess
+	// with nothing rather than a 404 on its console.
+	s.mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	return s, nil
 }
 
