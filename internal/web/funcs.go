@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"net/url"
 	"strings"
 
 	"github.com/systemic-dev/systemic/reports"
@@ -10,6 +11,7 @@ import (
 var funcs = template.FuncMap{
 	"pattern": func(p string) string { return strings.ReplaceAll(p, "_", " ") },
 	"join":    strings.Join,
+	"path":    url.PathEscape,
 	"takes":   func(params []string, p string) bool { return contains(params, p) },
 	"rows":    func(p *page, fs []reports.Finding) findingRows { return findingRows{Page: p, Findings: fs} },
 }
