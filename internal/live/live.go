@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/privacy"
@@ -45,9 +46,9 @@ type View struct {
 	Pseudonymised bool
 	// AsOf is when the store was last read into this view.
 	AsOf time.Time
-	// Busy, when set, says that a writer holds the store and this view
-	// shows its state as of AsOf.
-	Busy string
+	// busy, when set, says that a writer holds the store and this view
+	// shows its state as of AsOf (see Busy).
+	busy atomic.Pointer[string]
 	// People maps the store's person ids to the pseudonyms of the copy,
 	// for ids that come from elsewhere (the plan's decision owners); nil
 	// with names, or when the view was taken while a writer held the store.
@@ -89,6 +90,17 @@ func (s *Source) Close() error {
 	return nil
 }
 
+// Busy is a note for readers when a writer holds the store and this view
+// shows its state as of AsOf; "" otherwise.
+func (v *View) Busy() string {
+	if p := v.busy.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+func (v *View) setBusy(note string) { v.busy.Store(&note) }
+
 func (v *View) release(retire bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -118,7 +130,7 @@ func (s *Source) fresh() bool {
 
 func (s *Source) refresh(ctx context.Context) error {
 	if s.fresh() {
-		if s.cur.Busy != "" && time.Since(s.checked) > 2*time.Second {
+		if s.cur.Busy() != "" && time.Since(s.checked) > 2*time.Second {
 			return s.reload(ctx) // the writer may be gone: look again
 		}
 		return nil
@@ -186,7 +198,7 @@ func (s *Source) copyOut(ctx context.Context, st *store.Store) (string, error) {
 // serves the pseudonymised copy left by an earlier run (without names).
 func (s *Source) busy(ctx context.Context) error {
 	if s.cur != nil {
-		s.cur.Busy = busyNote(s.cur.AsOf)
+		s.cur.setBusy(busyNote(s.cur.AsOf))
 		return nil
 	}
 	shadow := privacy.ShadowPath(s.Path)
@@ -208,7 +220,8 @@ func (s *Source) swap(ctx context.Context, file string, taken time.Time, busy st
 		return err
 	}
 	old := s.cur
-	s.cur = &View{File: file, DB: db, Pseudonymised: !s.Names, AsOf: taken, Busy: busy}
+	s.cur = &View{File: file, DB: db, Pseudonymised: !s.Names, AsOf: taken}
+	s.cur.setBusy(busy)
 	if old != nil {
 		old.release(true)
 		if s.Names && old.File != file {

@@ -101,8 +101,8 @@ func TestViews(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v.File == path || v.Busy != "" || people(t, v) != tt.person {
-				t.Errorf("view of %s reads %s, busy %q, people %q", path, v.File, v.Busy, people(t, v))
+			if v.File == path || v.Busy() != "" || people(t, v) != tt.person {
+				t.Errorf("view of %s reads %s, busy %q, people %q", path, v.File, v.Busy(), people(t, v))
 			}
 			release()
 			// A writer holds the store and it changed since: the last
@@ -114,8 +114,8 @@ func TestViews(t *testing.T) {
 				t.Fatalf("while a writer holds the store: %v", err)
 			}
 			defer release2()
-			if v2.DB == nil || !strings.Contains(v2.Busy, "being written") || people(t, v2) != tt.person {
-				t.Errorf("while held: busy %q", v2.Busy)
+			if v2.DB == nil || !strings.Contains(v2.Busy(), "being written") || people(t, v2) != tt.person {
+				t.Errorf("while held: busy %q", v2.Busy())
 			}
 			// A new reader: the pseudonymised copy an earlier run left is
 			// served; with names there is no earlier state to show.
@@ -132,8 +132,8 @@ func TestViews(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer release3()
-			if !strings.Contains(v3.Busy, "being written") || people(t, v3) != tt.person {
-				t.Errorf("earlier copy: busy %q", v3.Busy)
+			if !strings.Contains(v3.Busy(), "being written") || people(t, v3) != tt.person {
+				t.Errorf("earlier copy: busy %q", v3.Busy())
 			}
 		})
 	}

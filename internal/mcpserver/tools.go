@@ -113,7 +113,7 @@ func (t *tools) answer(ctx context.Context, q query.Question, p query.Params) (*
 	if err != nil {
 		return nil, Table{}, err
 	}
-	out, err := table(res, v.Busy)
+	out, err := table(res, v.Busy())
 	out.Question = q.Name
 	if q.Name == "findings" && len(res.Rows) == 0 && (!p.From.IsZero() || !p.To.IsZero()) {
 		out.Note = strings.TrimSpace(out.Note + " No analysis of exactly this period is stored: run " +
@@ -140,7 +140,7 @@ func (t *tools) runSQL(ctx context.Context, _ *mcp.CallToolRequest, in SQLInput)
 	if err != nil {
 		return nil, Table{}, fmt.Errorf("%w (list_views shows the views and their columns)", err)
 	}
-	out, err := table(res, v.Busy)
+	out, err := table(res, v.Busy())
 	return nil, out, err
 }
 

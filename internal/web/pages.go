@@ -69,7 +69,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, nav string, withP
 		return
 	}
 	defer release()
-	p.Busy, p.AsOf, p.Pseudonymised = v.Busy, v.AsOf, v.Pseudonymised
+	p.Busy, p.AsOf, p.Pseudonymised = v.Busy(), v.AsOf, v.Pseudonymised
 	if withPeriod {
 		if p.Windows, err = analysed(ctx, v); err == nil {
 			p.Window, err = s.pickWindow(r, p.Windows)
