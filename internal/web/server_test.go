@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/systemic-dev/systemic/internal/query"
@@ -195,5 +196,36 @@ func TestReadOnly(t *testing.T) {
 	}
 	if _, err := os.Stat(f.db + ".wal"); err == nil {
 		t.Errorf("serving left a write-ahead log beside the store")
+	}
+}
+
+// TestConcurrent serves pages of several periods at once (run with -race).
+func TestConcurrent(t *testing.T) {
+	f := newOrg(t)
+	srv := f.serve(t, "")
+	paths := []string{"/findings", "/findings?period=" + f.month, "/plan", "/teams/growth", "/questions/review-load", "/report", "/"}
+	errs := make(chan string, 4*len(paths))
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		for _, p := range paths {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := srv.Client().Get(srv.URL + p)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					errs <- p + ": " + resp.Status
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
