@@ -147,13 +147,13 @@ LIMIT $limit`,
 	register(Question{
 		Name: "findings",
 		Description: "findings of the run of exactly --period (none when that window was not analysed), " +
-			"else of the latest run; most severe first; --pattern picks one family",
+			"else of the widest window ending last; most severe first; --pattern picks one family",
 		Params: []string{"team", "period", "pattern", "limit"},
 		Limit:  50,
 		SQL: `WITH run AS (
 	SELECT run_id FROM runs
 	WHERE ($from IS NULL AND $to IS NULL) OR (from_ts = $from AND to_ts = $to)
-	ORDER BY started_at DESC
+	ORDER BY to_ts DESC, to_ts - from_ts DESC, started_at DESC
 	LIMIT 1
 )
 SELECT pattern, severity, team, subject_kind, subject, score, summary, run_id
