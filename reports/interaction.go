@@ -12,12 +12,12 @@ import (
 // Interaction holds the chart data of how teams work together.
 type Interaction struct {
 	// WorkDayHours is the working day the *_hours values are counted in.
-	WorkDayHours    float64       `json:"work_day_hours"`
-	ReviewWaits     []ReviewWaits `json:"review_waits"`
+	WorkDayHours float64       `json:"work_day_hours"`
+	ReviewWaits  []ReviewWaits `json:"review_waits"`
 	// BySize is review pickup and review time per pull request size band.
-	BySize []SizeRow `json:"review_by_size"`
-	DependencyWaits []PairWait    `json:"dependency_waits"`
-	Sprints         []SprintRow   `json:"sprints"` // ended by the report's end
+	BySize          []SizeRow   `json:"review_by_size"`
+	DependencyWaits []PairWait  `json:"dependency_waits"`
+	Sprints         []SprintRow `json:"sprints"` // ended by the report's end
 	// SprintsUnderWay had started and not ended by the report's end.
 	SprintsUnderWay []SprintUnderWay `json:"sprints_under_way"`
 }
