@@ -42,14 +42,15 @@ func TestSyncErrorExitCodes(t *testing.T) {
 }
 
 // TestSyncEverySourceUnavailable: both trackers answer every request
-// with a 503 or an exhausted rate limit whose reset is beyond --max-wait:
+// with a 503 or an exhausted rate limit (REST and GraphQL points alike)
+// whose reset is beyond --max-wait:
 // nothing is stored, so the sync fails (exit 1), not "partial".
 func TestSyncEverySourceUnavailable(t *testing.T) {
 	spec := synth.DefaultSpec()
 	spec.Months, spec.ItemsPerTeamMonth = 1, 2
 	org, err := demoorg.Start(t.TempDir(), spec, demoorg.Options{
 		Jira:   jiratest.Options{Rules: []jiratest.Rule{{Path: "/", Status: 503, RetryAfter: "3600"}}},
-		GitHub: githubtest.Options{Limit: 10, Used: 10, Window: 2 * time.Hour}})
+		GitHub: githubtest.Options{Limit: 10, Used: 10, PointLimit: 1, Window: 2 * time.Hour}})
 	if err != nil {
 		t.Fatal(err)
 	}
