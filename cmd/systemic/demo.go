@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -62,38 +61,7 @@ func (a *app) demo(ctx context.Context, out string, names bool) error {
 	if err := a.runPipeline(ctx, p); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if err := a.demoMonths(ctx, p, 6); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
 	return a.demoSummary(ctx, res, p, names)
-}
-
-// demoMonths writes a report for each of the last n months beside the
-// whole-window one, as a monthly cron job would have.
-func (a *app) demoMonths(ctx context.Context, p pipeline, n int) error {
-	cfg, err := a.config()
-	if err != nil {
-		return err
-	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	stdout := a.stdout
-	a.stdout = io.Discard
-	defer func() { a.stdout = stdout }()
-	for i := n; i >= 1; i-- {
-		month, err := config.ParsePeriod(p.window.To.AddDate(0, -i, 0).Format("2006-01"), a.now())
-		if err != nil {
-			return err
-		}
-		req := reportRequest{window: month, out: filepath.Join(p.out, month.Label), formats: p.formats, names: p.names}
-		if err := a.writeReports(ctx, st, cfg, req); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // demoServe generates the organisation into OUT/data, starts the fake
@@ -177,7 +145,7 @@ ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, sco
 	}
 	tw.Flush()
 	a.demoTruth(res, fs, show)
-	fmt.Fprintf(a.stdout, "\nreports: %s (and one per month for the last six months beside it)\n", filepath.Join(p.out, p.window.Label))
+	fmt.Fprintf(a.stdout, "\nreports: %s (its health trend analyses each of the last six months)\n", filepath.Join(p.out, p.window.Label))
 	fmt.Fprintf(a.stdout, "config: %s, database: %s, planted patterns: %s\n", a.configPath,
 		a.cfg.Storage.Path, filepath.Join(res.Dir, "ground_truth.json"))
 	return nil
