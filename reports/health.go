@@ -56,9 +56,12 @@ type Health struct {
 // HealthSeries is one team's metric over Health.Periods in the metric's
 // shown unit (HealthMetric.Unit); months without a value are null.
 type HealthSeries struct {
-	Team   string     `json:"team"`
-	Metric string     `json:"metric"`
-	Label  string     `json:"label"`
+	Team   string `json:"team"`
+	Metric string `json:"metric"`
+	Label  string `json:"label"`
+	// Unit is the unit of Values: "working days" for a metric stored in
+	// working hours, "%" for a share, "" for counts.
+	Unit   string     `json:"unit"`
 	Values []*float64 `json:"values"`
 }
 
@@ -114,7 +117,7 @@ func (m *model) health(ctx context.Context) error {
 	for _, team := range teams {
 		for _, hm := range HealthMetrics {
 			if vs, ok := values[key{team, hm.Metric}]; ok {
-				h.Series = append(h.Series, HealthSeries{Team: team, Metric: hm.Metric, Label: hm.Label, Values: vs})
+				h.Series = append(h.Series, HealthSeries{Team: team, Metric: hm.Metric, Label: hm.Label, Unit: hm.Unit, Values: vs})
 			}
 		}
 	}

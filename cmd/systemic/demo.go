@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/synth"
+	"github.com/systemic-dev/systemic/reports"
 )
 
 // demoSpec is the organisation the demo generates; tests shrink it.
@@ -105,26 +107,14 @@ func (a *app) demoSummary(ctx context.Context, res *synth.Result, p pipeline, na
 	}
 	defer st.Close()
 	db := st.DB()
-	rows, err := db.QueryContext(ctx, `SELECT pattern, severity, coalesce(team, ''), coalesce(subject_kind, ''),
-	coalesce(subject, ''), coalesce(summary, ''), coalesce(score, 0) FROM findings WHERE run_id = ?
-ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, score DESC, pattern, subject`,
-		analysis.RunID(p.window.From, p.window.To))
+	// The findings as the report shows them (severity raised where a plan
+	// agreement is broken, people as the report names them): the demo
+	// prints what the room will read, not the raw analysis rows.
+	fs, err := reportFindings(filepath.Join(p.out, p.window.Label, "report.json"))
 	if err != nil {
-		return fmt.Errorf("demo: read findings: %w", err)
+		return fmt.Errorf("demo: %w", err)
 	}
-	defer rows.Close()
-	var fs []demoFinding
-	for rows.Next() {
-		var f demoFinding
-		if err := rows.Scan(&f.pattern, &f.severity, &f.team, &f.kind, &f.subject, &f.summary, &f.score); err != nil {
-			return fmt.Errorf("demo: read findings: %w", err)
-		}
-		fs = append(fs, f)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("demo: read findings: %w", err)
-	}
-	pn, err := privacy.FromDB(ctx, db, "")
+	pn, err := privacy.FromDB(ctx, db, a.cfg.Privacy.Salt)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -141,7 +131,7 @@ ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warn' THEN 1 ELSE 2 END, sco
 		if i == 10 {
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.severity, f.pattern, f.team, show(f.kind, f.subject), f.summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.severity, f.pattern, f.team, f.subject, f.summary)
 	}
 	tw.Flush()
 	a.demoTruth(res, fs, show)
@@ -161,7 +151,7 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 			mark = "not looked for: no " + pt.Family + " module in this build"
 		}
 		for _, f := range fs {
-			if f.pattern == pt.Family && f.subject == pt.Subject && f.severity != "info" {
+			if f.pattern == pt.Family && f.subject == show(pt.SubjectKind, pt.Subject) && f.severity != "info" {
 				mark = "found (" + f.severity + ")"
 				found++
 				break
@@ -177,4 +167,22 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 		}
 	}
 	fmt.Fprintf(a.stdout, "found %d of %d planted patterns; control team %s: %s\n", found, len(res.Truth.Patterns), res.Truth.ControlTeam, clean)
+}
+
+// reportFindings reads the ranked findings of a report.json.
+func reportFindings(path string) ([]demoFinding, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r reports.Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var fs []demoFinding
+	for _, f := range r.Findings {
+		fs = append(fs, demoFinding{pattern: f.Pattern, severity: f.Severity, team: f.Team, kind: f.SubjectKind,
+			subject: f.Subject, summary: f.Summary, score: f.Score})
+	}
+	return fs, nil
 }
