@@ -42,16 +42,23 @@ most 100 rows, with a note when cut. Logs go to stderr; stdout carries the proto
 // the pseudonymised copy, or with names (--names or privacy.names) a
 // snapshot copy of the store.
 func (a *app) liveSource(names bool) (*live.Source, error) {
-	salt := ""
-	if cfg, err := a.config(); err == nil {
-		names = names || cfg.Privacy.Names
-		salt = cfg.Privacy.Salt
-	} else if a.dbPath == "" {
-		return nil, err
-	}
-	path, err := a.existingStore()
+	path, names, salt, err := a.privacyScope(names)
 	if err != nil {
 		return nil, err
 	}
 	return &live.Source{Path: path, Names: names, Salt: salt}, nil
+}
+
+// privacyScope is the store path and what a reader may see of people:
+// names when --names or the config's privacy.names asks for them, and the
+// salt of the pseudonyms otherwise. With --db and no config, pseudonyms.
+func (a *app) privacyScope(names bool) (path string, withNames bool, salt string, err error) {
+	if cfg, err := a.config(); err == nil {
+		names = names || cfg.Privacy.Names
+		salt = cfg.Privacy.Salt
+	} else if a.dbPath == "" {
+		return "", false, "", err
+	}
+	path, err = a.existingStore()
+	return path, names, salt, err
 }

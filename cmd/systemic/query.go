@@ -198,35 +198,14 @@ func (a *app) termWidth() int {
 	return w
 }
 
-// knownTeam refuses a --team the database does not know, so a typo is an
-// error naming the teams rather than an empty answer that looks like "none".
+// knownTeam refuses a --team the database does not know (exit 2).
 func knownTeam(ctx context.Context, db *sql.DB, team string) error {
-	if team == "" {
-		return nil
+	err := query.KnownTeam(ctx, db, team)
+	var unknown *query.UnknownTeamError
+	if errors.As(err, &unknown) {
+		return usageError("--team %s: no such team (teams: %s)", team, strings.Join(unknown.Teams, ", "))
 	}
-	rows, err := db.QueryContext(ctx, `SELECT team FROM teams ORDER BY team`)
-	if err != nil {
-		return fmt.Errorf("read teams: %w", err)
-	}
-	defer rows.Close()
-	var teams []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return fmt.Errorf("read teams: %w", err)
-		}
-		if t == team {
-			return nil
-		}
-		teams = append(teams, t)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read teams: %w", err)
-	}
-	if len(teams) == 0 { // teams not resolved yet: let the question answer
-		return nil
-	}
-	return usageError("--team %s: no such team (teams: %s)", team, strings.Join(teams, ", "))
+	return err
 }
 
 // sqlArgs moves arguments that look like flags but cannot be one (SQL

@@ -19,14 +19,7 @@ import (
 // since it was written or the salt differs. The real file is never
 // attached to the query's handle, so no expression can reach a real name.
 func (a *app) openQueryDB(ctx context.Context, names bool) (*sql.DB, error) {
-	salt := ""
-	if cfg, err := a.config(); err == nil {
-		names = names || cfg.Privacy.Names
-		salt = cfg.Privacy.Salt
-	} else if a.dbPath == "" {
-		return nil, err
-	}
-	path, err := a.existingStore()
+	path, names, salt, err := a.privacyScope(names)
 	if err != nil {
 		return nil, err
 	}

@@ -106,7 +106,7 @@ func (t *tools) answer(ctx context.Context, q query.Question, p query.Params) (*
 		return nil, Table{}, err
 	}
 	defer release()
-	if err := KnownTeam(ctx, v.DB, p.Team); err != nil {
+	if err := query.KnownTeam(ctx, v.DB, p.Team); err != nil {
 		return nil, Table{}, err
 	}
 	res, err := query.Run(ctx, v.DB, q, p)

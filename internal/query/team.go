@@ -1,4 +1,4 @@
-package mcpserver
+package query
 
 import (
 	"context"
@@ -7,8 +7,21 @@ import (
 	"strings"
 )
 
-// KnownTeam refuses a team the database does not know, naming the teams,
-// so a typo is not an empty answer that reads as "none".
+// UnknownTeamError is a team the database does not know; Teams are the
+// ones it does.
+type UnknownTeamError struct {
+	Team  string
+	Teams []string
+}
+
+func (e *UnknownTeamError) Error() string {
+	return fmt.Sprintf("team %q: no such team (teams: %s)", e.Team, strings.Join(e.Teams, ", "))
+}
+
+// KnownTeam refuses a team the database does not know with an
+// *UnknownTeamError naming the teams, so a typo is an error rather than an
+// empty answer that reads as "none". An empty team, or a database whose
+// teams are not resolved yet, passes.
 func KnownTeam(ctx context.Context, db *sql.DB, team string) error {
 	if team == "" {
 		return nil
@@ -35,5 +48,5 @@ func KnownTeam(ctx context.Context, db *sql.DB, team string) error {
 	if len(teams) == 0 {
 		return nil
 	}
-	return fmt.Errorf("team %q: no such team (teams: %s)", team, strings.Join(teams, ", "))
+	return &UnknownTeamError{Team: team, Teams: teams}
 }
