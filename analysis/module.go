@@ -33,6 +33,10 @@ type Env struct {
 	Calendar   config.Calendar
 	From, To   time.Time // analysis window, To exclusive
 	Now        time.Time // "now" for open intervals (ages of open work)
+	// Agreements are the plan's working agreements by metric (see
+	// PlanAgreements): where one is set it is the limit the severity
+	// ladder holds the family against, in place of the config threshold.
+	Agreements map[string]float64
 	Logger     *slog.Logger
 }
 
