@@ -74,6 +74,15 @@ type Evidence struct {
 	Items  []EvidenceItem     `json:"items,omitempty"`
 	// People are person ids (pseudonymised by the reports, never here).
 	People []string `json:"people,omitempty"`
+	// Episode is the stretch the finding is about, for families that
+	// measure over time: when it started, peaked and ended (or goes on).
+	Episode *Episode `json:"episode,omitempty"`
+	// Timeline is the measure's series around it (one point per week).
+	Timeline []Point `json:"timeline,omitempty"`
+	// Trend compares the finding with the previous period of the same
+	// length: new, ongoing, better, worse (resolved findings are listed by
+	// Summary.Resolved).
+	Trend string `json:"trend,omitempty"`
 }
 
 // EvidenceItem is one item behind a finding.
