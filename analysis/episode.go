@@ -37,16 +37,16 @@ type Point struct {
 
 // Episode is one stretch of a series above its limit.
 type Episode struct {
-	Start     time.Time `json:"start"`               // first period above the limit
-	Peak      time.Time `json:"peak"`                // period of the highest value
-	PeakValue float64   `json:"peak_value"`          // that value
-	End       time.Time `json:"end,omitempty"`       // last period above the limit; unset while ongoing
-	Ongoing   bool      `json:"ongoing"`             // still above the limit at the series' end
-	Periods   int       `json:"periods"`             // periods above the limit in the stretch
-	InWindow  int       `json:"in_window"`           // of them, periods inside the window
-	Median    float64   `json:"median"`              // median value over the periods above the limit
-	Limit     float64   `json:"limit"`               // the limit it was held against
-	Unit      string    `json:"unit,omitempty"`      // what a period is: working day, week, sprint
+	Start     time.Time `json:"start"`          // first period above the limit
+	Peak      time.Time `json:"peak"`           // period of the highest value
+	PeakValue float64   `json:"peak_value"`     // that value
+	End       time.Time `json:"end,omitempty"`  // last period above the limit; unset while ongoing
+	Ongoing   bool      `json:"ongoing"`        // still above the limit at the series' end
+	Periods   int       `json:"periods"`        // periods above the limit in the stretch
+	InWindow  int       `json:"in_window"`      // of them, periods inside the window
+	Median    float64   `json:"median"`         // median value over the periods above the limit
+	Limit     float64   `json:"limit"`          // the limit it was held against
+	Unit      string    `json:"unit,omitempty"` // what a period is: working day, week, sprint
 	lastIndex int
 }
 
