@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,15 @@ func rank(sev string) int {
 // recallSeeds are the seeds of the suite: a few in CI, ten with -short off
 // and SYSTEMIC_RECALL_ALL set (the benchmark runs them all).
 func recallSeeds() []uint64 {
+	if list := os.Getenv("SYSTEMIC_RECALL_SEEDS"); list != "" { // e.g. "7,9" to look at one seed
+		var seeds []uint64
+		for _, f := range strings.Split(list, ",") {
+			if n, err := strconv.ParseUint(strings.TrimSpace(f), 10, 64); err == nil {
+				seeds = append(seeds, n)
+			}
+		}
+		return seeds
+	}
 	if os.Getenv("SYSTEMIC_RECALL_ALL") != "" {
 		return []uint64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 	}
