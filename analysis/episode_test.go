@@ -84,3 +84,41 @@ func rankOf(sev string) int {
 }
 
 func dayOf(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+
+// TestUnreviewedMergesAgainstAgreement: 20 of 120 merges of one repository
+// without review is a gap share below the 20% warn level, so info on its
+// own; a plan agreement of zero unreviewed merges makes it at least warn.
+func TestUnreviewedMergesAgainstAgreement(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		agreements map[string]float64
+		want       string
+	}{
+		{"without a plan", nil, analysis.Info},
+		{"agreement of zero", map[string]float64{"unreviewed_merges": 0}, analysis.Warn},
+		{"agreement of ten: twice broken", map[string]float64{"unreviewed_merges": 10}, analysis.Critical},
+		{"agreement of thirty: kept", map[string]float64{"unreviewed_merges": 30}, analysis.Info},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.person("ann", "platform")
+			f.person("bob", "platform")
+			for i := 1; i <= 120; i++ {
+				key := fmt.Sprintf("acme/api#%d", i)
+				f.pr(fxPR{Key: key, Team: "platform", Author: "ann", Created: f.at(i%20, 9), Merged: ptr(f.at(i%20, 12))})
+				if i > 20 {
+					f.review(key, "bob", "APPROVED", f.at(i%20, 10))
+				}
+			}
+			env := f.env(f.at(0, 0), f.at(28, 0), f.at(28, 0))
+			env.Agreements = tc.agreements
+			res := runA1(t, "ownership_gap", env)
+			if len(res.Findings) != 1 || res.Findings[0].Severity != tc.want {
+				t.Fatalf("findings %+v, want one %s", findingBriefs(res.Findings), tc.want)
+			}
+			if got := res.Findings[0].Evidence.Values["unreviewed_merges"]; got != 20 {
+				t.Errorf("unreviewed merges %v, want 20", got)
+			}
+		})
+	}
+}

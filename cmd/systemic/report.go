@@ -100,7 +100,7 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
 		Analyze: func(ctx context.Context, from, to time.Time) error {
-			_, err := a.ensureAnalysis(ctx, st, cfg, from, to)
+			_, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to)
 			return err
 		},
 	})

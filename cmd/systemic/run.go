@@ -125,23 +125,38 @@ func anySynced(results []syncResult) bool {
 }
 
 // analyze runs the analysis modules over the window.
-func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, w config.Window, patterns []string) (analysis.Summary, error) {
+func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, w config.Window, patterns []string) (analysis.Summary, error) {
+	agreements := analysis.PlanAgreements(plan)
 	return analysis.Analyze(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
-			From: w.From, To: w.To, Now: a.now().UTC(), Logger: a.log},
+			From: w.From, To: w.To, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
 		Patterns:   patterns,
-		ConfigHash: analysis.Hash(cfg),
+		ConfigHash: analysisHash(cfg, agreements),
 	})
+}
+
+// analysisHash fingerprints what an analysis depends on besides the data:
+// the config and the plan's agreements (they set the severity ladder's
+// limits), so a changed agreement analyses the window again.
+func analysisHash(cfg *config.Config, agreements map[string]float64) string {
+	if len(agreements) == 0 {
+		return analysis.Hash(cfg)
+	}
+	return analysis.Hash(struct {
+		Config     *config.Config
+		Agreements map[string]float64
+	}{cfg, agreements})
 }
 
 // ensureAnalysis makes the store hold a current analysis of [from, to):
 // reused when nothing changed since it was computed, else computed again.
-func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, from, to time.Time) (analysis.WindowRun, error) {
+func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time) (analysis.WindowRun, error) {
 	start := time.Now()
+	agreements := analysis.PlanAgreements(plan)
 	run, err := analysis.Ensure(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
-			From: from, To: to, Now: a.now().UTC(), Logger: a.log},
-		ConfigHash: analysis.Hash(cfg),
+			From: from, To: to, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
+		ConfigHash: analysisHash(cfg, agreements),
 	})
 	if err != nil {
 		return run, err
