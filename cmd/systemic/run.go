@@ -18,12 +18,13 @@ import (
 
 // pipeline is one sync -> analyze -> report run, as cron and demo run it.
 type pipeline struct {
-	window  config.Window
-	out     string // reports go to out/<window label>/
-	formats []string
-	names   bool
-	plan    string // plan.yaml path ("" = the config's)
-	sync    syncFlags
+	window   config.Window
+	out      string // reports go to out/<window label>/
+	formats  []string
+	names    bool
+	audience string // coach or room ("" = the config's, else coach)
+	plan     string // plan.yaml path ("" = the config's)
+	sync     syncFlags
 }
 
 func newRunCmd(a *app) *cobra.Command {
@@ -57,6 +58,7 @@ the report, which names it under coverage), 1 failure, 2 configuration error,
 	f.StringVar(&p.out, "out", "reports", "folder for the dated report folders")
 	f.StringSliceVar(&p.formats, "format", []string{"html", "md", "json"}, "report formats: html, md, json")
 	f.BoolVar(&p.names, "names", false, "show people by name instead of pseudonyms")
+	f.StringVar(&p.audience, "audience", "", audienceUsage)
 	f.StringVar(&p.plan, "plan", "", "plan.yaml (default: the config's plan)")
 	f.BoolVar(&p.sync.full, "full", false, "ignore sync cursors and fetch everything again")
 	f.DurationVar(&p.sync.maxWait, "max-wait", 15*time.Minute, "longest wait for a rate-limit reset before stopping with exit 3")
@@ -172,6 +174,6 @@ func (a *app) report(ctx context.Context, st *store.Store, cfg *config.Config, p
 	for _, s := range failed {
 		notes = append(notes, fmt.Sprintf("source %s failed in this run: its data is from its last successful sync", s))
 	}
-	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: out, formats: p.formats, names: p.names,
+	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: out, formats: p.formats, names: p.names, audience: p.audience,
 		plan: p.plan, coverage: notes})
 }
