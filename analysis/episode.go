@@ -16,17 +16,14 @@ import (
 // Lookback is how far before a window the episode series are read.
 const Lookback = 120 * 24 * time.Hour
 
-// MinEpisodeDays is each family's minimum episode duration in working
-// days (a sprint counts as ten, a week as five).
+// MinEpisodeDays is the minimum episode duration in working days of each
+// family that finds episodes (a sprint counts as ten, a week as five).
+// The others judge their window as a whole.
 var MinEpisodeDays = map[string]int{
-	"wip_overload":        10,
-	"stalled_commitment":  20, // two sprints
-	"approval_bottleneck": 15, // three weeks
-	"dependency_delay":    10,
-	"decision_latency":    10,
-	"handoff_churn":       10,
-	"ownership_gap":       10,
-	"scope_churn":         10,
+	"wip_overload":       10,
+	"stalled_commitment": 20, // two sprints
+	"dependency_delay":   10,
+	"decision_latency":   10,
 }
 
 // Point is one value of a measure's series: the period starting at At.

@@ -36,6 +36,9 @@ type Report struct {
 	// Audience is "room" for the room-safe view (see AudienceRoom), else
 	// empty.
 	Audience string `json:"audience,omitempty"`
+	// SeverityRules state the severity ladder, the trend rule and the
+	// minimum episodes the findings follow.
+	SeverityRules []string `json:"severity_rules"`
 }
 
 // AnalysisInfo identifies the analysis behind a report's findings and
@@ -158,6 +161,7 @@ func (m *model) build(ctx context.Context) (*Report, error) {
 	}
 	m.link()
 	m.glossary()
+	m.report.SeverityRules = severityRules()
 	m.headline()
 	if m.opts.Audience == AudienceRoom {
 		m.roomView()
