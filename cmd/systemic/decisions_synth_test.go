@@ -47,7 +47,7 @@ func TestDecisionsCountedOnce(t *testing.T) {
 	direct := count(t, st, `SELECT count(*) FROM item_events e JOIN identities i ON i.identity_id = e.actor_id
 	WHERE e.kind = 'status' AND e.from_value = 'Awaiting Approval' AND coalesce(i.person_id, i.identity_id) = ?
 		AND e.occurred_at >= ? AND e.occurred_at < ?`, slow.Subject, from, to)
-	finding := findingDecisions(t, st, slow.Subject)
+	finding := findingDecisions(t, st, analysis.RunID(from, to), slow.Subject)
 	var teams []string
 	for _, tm := range cfg.Teams {
 		teams = append(teams, tm.Name)
@@ -114,13 +114,13 @@ func count(t *testing.T, st *store.Store, q string, args ...any) int {
 	return n
 }
 
-// findingDecisions is the number of decisions the latest run's
+// findingDecisions is the number of decisions the run's
 // decision_latency finding on person says it counted.
-func findingDecisions(t *testing.T, st *store.Store, person string) int {
+func findingDecisions(t *testing.T, st *store.Store, runID, person string) int {
 	t.Helper()
 	var n float64
 	err := st.DB().QueryRow(`SELECT CAST(json_extract(evidence, '$.values.decisions') AS DOUBLE) FROM findings
-	WHERE pattern = 'decision_latency' AND subject = ? ORDER BY run_id DESC LIMIT 1`, person).Scan(&n)
+	WHERE pattern = 'decision_latency' AND subject = ? AND run_id = ?`, person, runID).Scan(&n)
 	if err != nil {
 		t.Fatal(fmt.Errorf("decision_latency finding on %s: %w", person, err))
 	}
