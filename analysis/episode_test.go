@@ -122,3 +122,35 @@ func TestUnreviewedMergesAgainstAgreement(t *testing.T) {
 		})
 	}
 }
+
+// TestCarryOverEpisodeWhateverTheWindow: red carries over 3 of 7 items at
+// the close of S1 and 2 of 3 at the close of S2, more sprints in a row
+// than the agreement of one allows. A window holding only S2's close has
+// too few committed items on its own; the episode, read over the lookback,
+// is found at warn or above with its start at S1's close.
+func TestCarryOverEpisodeWhateverTheWindow(t *testing.T) {
+	s := newScenario(t)
+	sprints(s)
+	env := s.env(day(20, 0), day(35, 0), day(30, 12))
+	env.Agreements = map[string]float64{"carry_over": 1}
+	res := runModule(t, "stalled_commitment", env)
+	if len(res.Findings) != 1 || rankOf(res.Findings[0].Severity) < rankOf(analysis.Warn) {
+		t.Fatalf("findings %+v, want red at warn or critical", res.Findings)
+	}
+	f := res.Findings[0]
+	ep := f.Evidence.Episode
+	if ep == nil || ep.Periods != 2 || ep.Unit != "sprint" || !ep.Start.Before(day(20, 0)) {
+		t.Fatalf("episode %+v, want two sprints starting before the window", ep)
+	}
+	t.Log(f.Summary)
+	// An agreement allowing two sprints needs three in a row: none here.
+	s = newScenario(t)
+	sprints(s)
+	env = s.env(day(20, 0), day(35, 0), day(30, 12))
+	env.Agreements = map[string]float64{"carry_over": 2}
+	for _, f := range runModule(t, "stalled_commitment", env).Findings {
+		if f.Evidence.Episode != nil {
+			t.Errorf("agreement of two sprints: episode %+v, want none", *f.Evidence.Episode)
+		}
+	}
+}

@@ -178,3 +178,43 @@ func recallTable(table map[string]map[string]int) string {
 	}
 	return b.String()
 }
+
+// BenchmarkRecall runs the recall suite over all ten seeds and three
+// windows: recall is the share of expected planted patterns found at warn
+// or above, control the control team's findings above info (want 0).
+//
+//	go test ./analysis -run '^$' -bench Recall -benchtime 1x
+func BenchmarkRecall(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		expected, found, control := 0, 0, 0
+		table := map[string]map[string]int{}
+		for seed := uint64(1); seed <= 10; seed++ {
+			cells, ctl := recallSeed(b, seed)
+			control += len(ctl)
+			for _, c := range cells {
+				key := c.family + " | " + c.window
+				if table[key] == nil {
+					table[key] = map[string]int{}
+				}
+				table[key][c.severity]++
+				if !c.expected {
+					continue
+				}
+				expected++
+				if rank(c.severity) >= rank(analysis.Warn) {
+					found++
+				} else {
+					b.Errorf("seed %d %s: planted %s found at %s", seed, c.window, c.family, c.severity)
+				}
+			}
+			for _, c := range ctl {
+				b.Errorf("control team above info: %s", c)
+			}
+		}
+		b.ReportMetric(float64(found)/float64(max(expected, 1)), "recall")
+		b.ReportMetric(float64(control), "control-findings")
+		if i == 0 {
+			b.Log("\n" + recallTable(table))
+		}
+	}
+}
