@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/privacy"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/reports"
@@ -119,5 +120,25 @@ func TestRoomAudience(t *testing.T) {
 	}
 	if roles == 0 {
 		t.Error("no finding describes a person by role: the fixture should hold person findings")
+	}
+}
+
+func TestReportAudienceChoice(t *testing.T) {
+	for _, tc := range []struct {
+		flag, config, want string
+		err                bool
+	}{
+		{"", "", reports.AudienceCoach, false},
+		{"", "room", reports.AudienceRoom, false},
+		{"coach", "room", reports.AudienceCoach, false},
+		{"room", "", reports.AudienceRoom, false},
+		{"everyone", "", "", true},
+		{"", "hall", "", true},
+	} {
+		cfg := &config.Config{Privacy: config.Privacy{Audience: tc.config}}
+		got, err := reportAudience(cfg, tc.flag)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("flag %q, config %q: %q, %v; want %q (error %v)", tc.flag, tc.config, got, err, tc.want, tc.err)
+		}
 	}
 }
