@@ -70,7 +70,7 @@ type reviewerLoad struct {
 }
 
 func (m approvalBottleneck) Run(ctx context.Context, env *Env) (Result, error) {
-	th := WithDefaults(env.Thresholds)
+	th := limits(env)
 	reqs, err := windowRequests(ctx, env)
 	if err != nil {
 		return Result{}, err

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -81,4 +82,44 @@ func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 		return k, nil
 	}
 	return runKey{config: config.String, data: data.String, patterns: strings.TrimSpace(patterns.String)}, nil
+}
+
+// storedPrevious reads the findings of the period of the same length
+// before env's window from its stored run, when that run is current (same
+// data, config and as-of time, every pattern): the months of a health
+// trend are analysed oldest first, so each month's trend costs no second
+// pass over the modules. ok is false when there is no such run.
+func storedPrevious(ctx context.Context, st *store.Store, env Env, version string, opts Options) ([]Finding, bool, error) {
+	if len(opts.Patterns) > 0 {
+		return nil, false, nil
+	}
+	prev := env
+	prev.From, prev.To, prev.Now = env.From.Add(-env.To.Sub(env.From)), env.From, env.From
+	id := RunID(prev.From, prev.To)
+	got, err := storedKey(ctx, st.DB(), id)
+	if err != nil || got != (runKey{config: opts.ConfigHash, data: cacheVersion(version, prev)}) {
+		return nil, false, err
+	}
+	rows, err := st.DB().QueryContext(ctx, `SELECT pattern, severity, coalesce(team, ''), coalesce(subject_kind, ''),
+	coalesce(subject, ''), coalesce(score, 0), coalesce(summary, ''), coalesce(CAST(evidence AS TEXT), '{}')
+FROM findings WHERE run_id = ?`, id)
+	if err != nil {
+		return nil, false, fmt.Errorf("read run %s: %w", id, err)
+	}
+	defer rows.Close()
+	var out []Finding
+	for rows.Next() {
+		var f Finding
+		var ev string
+		if err := rows.Scan(&f.Pattern, &f.Severity, &f.Team, &f.SubjectKind, &f.Subject, &f.Score, &f.Summary, &ev); err != nil {
+			return nil, false, fmt.Errorf("read run %s: %w", id, err)
+		}
+		if err := json.Unmarshal([]byte(ev), &f.Evidence); err != nil {
+			return nil, false, fmt.Errorf("read run %s: evidence: %w", id, err)
+		}
+		if f.Evidence.Trend != TrendResolved { // a note of that run's own trend, not a finding of it
+			out = append(out, f)
+		}
+	}
+	return out, true, rows.Err()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // decisionLatency is the decision_latency pattern. A decision is one wait
@@ -48,7 +49,10 @@ wait are one decision, counted once. The decider is whoever moved it out.
 Per decider (bots excluded) over the decisions taken in the window: count, median and p85 latency in
 working hours. A decider with at least min_sample (default 5) decisions whose median exceeds
 thresholds.decision_sla (default 2d = 2 working days) is warn, critical at twice the SLA;
-score = 1 - SLA/median; team = the decider's team. Decisions still open are listed with their age.
+score = 1 - SLA/median; team = the decider's team. Episodes: per decider, the weeks in which the
+decisions they took were open a median above the SLA, read over a 120-day lookback; two or more such
+weeks (one quiet week joined) overlapping the window, with at least min_sample decisions, make a finding
+of at least warn even when the window alone holds fewer decisions or a median inside the SLA. Decisions still open are listed with their age.
 Metrics: decision_latency_p50_hours, decision_latency_p85_hours per team (of the items) and person.
 With a plan, each decision right's owner share, latency against its SLA and "decision-rights drift"
 (decisions taken by someone other than the named owners) come from the same facts.`
@@ -123,22 +127,27 @@ type decision struct {
 	month                                string // of the decision, YYYY-MM
 	workHours                            float64
 	open                                 bool
+	entered, decided                     time.Time
+	inWindow                             bool // decided in the window, or open; else from the lookback
 }
 
 // readDecisions reads the decisions taken in env's window and those open
 // at its end, bots' decisions left out.
 func readDecisions(ctx context.Context, env *Env) ([]decision, error) {
 	const q = `SELECT d.key, coalesce(d.url, ''), coalesce(d.team, ''), coalesce(d.decider, ''),
-	coalesce(p.team, ''), d.work_hours, d.open, coalesce(strftime(d.decided_at, '%Y-%m'), '')
+	coalesce(p.team, ''), d.work_hours, d.open, coalesce(strftime(d.decided_at, '%Y-%m'), ''),
+	d.entered_at, coalesce(d.decided_at, d.entered_at), d.open OR d.decided_at >= $1
 FROM v_decisions d LEFT JOIN v_people p ON p.person_id = d.decider
 WHERE NOT coalesce(p.is_bot, false) AND (
-	(NOT d.open AND d.decided_at >= $1 AND d.decided_at < $2)
+	(NOT d.open AND d.decided_at >= $3 AND d.decided_at < $2)
 	OR (d.open AND d.entered_at < $2))
 ORDER BY d.key, d.entered_at`
 	var ds []decision
-	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
+	args := []any{env.From.UTC(), env.To.UTC(), lookbackFrom(env).UTC()}
+	err := queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
 		var d decision
-		if err := scan(&d.key, &d.url, &d.team, &d.decider, &d.deciderTeam, &d.workHours, &d.open, &d.month); err != nil {
+		if err := scan(&d.key, &d.url, &d.team, &d.decider, &d.deciderTeam, &d.workHours, &d.open, &d.month,
+			&d.entered, &d.decided, &d.inWindow); err != nil {
 			return err
 		}
 		ds = append(ds, d)
@@ -160,9 +169,16 @@ func (m decisionLatency) Run(ctx context.Context, env *Env) (Result, error) {
 	byDecider := map[string][]decision{}
 	byTeam := map[string][]float64{}
 	byMonth := map[[2]string][]float64{} // team, month
+	spans := map[string][]span{}         // decider -> decisions, lookback included
 	for _, d := range ds {
 		if d.open {
 			continue // no decider yet; DecisionStats counts them against the plan
+		}
+		if d.decider != "" {
+			spans[d.decider] = append(spans[d.decider], span{d.entered, d.decided, d.workHours})
+		}
+		if !d.inWindow {
+			continue
 		}
 		if d.team != "" {
 			byTeam[d.team] = append(byTeam[d.team], d.workHours)
@@ -192,14 +208,22 @@ func (m decisionLatency) Run(ctx context.Context, env *Env) (Result, error) {
 		}
 		res.Metrics = append(res.Metrics, latencyMetrics("person", who, "all", hs)...)
 		med := Median(hs)
-		if med <= sla {
+		ep, series, weeks, inEpisode := waitEpisode(env, "decision_latency", spans[who], sla/dayHours(env))
+		inEpisode = inEpisode && len(spans[who]) >= th.MinSample
+		if med <= sla && !inEpisode {
 			continue
 		}
-		if len(hs) < th.MinSample {
+		if len(hs) < th.MinSample && !inEpisode {
 			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %d decisions (minimum %d)", who, len(hs), th.MinSample))
 			continue
 		}
-		res.Findings = append(res.Findings, deciderFinding(env, who, dd, hs, med, sla))
+		f := deciderFinding(env, who, dd, hs, med, sla)
+		if inEpisode {
+			f.Severity = atLeast(f.Severity, episodeSeverity(ep, weeks))
+			f.Evidence.Episode, f.Evidence.Timeline = &ep, series
+			f.Summary += " " + waitEpisodeText(ep)
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	return res, nil
 }

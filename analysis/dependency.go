@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 )
 
 // dependencyDelay is the dependency_delay pattern: cross-team waits. An
@@ -58,22 +59,30 @@ type depWait struct {
 	waiting, blocking, key, blocker, url string
 	hours, workHours, leadHours          float64
 	open                                 bool
+	start, end                           time.Time // end zero while open
 }
 
 func (m dependencyDelay) Run(ctx context.Context, env *Env) (Result, error) {
-	th := WithDefaults(env.Thresholds)
+	th := limits(env)
 	waits, err := dependencyWaits(ctx, env)
 	if err != nil {
 		return Result{}, err
 	}
 	pairs := map[string][]depWait{}
+	spans := map[string][]span{}
 	for _, w := range waits {
-		pairs[w.waiting+"/"+w.blocking] = append(pairs[w.waiting+"/"+w.blocking], w)
+		pair := w.waiting + "/" + w.blocking
+		spans[pair] = append(spans[pair], span{w.start, w.end, w.workHours})
+		if (span{w.start, w.end, 0}).overlaps(env.From, env.To) {
+			pairs[pair] = append(pairs[pair], w)
+		}
 	}
 	var res Result
 	limit := workThreshold(env, th.BlockedMax)
 	for _, pair := range sortedKeys(pairs) {
 		ws := pairs[pair]
+		ep, series, weeks, inEpisode := waitEpisode(env, "dependency_delay", spans[pair], limit/dayHours(env))
+		inEpisode = inEpisode && len(spans[pair]) >= th.MinSample
 		var hs []float64
 		for _, w := range ws {
 			hs = append(hs, w.workHours)
@@ -81,14 +90,21 @@ func (m dependencyDelay) Run(ctx context.Context, env *Env) (Result, error) {
 		med := Median(hs)
 		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team_pair", Scope: pair,
 			Metric: "dependency_wait_p50_hours", Period: "all", Value: round2(med), N: len(hs)})
-		if len(ws) < th.MinSample {
+		if len(ws) < th.MinSample && !inEpisode {
 			res.NotEnoughData = append(res.NotEnoughData,
 				fmt.Sprintf("%s: %d cross-team waits (minimum %d)", pair, len(ws), th.MinSample))
 			continue
 		}
-		if med > limit {
-			res.Findings = append(res.Findings, dependencyFinding(env, pair, ws, med, limit))
+		if med <= limit && !inEpisode {
+			continue
 		}
+		f := dependencyFinding(env, pair, ws, med, limit)
+		if inEpisode {
+			f.Severity = atLeast(f.Severity, episodeSeverity(ep, weeks))
+			f.Evidence.Episode, f.Evidence.Timeline = &ep, series
+			f.Summary += " " + waitEpisodeText(ep)
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	blocked, err := blockedMetrics(ctx, env)
 	if err != nil {
@@ -150,7 +166,8 @@ func dependencyFinding(env *Env, pair string, ws []depWait, med, limit float64) 
 	}
 }
 
-// dependencyWaits reads the cross-team waits overlapping the window, each
+// dependencyWaits reads the cross-team waits overlapping the lookback and
+// the window (see Lookback), each
 // with its waiting item's lead time (creation to done, or to now).
 func dependencyWaits(ctx context.Context, env *Env) ([]depWait, error) {
 	const q = `WITH lead AS (
@@ -158,17 +175,22 @@ func dependencyWaits(ctx context.Context, env *Env) ([]depWait, error) {
 		- epoch(min(start_at)), 0) / 3600.0 AS lead_hours
 	FROM v_status_intervals GROUP BY item_id)
 SELECT d.waiting_team, d.blocker_team, d.waiting_key, d.blocker_key, coalesce(it.url, ''),
-	d.hours, d.work_hours, coalesce(l.lead_hours, d.hours), d.end_at IS NULL
+	d.hours, d.work_hours, coalesce(l.lead_hours, d.hours), d.end_at IS NULL, d.start_at, coalesce(d.end_at, $3::TIMESTAMPTZ)
 FROM v_dependency_waits d
 JOIN items it ON it.item_id = d.waiting_item
 LEFT JOIN lead l ON l.item_id = d.waiting_item
 WHERE d.start_at < $2 AND coalesce(d.end_at, $3::TIMESTAMPTZ) > $1
 ORDER BY d.waiting_team, d.blocker_team, d.waiting_key, d.blocker_key`
 	var out []depWait
-	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
+	args := []any{lookbackFrom(env).UTC(), env.To.UTC(), nowOf(env).UTC()}
+	err := queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
 		var w depWait
-		if err := scan(&w.waiting, &w.blocking, &w.key, &w.blocker, &w.url, &w.hours, &w.workHours, &w.leadHours, &w.open); err != nil {
+		if err := scan(&w.waiting, &w.blocking, &w.key, &w.blocker, &w.url, &w.hours, &w.workHours, &w.leadHours, &w.open,
+			&w.start, &w.end); err != nil {
 			return err
+		}
+		if w.open {
+			w.end = time.Time{}
 		}
 		out = append(out, w)
 		return nil

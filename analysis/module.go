@@ -33,6 +33,10 @@ type Env struct {
 	Calendar   config.Calendar
 	From, To   time.Time // analysis window, To exclusive
 	Now        time.Time // "now" for open intervals (ages of open work)
+	// Agreements are the plan's working agreements by metric (see
+	// PlanAgreements): where one is set it is the limit the severity
+	// ladder holds the family against, in place of the config threshold.
+	Agreements map[string]float64
 	Logger     *slog.Logger
 }
 
@@ -70,6 +74,15 @@ type Evidence struct {
 	Items  []EvidenceItem     `json:"items,omitempty"`
 	// People are person ids (pseudonymised by the reports, never here).
 	People []string `json:"people,omitempty"`
+	// Episode is the stretch the finding is about, for families that
+	// measure over time: when it started, peaked and ended (or goes on).
+	Episode *Episode `json:"episode,omitempty"`
+	// Timeline is the measure's series around it (one point per week).
+	Timeline []Point `json:"timeline,omitempty"`
+	// Trend compares the finding with the previous period of the same
+	// length: new, ongoing, better, worse (resolved findings are listed by
+	// Summary.Resolved).
+	Trend string `json:"trend,omitempty"`
 }
 
 // EvidenceItem is one item behind a finding.

@@ -33,7 +33,9 @@ Per team, over the window: tracker issues in progress (neither new nor done) tha
 assigned to while in progress, and pull requests merged without a review by someone other than
 the author (bot pull requests left out). Gap share = gaps / (issues in progress + merged pull
 requests). With at least min_sample (default 5) of those: warn from 20%, critical from 50%,
-info when there are gaps below that; score = the share. Work that no team owns is one info
+info when there are gaps below that; score = the share. With a plan agreement on unreviewed_merges,
+a team with more merges without review than its target is at least warn (target 0: any), critical
+at twice a target above zero. Work that no team owns is one info
 finding. Metrics: unreviewed_merges and unassigned_wip per team.`
 }
 
@@ -82,7 +84,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 		res.Metrics = append(res.Metrics,
 			Metric{ScopeKind: "team", Scope: team, Metric: "unreviewed_merges", Period: "all", Value: float64(unreviewed), N: merged},
 			Metric{ScopeKind: "team", Scope: team, Metric: "unassigned_wip", Period: "all", Value: float64(unassigned), N: wip})
-		if len(its) < th.MinSample {
+		if len(its) < th.MinSample && unreviewedSeverity(env, unreviewed) == Info {
 			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s in progress or merged", team, plural(len(its), "item")))
 			continue
 		}
@@ -97,6 +99,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 		case share >= gapWarn:
 			sev = Warn
 		}
+		sev = atLeast(sev, unreviewedSeverity(env, unreviewed))
 		if len(ev) > 20 {
 			ev = ev[:20]
 		}
@@ -109,6 +112,17 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 				Items: ev}})
 	}
 	return res, nil
+}
+
+// unreviewedSeverity holds a team's merges without review against the
+// plan's unreviewed_merges agreement (none: info): above the target is
+// warn, twice a target above zero critical.
+func unreviewedSeverity(env *Env, unreviewed int) string {
+	target, ok := agreement(env, "unreviewed_merges")
+	if !ok {
+		return Info
+	}
+	return ladder(float64(unreviewed), target, 0)
 }
 
 func unownedFinding(its []gapItem) Finding {

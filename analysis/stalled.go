@@ -59,6 +59,11 @@ Aging and inactive items make it warn when they are half or more of a work in pr
 min_sample items. When three quarters or more of the carried items are one person's and the others carry
 less than 20%, it stays info and points at that person's load (see wip_overload).
 Teams with fewer than min_sample (default 5) committed and done items: not enough data.
+Carry-over episodes: per ended sprint, the share of its commitment carried over at its close, read
+over a 120-day lookback. More sprints in a row above 20% than the carry-over limit allows (the plan's
+carry_over agreement, else thresholds.carry_over; at least two; one sprint below joined) reaching into
+the window are at least warn, critical at a median of 40% or on more than half of the window's
+sprints; the finding names the episode's start, peak and end.
 Score: the larger of twice the carry-over share and the stuck share of work in progress (capped at 1).
 Metrics: carry_over_items, commitment_completion (completed/committed, per month and for the window).`
 }
@@ -79,7 +84,7 @@ type wipItem struct {
 }
 
 func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
-	th := WithDefaults(env.Thresholds)
+	th := limits(env)
 	teams := map[string]*teamStall{}
 	get := func(team string) *teamStall {
 		if teams[team] == nil {
@@ -112,6 +117,9 @@ func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
 		if f, ok := stallFinding(env, th, idleLimit, team, ts); ok {
 			res.Findings = append(res.Findings, f)
 		}
+	}
+	if err := carryEpisodes(ctx, env, th.CarryOver, &res); err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }
@@ -256,7 +264,7 @@ func stallCarried(ctx context.Context, env *Env, get func(string) *teamStall) er
 FROM v_carryover c JOIN v_items it USING (item_id)
 WHERE c.consecutive > $3 AND c.last_end_at >= $1 AND c.last_end_at < $2 AND c.team IS NOT NULL
 ORDER BY c.team, c.key`
-	args := append(windowArgs(env)[:2], WithDefaults(env.Thresholds).CarryOver)
+	args := append(windowArgs(env)[:2], limits(env).CarryOver)
 	return queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
 		var team, sprints, who string
 		var it EvidenceItem

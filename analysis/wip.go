@@ -99,26 +99,38 @@ func (wipOverload) Explain() string {
 	return `wip_overload: people carrying more issues in progress at once than agreed.
 For each person and working day of the window, the tracker issues assigned to them in a state
 that is neither new nor done (pull requests and GitHub issues are left out; bots too).
-A person whose median daily count exceeds wip_per_person (default 3) is flagged: warn above
-the limit, critical at twice it; score = 1 - limit/median. Fewer than min_sample (default 5)
+The limit is the plan's wip_per_person agreement, else thresholds.wip_per_person (default 3).
+A person is flagged when the median daily count exceeds the limit, or when an episode overlaps
+the window: 10 or more working days above the limit (gaps of up to 2 days joined), read over a
+120-day lookback so its start is found whatever the window. Severity by the ladder: warn when
+above the limit; critical at twice it (median, or the episode's median) or above it on more than
+half of the window's working days; score = 1 - limit/median. The finding names the episode's
+start, peak and end (or ongoing), and its evidence holds the weekly timeline. Fewer than min_sample (default 5)
 working days with work in progress: not enough data. Evidence: the issues held, with the
 working days each was in progress within the window.`
 }
 
 type personWIP struct {
 	team   string
-	counts []float64
+	counts []float64         // working days of the window with work in progress
+	byDay  map[int64]float64 // day number -> issues in progress, lookback included
 }
 
 func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
-	th := WithDefaults(env.Thresholds)
-	people, err := dailyWIP(ctx, env)
+	th := limits(env)
+	people, days, err := dailyWIP(ctx, env)
 	if err != nil {
 		return Result{}, err
 	}
 	var res Result
 	limit := float64(th.WIPPerPerson)
 	teamMax := map[string]Metric{}
+	windowDays := 0
+	for _, d := range days {
+		if !d.Before(env.From) {
+			windowDays++
+		}
+	}
 	for _, person := range sortedKeys(people) {
 		p := people[person]
 		if len(p.counts) < th.MinSample {
@@ -132,10 +144,23 @@ func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
 		if cur, ok := teamMax[p.team]; p.team != "" && (!ok || med > cur.Value) {
 			teamMax[p.team] = Metric{ScopeKind: "team", Scope: p.team, Metric: "wip_per_person_max", Period: "all", Value: med, N: len(p.counts)}
 		}
-		if med <= limit {
+		series := make([]Point, len(days))
+		for i, d := range days {
+			series[i] = Point{At: d, Value: p.byDay[dayNumber(d)]}
+		}
+		ep, inEpisode := worst(findEpisodes(series, limit, MinEpisodeDays["wip_overload"], 2, env.From, env.To))
+		if med <= limit && !inEpisode {
 			continue
 		}
-		res.Findings = append(res.Findings, wipFinding(person, p, med, peak, limit))
+		f := wipFinding(person, p, med, peak, limit, windowDays)
+		if inEpisode {
+			ep.Unit = "working day"
+			f.Severity = atLeast(f.Severity, episodeSeverity(ep, windowDays))
+			f.Score = max(f.Score, overScore(ep.Median, limit))
+			f.Evidence.Episode, f.Evidence.Timeline = &ep, weeklyTimeline(series, 30)
+			f.Summary += " " + episodeText(ep, "issues at once")
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	if err := wipEvidence(ctx, env, res.Findings); err != nil {
 		return Result{}, err
@@ -146,17 +171,34 @@ func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
 	return res, nil
 }
 
-// dailyWIP reads the in-progress counts of the window's working days.
-func dailyWIP(ctx context.Context, env *Env) (map[string]*personWIP, error) {
+// dailyWIP reads the in-progress counts per person and working day from
+// the lookback's start to the window's end; counts holds the window's days
+// with work in progress, days every working day of the series in order.
+func dailyWIP(ctx context.Context, env *Env) (map[string]*personWIP, []time.Time, error) {
 	w := resolveCalendar(env.Calendar)
 	holiday := map[int64]bool{}
 	for _, h := range w.holidays {
 		holiday[h] = true
 	}
+	working := func(d time.Time) bool {
+		n := dayNumber(d)
+		return w.days[n%7] && !holiday[n]
+	}
+	end := env.To
+	if now := asOf(*env); now.Before(end) {
+		end = now
+	}
+	var days []time.Time
+	for d := lookbackFrom(env).UTC().Truncate(24 * time.Hour); d.Before(end); d = d.AddDate(0, 0, 1) {
+		if working(d) {
+			days = append(days, d)
+		}
+	}
 	people := map[string]*personWIP{}
 	const q = `SELECT person, coalesce(team, ''), day::TIMESTAMP, items FROM v_wip
 WHERE day >= $1::DATE AND day < $2::DATE ORDER BY person, day`
-	err := queryEach(ctx, env.DB, q, []any{env.From.UTC().Format(time.DateOnly), env.To.UTC().Format(time.DateOnly)},
+	from := env.From.UTC().Truncate(24 * time.Hour)
+	err := queryEach(ctx, env.DB, q, []any{lookbackFrom(env).UTC().Format(time.DateOnly), env.To.UTC().Format(time.DateOnly)},
 		func(scan func(...any) error) error {
 			var person, team string
 			var day time.Time
@@ -164,33 +206,48 @@ WHERE day >= $1::DATE AND day < $2::DATE ORDER BY person, day`
 			if err := scan(&person, &team, &day, &items); err != nil {
 				return err
 			}
-			n := int64(day.Sub(epochMonday).Hours() / 24)
-			if !w.days[n%7] || holiday[n] {
+			if !working(day) {
 				return nil
 			}
 			p := people[person]
 			if p == nil {
-				p = &personWIP{}
+				p = &personWIP{byDay: map[int64]float64{}}
 				people[person] = p
+			}
+			p.byDay[dayNumber(day)] = float64(items)
+			if day.Before(from) {
+				return nil
 			}
 			p.team = team // the latest day's team
 			p.counts = append(p.counts, float64(items))
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("wip per person: %w", err)
+		return nil, nil, fmt.Errorf("wip per person: %w", err)
 	}
-	return people, nil
+	for id, p := range people {
+		if len(p.counts) == 0 { // work in progress before the window only
+			delete(people, id)
+		}
+	}
+	return people, days, nil
 }
 
-func wipFinding(person string, p *personWIP, med, peak, limit float64) Finding {
+// dayNumber numbers days from epochMonday.
+func dayNumber(d time.Time) int64 { return int64(d.Sub(epochMonday).Hours() / 24) }
+
+func wipFinding(person string, p *personWIP, med, peak, limit float64, windowDays int) Finding {
 	over := 0
 	for _, c := range p.counts {
 		if c > limit {
 			over++
 		}
 	}
-	return Finding{Pattern: "wip_overload", Severity: overSeverity(med, limit), Team: p.team, SubjectKind: "person",
+	share := 0.0
+	if windowDays > 0 {
+		share = float64(over) / float64(windowDays)
+	}
+	return Finding{Pattern: "wip_overload", Severity: ladder(med, limit, share), Team: p.team, SubjectKind: "person",
 		Subject: person, Score: overScore(med, limit),
 		Summary: fmt.Sprintf("Works on a median %s issues at once (agreement %s), up to %s; above the agreement on %d of %d working days.",
 			num(med), num(limit), num(peak), over, len(p.counts)),

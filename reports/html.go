@@ -15,6 +15,8 @@ var templateFS embed.FS
 var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
 	"verdictClass":   func(v string) string { return "v-" + strings.ReplaceAll(v, " ", "-") },
 	"verdictText":    verdictText,
+	"timeText":       findingTimeText,
+	"timeline":       timelineText,
 	"planned":        planned,
 	"unplanned":      unplanned,
 	"planRefs":       planRefs,

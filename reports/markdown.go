@@ -156,6 +156,12 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 			about = " (about the plan's " + md(planRefs(f.Plan)) + ")"
 		}
 		w.f("%d. **%s** %s — %s%s: %s\n", f.Rank, f.Severity, md(patternText(f.Pattern)), md(subjectText(f)), about, md(f.Summary))
+		if t := findingTimeText(f); t != "" {
+			w.f("   _%s_\n", md(t))
+		}
+		if t := timelineText(f.Evidence.Timeline); t != "" {
+			w.f("   Timeline %s\n", md(t))
+		}
 		var ev []string
 		for _, it := range evidenceShown(f.Evidence.Items) {
 			ev = append(ev, mdLink(it.Key, it.URL))
@@ -273,6 +279,7 @@ func (w *mdWriter) visibility(r *Report) {
 		w.f("Working time follows the configured calendar (%g working hours a day; weekends and holidays do not count); calendar days count every day.\n\n",
 			r.Analysis.HoursPerWorkingDay)
 	}
+	w.list("Severity and trend of findings", r.SeverityRules)
 }
 
 // aboutText lists the findings about a plan entry after its reason.

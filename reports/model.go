@@ -33,6 +33,12 @@ type Report struct {
 	Analysis AnalysisInfo `json:"analysis"`
 	// Glossary defines every metric the report shows, from the registry.
 	Glossary []GlossaryEntry `json:"glossary"`
+	// Audience is "room" for the room-safe view (see AudienceRoom), else
+	// empty.
+	Audience string `json:"audience,omitempty"`
+	// SeverityRules state the severity ladder, the trend rule and the
+	// minimum episodes the findings follow.
+	SeverityRules []string `json:"severity_rules"`
 }
 
 // AnalysisInfo identifies the analysis behind a report's findings and
@@ -130,6 +136,11 @@ func newModel(ctx context.Context, st *store.Store, opts Options) (*model, error
 	if m.names, err = loadPseudonyms(ctx, m.db, opts.Salt, opts.Names); err != nil {
 		return nil, err
 	}
+	if opts.Audience == AudienceRoom {
+		if m.names.room, err = loadRoles(ctx, m.db); err != nil {
+			return nil, err
+		}
+	}
 	title := opts.Title
 	if title == "" {
 		title = "Systemic report"
@@ -150,7 +161,11 @@ func (m *model) build(ctx context.Context) (*Report, error) {
 	}
 	m.link()
 	m.glossary()
+	m.report.SeverityRules = severityRules()
 	m.headline()
+	if m.opts.Audience == AudienceRoom {
+		m.roomView()
+	}
 	return m.report, nil
 }
 

@@ -19,6 +19,7 @@ type Pseudonyms struct {
 	ids     []string          // every person id the store knows
 	teams   map[string]bool   // lowercased team names
 	display map[string]string // person id -> display name
+	room    *roles            // set for the room audience: people by role
 }
 
 func loadPseudonyms(ctx context.Context, db *sql.DB, salt string, names bool) (*Pseudonyms, error) {
@@ -75,6 +76,9 @@ func loadTeams(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 // Name is how the report shows person id. Team reviewers ("team:slug")
 // are aggregates and shown as they are.
 func (p *Pseudonyms) Name(id string) string {
+	if p.room != nil {
+		return p.room.of(id)
+	}
 	if p.names {
 		if n, ok := p.display[id]; ok {
 			return n
@@ -92,8 +96,11 @@ func (p *Pseudonyms) Owner(id, written string) string {
 	if known, ok := analysis.OwnerID(p.ids, id); ok {
 		return p.Name(known)
 	}
-	if p.names || p.teams[strings.ToLower(strings.TrimSpace(written))] {
+	if p.teams[strings.ToLower(strings.TrimSpace(written))] || p.names && p.room == nil {
 		return written
+	}
+	if p.room != nil {
+		return "a named owner"
 	}
 	return p.p.Name(id)
 }

@@ -28,10 +28,14 @@ type Options struct {
 	From, To time.Time    // the window, To exclusive
 	// Period labels the window ("2026-10", "2026-Q4"); a month label makes
 	// Generate store the month's health snapshot.
-	Period     string
-	Formats    []string // html, md, json; empty: all
-	OutDir     string
-	Names      bool   // show people by name instead of pseudonyms
+	Period  string
+	Formats []string // html, md, json; empty: all
+	OutDir  string
+	Names   bool // show people by name instead of pseudonyms
+	// Audience is AudienceCoach ("" too) or AudienceRoom: the room view
+	// describes people by role and leaves individual evidence out (it
+	// overrides Names).
+	Audience   string
 	Salt       string // varies pseudonyms between organisations
 	Thresholds config.Thresholds
 	// Calendar says how long a working day is: time agreements (review
@@ -125,6 +129,12 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 			opts.From.Format(time.DateOnly), opts.To.Format(time.DateOnly))
 	}
 	opts.Thresholds = analysis.WithDefaults(opts.Thresholds)
+	if err := CheckAudience(opts.Audience); err != nil {
+		return nil, err
+	}
+	if opts.Audience == AudienceRoom {
+		opts.Names = false
+	}
 	if opts.Analyze != nil {
 		// The report's own window last: the derived facts the report
 		// reads are left prepared for it.

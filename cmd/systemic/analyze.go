@@ -57,6 +57,13 @@ func explain(w io.Writer, name string) error {
 		return usageError("--explain: %v", err)
 	}
 	fmt.Fprintln(w, m.Explain())
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, analysis.LadderText)
+	if d, ok := analysis.MinEpisodeDays[name]; ok {
+		fmt.Fprintf(w, "Minimum episode for %s: %d working days, over a lookback of %d days before the window.\n",
+			name, d, int(analysis.Lookback.Hours()/24))
+	}
+	fmt.Fprintln(w, analysis.TrendText)
 	return nil
 }
 
@@ -101,8 +108,12 @@ func (a *app) runAnalyze(ctx context.Context, f analyzeFlags) error {
 		return err
 	}
 	defer st.Close()
+	plan, err := loadPlan(cfg, "")
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	sum, err := a.analyze(ctx, st, cfg, w, f.patterns)
+	sum, err := a.analyze(ctx, st, cfg, plan, w, f.patterns)
 	if err != nil {
 		return err
 	}

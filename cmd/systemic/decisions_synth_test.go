@@ -114,7 +114,7 @@ func count(t *testing.T, st *store.Store, q string, args ...any) int {
 	return n
 }
 
-// findingDecisions is the number of decisions the latest run's
+// findingDecisions is the number of decisions the run's
 // decision_latency finding on person says it counted.
 func findingDecisions(t *testing.T, st *store.Store, run, person string) int {
 	t.Helper()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -25,6 +26,7 @@ type reportRequest struct {
 	out      string
 	formats  []string
 	names    bool
+	audience string   // coach or room ("" = the config's privacy.audience, else coach)
 	plan     string   // plan.yaml ("" = the config's plan, if any)
 	coverage []string // notes for the coverage section (failed sources)
 }
@@ -74,6 +76,7 @@ pseudonyms unless --names.`,
 	f.StringSliceVar(&r.formats, "format", reports.Formats, "report formats: html, md, json")
 	f.StringVar(&r.out, "out", "", "folder for the reports (default reports/<period>)")
 	f.BoolVar(&r.names, "names", false, "show people by name instead of pseudonyms")
+	f.StringVar(&r.audience, "audience", "", audienceUsage)
 	return cmd
 }
 
@@ -88,6 +91,10 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 			return usageError("--format %q: use %s", f, strings.Join(reports.Formats, ", "))
 		}
 	}
+	audience, err := reportAudience(cfg, r.audience)
+	if err != nil {
+		return err
+	}
 	plan, err := loadPlan(cfg, r.plan)
 	if err != nil {
 		return err
@@ -97,10 +104,10 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 	}
 	res, err := reports.Generate(ctx, st, reports.Options{
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
-		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
+		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Audience: audience, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
 		Analyze: func(ctx context.Context, from, to time.Time) error {
-			_, err := a.ensureAnalysis(ctx, st, cfg, from, to)
+			_, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to)
 			return err
 		},
 	})
@@ -123,6 +130,24 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		fmt.Fprintln(a.stdout, f)
 	}
 	return nil
+}
+
+const audienceUsage = `who the report is for: coach (every detail, people as pseudonyms) or room
+(for a large audience: findings at team level, people by role, no individual evidence in
+html, md or json); default: the config's privacy.audience, else coach`
+
+// reportAudience is --audience, else the config's default, else coach.
+func reportAudience(cfg *config.Config, flag string) (string, error) {
+	if flag != "" {
+		if err := reports.CheckAudience(flag); err != nil {
+			return "", usageError("--audience: %v", err)
+		}
+		return flag, nil
+	}
+	if err := reports.CheckAudience(cfg.Privacy.Audience); err != nil {
+		return "", fmt.Errorf("config privacy.audience: %w", err)
+	}
+	return cmp.Or(cfg.Privacy.Audience, reports.AudienceCoach), nil
 }
 
 // reportConfig is the config; with --db and no config file, a report

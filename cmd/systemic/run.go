@@ -18,12 +18,13 @@ import (
 
 // pipeline is one sync -> analyze -> report run, as cron and demo run it.
 type pipeline struct {
-	window  config.Window
-	out     string // reports go to out/<window label>/
-	formats []string
-	names   bool
-	plan    string // plan.yaml path ("" = the config's)
-	sync    syncFlags
+	window   config.Window
+	out      string // reports go to out/<window label>/
+	formats  []string
+	names    bool
+	audience string // coach or room ("" = the config's, else coach)
+	plan     string // plan.yaml path ("" = the config's)
+	sync     syncFlags
 }
 
 func newRunCmd(a *app) *cobra.Command {
@@ -57,6 +58,7 @@ the report, which names it under coverage), 1 failure, 2 configuration error,
 	f.StringVar(&p.out, "out", "reports", "folder for the dated report folders")
 	f.StringSliceVar(&p.formats, "format", []string{"html", "md", "json"}, "report formats: html, md, json")
 	f.BoolVar(&p.names, "names", false, "show people by name instead of pseudonyms")
+	f.StringVar(&p.audience, "audience", "", audienceUsage)
 	f.StringVar(&p.plan, "plan", "", "plan.yaml (default: the config's plan)")
 	f.BoolVar(&p.sync.full, "full", false, "ignore sync cursors and fetch everything again")
 	f.DurationVar(&p.sync.maxWait, "max-wait", 15*time.Minute, "longest wait for a rate-limit reset before stopping with exit 3")
@@ -125,23 +127,38 @@ func anySynced(results []syncResult) bool {
 }
 
 // analyze runs the analysis modules over the window.
-func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, w config.Window, patterns []string) (analysis.Summary, error) {
+func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, w config.Window, patterns []string) (analysis.Summary, error) {
+	agreements := analysis.PlanAgreements(plan)
 	return analysis.Analyze(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
-			From: w.From, To: w.To, Now: a.now().UTC(), Logger: a.log},
+			From: w.From, To: w.To, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
 		Patterns:   patterns,
-		ConfigHash: analysis.Hash(cfg),
+		ConfigHash: analysisHash(cfg, agreements),
 	})
+}
+
+// analysisHash fingerprints what an analysis depends on besides the data:
+// the config and the plan's agreements (they set the severity ladder's
+// limits), so a changed agreement analyses the window again.
+func analysisHash(cfg *config.Config, agreements map[string]float64) string {
+	if len(agreements) == 0 {
+		return analysis.Hash(cfg)
+	}
+	return analysis.Hash(struct {
+		Config     *config.Config
+		Agreements map[string]float64
+	}{cfg, agreements})
 }
 
 // ensureAnalysis makes the store hold a current analysis of [from, to):
 // reused when nothing changed since it was computed, else computed again.
-func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, from, to time.Time) (analysis.WindowRun, error) {
+func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time) (analysis.WindowRun, error) {
 	start := time.Now()
+	agreements := analysis.PlanAgreements(plan)
 	run, err := analysis.Ensure(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
-			From: from, To: to, Now: a.now().UTC(), Logger: a.log},
-		ConfigHash: analysis.Hash(cfg),
+			From: from, To: to, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
+		ConfigHash: analysisHash(cfg, agreements),
 	})
 	if err != nil {
 		return run, err
@@ -157,6 +174,6 @@ func (a *app) report(ctx context.Context, st *store.Store, cfg *config.Config, p
 	for _, s := range failed {
 		notes = append(notes, fmt.Sprintf("source %s failed in this run: its data is from its last successful sync", s))
 	}
-	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: out, formats: p.formats, names: p.names,
+	return a.writeReports(ctx, st, cfg, reportRequest{window: p.window, out: out, formats: p.formats, names: p.names, audience: p.audience,
 		plan: p.plan, coverage: notes})
 }

@@ -151,4 +151,7 @@ type Privacy struct {
 	Names bool `yaml:"names"`
 	// Salt varies the pseudonyms between organisations (default: none).
 	Salt string `yaml:"salt"`
+	// Audience is the reports' default audience: coach (default) or room
+	// (people by role, no individual evidence); report --audience wins.
+	Audience string `yaml:"audience"`
 }

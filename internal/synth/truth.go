@@ -22,6 +22,33 @@ type Pattern struct {
 	Subject     string   `json:"subject"`
 	Items       []string `json:"items"`
 	Note        string   `json:"note"`
+	// Start and End bound the planted behaviour (End is exclusive; the
+	// simulated "now" while it still goes on). MinDays is the family's
+	// minimum episode duration in working days: a window that overlaps
+	// the behaviour by at least that many working days should find it.
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
+	MinDays int       `json:"min_days"`
+}
+
+// minDays is each family's minimum episode duration in working days, as
+// the analysis documents it (analysis.MinEpisodeDays).
+var minDays = map[string]int{
+	"wip_overload": 10, "stalled_commitment": 20, "approval_bottleneck": 15, "dependency_delay": 10,
+	"decision_latency": 10, "handoff_churn": 10, "ownership_gap": 10, "scope_churn": 10, "silo": 10,
+}
+
+// Overlaps says whether the behaviour overlaps [from, to) by at least its
+// minimum duration in working days (Monday to Friday).
+func (p Pattern) Overlaps(from, to time.Time) bool {
+	a, b := maxTime(from, p.Start), minTime(to, p.End)
+	n := 0
+	for d := a; d.Before(b); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n >= p.MinDays
 }
 
 // maxTruthItems caps the item lists of ground_truth.json for big specs.
@@ -198,7 +225,14 @@ func (g *gen) groundTruth() GroundTruth {
 		gt.ControlTeam = o.teams[teamWeb].Name
 	}
 	name := func(t int) string { return o.teams[t].Name }
-	add := func(p Pattern) { p.Items = capItems(p.Items); gt.Patterns = append(gt.Patterns, p) }
+	add := func(p Pattern) {
+		p.Items = capItems(p.Items)
+		if p.Start.IsZero() { // planted over the whole history
+			p.Start, p.End = g.spec.Start(), g.spec.End
+		}
+		p.MinDays = minDays[p.Family]
+		gt.Patterns = append(gt.Patterns, p)
+	}
 	if o.bottleneck >= 0 && len(o.teams) > teamGrowth {
 		add(Pattern{Family: "approval_bottleneck", Team: name(teamPlatform), SubjectKind: "person", Subject: o.people[o.bottleneck].ID,
 			Items: tr.bottleneckPRs, Note: fmt.Sprintf("received %d of %d review requests (%.0f%%) on %s and %s pull requests; median pickup %.1f working hours over %d requests",

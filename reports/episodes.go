@@ -1,0 +1,67 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/systemic-dev/systemic/analysis"
+)
+
+// severityRules are the severity ladder, the trend rule and each family's
+// minimum episode, as analysis applies them, for the report's glossary.
+func severityRules() []string {
+	rules := []string{oneLine(analysis.LadderText), oneLine(analysis.TrendText)}
+	var eps []string
+	fams := make([]string, 0, len(analysis.MinEpisodeDays))
+	for fam := range analysis.MinEpisodeDays {
+		fams = append(fams, fam)
+	}
+	sort.Strings(fams)
+	for _, fam := range fams {
+		eps = append(eps, fmt.Sprintf("%s %d", patternText(fam), analysis.MinEpisodeDays[fam]))
+	}
+	rules = append(rules, fmt.Sprintf("Minimum episode (working days above the limit; a week counts five, a sprint ten), read over %d days before the period so an episode is found whatever day the period starts: %s.",
+		int(analysis.Lookback.Hours()/24), strings.Join(eps, ", ")))
+	return rules
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// findingTimeText says how a finding compares with the previous period
+// and, for an episode, when it started, peaked and ended.
+func findingTimeText(f Finding) string {
+	var parts []string
+	if t := f.Evidence.Trend; t != "" {
+		parts = append(parts, "trend: "+t)
+	}
+	if e := f.Evidence.Episode; e != nil {
+		end := "still going on"
+		if !e.Ongoing {
+			end = "ended " + e.End.Format(time.DateOnly)
+		}
+		parts = append(parts, fmt.Sprintf("episode from %s, peak %s on %s, %s",
+			e.Start.Format(time.DateOnly), fmtValue(e.PeakValue), e.Peak.Format(time.DateOnly), end))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// timelineText is an episode's timeline, one value per point.
+func timelineText(ps []analysis.Point) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	vs := make([]string, len(ps))
+	for i, p := range ps {
+		vs[i] = fmtValue(p.Value)
+	}
+	return fmt.Sprintf("from %s: %s", ps[0].At.Format(time.DateOnly), strings.Join(vs, " "))
+}
+
+func fmtValue(v float64) string {
+	if v == float64(int64(v)) {
+		return fmt.Sprint(int64(v))
+	}
+	return fmt.Sprintf("%.2g", v)
+}
