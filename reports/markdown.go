@@ -166,6 +166,7 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 		if len(ev) > 0 {
 			w.f("   Evidence: %s\n", strings.Join(ev, ", "))
 		}
+		w.reflection(f.Reflection)
 	}
 	w.f("\n")
 }

@@ -82,6 +82,7 @@ func TestPlanInitCoversPlantedPlan(t *testing.T) {
 		t.Fatalf("report with the draft: exit %d\n%s", code, stderr)
 	}
 	checkNoSelectorWarnings(t, rep)
+	checkFindingsReflect(t, rep)
 
 	if testing.Verbose() {
 		b, _ := os.ReadFile(out)
@@ -224,6 +225,46 @@ func checkNoSelectorWarnings(t *testing.T, dir string) {
 		for _, w := range rep.Coverage.Warnings {
 			if strings.Contains(w, "matches") {
 				t.Errorf("%s: selector warning with the drafted plan: %s", filepath.Base(f), w)
+			}
+		}
+	}
+}
+
+// checkFindingsReflect: every finding of the synthetic organisation's
+// report carries questions and at least one experiment that validates as
+// a plan agreement as is.
+func checkFindingsReflect(t *testing.T, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Findings []struct {
+			Pattern, Subject string
+			Reflection       *struct {
+				Questions   []string `json:"questions"`
+				Experiments []struct {
+					Agreement string `json:"agreement"`
+				} `json:"experiments"`
+			} `json:"reflection"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) == 0 {
+		t.Fatal("the synthetic organisation's report has no findings")
+	}
+	for _, f := range rep.Findings {
+		r := f.Reflection
+		if r == nil || len(r.Questions) == 0 || len(r.Experiments) == 0 {
+			t.Errorf("finding %s %s: reflection %+v, want questions and an experiment", f.Pattern, f.Subject, r)
+			continue
+		}
+		for _, e := range r.Experiments {
+			if _, err := config.ParsePlan("plan.yaml", []byte("agreements:\n  - "+e.Agreement+"\n"), nil); err != nil {
+				t.Errorf("finding %s %s: experiment %s does not validate: %v", f.Pattern, f.Subject, e.Agreement, err)
 			}
 		}
 	}
