@@ -35,8 +35,8 @@ ORDER BY team, e.key`, b.opts.AsOf.Add(-b.opts.Recent))
 		id := b.id(key)
 		b.draft.Goals = append(b.draft.Goals, Entry{ID: id, Key: "epic " + key,
 			YAML: fmt.Sprintf("{id: %s, title: %s, team: %s, due: %s, scope: {epics: [%s]}}", id, q(title), q(team), date(b.draft.To), q(key)),
-			Source: fmt.Sprintf("from epic %s (%d items, %d open); the tracker gave no due date: %s is the period's end, set the real one",
-				key, items, open, date(b.draft.To))})
+			Source: fmt.Sprintf("from epic %s (%s, %d open); the tracker gave no due date: %s is the period's end, set the real one",
+				key, nItems(items), open, date(b.draft.To))})
 	}
 	return rows.Err()
 }
@@ -67,8 +67,16 @@ ORDER BY team, milestone`, b.opts.AsOf.Add(-b.opts.Recent))
 		id := b.id("milestone", ms)
 		b.draft.Goals = append(b.draft.Goals, Entry{ID: id, Key: "milestone " + ms,
 			YAML: fmt.Sprintf("{id: %s, title: %s, team: %s, due: %s, scope: {milestones: [%s]}}", id, q(ms), q(team), date(b.draft.To), q(ms)),
-			Source: fmt.Sprintf("from milestone %q (%d items, %d open, most of them %s's); set its due date (placeholder: %s)",
-				ms, items, open, team, date(b.draft.To))})
+			Source: fmt.Sprintf("from milestone %q (%s, %d open, most of them %s's); set its due date (placeholder: %s)",
+				ms, nItems(items), open, team, date(b.draft.To))})
 	}
 	return rows.Err()
+}
+
+// nItems is "1 item" or "3 items".
+func nItems(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return fmt.Sprintf("%d items", n)
 }

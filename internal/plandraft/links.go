@@ -52,8 +52,8 @@ ORDER BY bl.team, w.team, bl.key, w.key`, b.opts.AsOf.Add(-b.opts.Recent))
 			YAML: fmt.Sprintf("{id: %s, title: %s, from: %s, to: %s, what: %s, due: %s, scope: {keys: %s}}",
 				id, q(fmt.Sprintf("%s work %s waits on", p.from, p.to)), q(p.from), q(p.to),
 				q(fmt.Sprintf("%d items that block %s", len(keys), p.to)), date(b.draft.To), list(keys)),
-			Source: fmt.Sprintf("from %d 'blocks' links: %s items block %d %s items (%s); due is the period's end, set the promised date",
-				len(keys), p.from, len(waiting[p]), p.to, strings.Join(sorted(waiting[p])[:min(3, len(waiting[p]))], ", ")+more(len(waiting[p]), 3))})
+			Source: fmt.Sprintf("from 'blocks' links: %s %s block %s of %s (%s); due is the period's end, set the promised date",
+				p.from, nItems(len(keys)), nItems(len(waiting[p])), p.to, strings.Join(sorted(waiting[p])[:min(3, len(waiting[p]))], ", ")+more(len(waiting[p]), 3))})
 	}
 	return nil
 }
