@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -165,24 +166,20 @@ func possessive(name string) string {
 	return name + "'s"
 }
 
-// targetWords is a duration target in words for a title ("1d": "a day",
-// "36h": "36 hours"); other targets as they are.
+// targetWords is a duration target in words for a title: agreements on
+// durations count working time, 24h of target being one working day
+// ("1d": "a working day", "36h": "1.5 working days"); other targets as
+// they are.
 func targetWords(target string) string {
 	d, err := config.ParseDuration(target)
 	if err != nil || d <= 0 {
 		return target
 	}
-	switch {
-	case d == 24*time.Hour:
-		return "a day"
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%d days", d/(24*time.Hour))
-	case d == time.Hour:
-		return "an hour"
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%d hours", d/time.Hour)
+	days := d.Hours() / 24
+	if days == 1 {
+		return "a working day"
 	}
-	return target
+	return strconv.FormatFloat(days, 'f', -1, 64) + " working days"
 }
 
 // reflection writes a finding's reflection under it in Markdown.
@@ -195,6 +192,6 @@ func (w *mdWriter) reflection(r *Reflection) {
 		w.f("   - %s\n", md(q))
 	}
 	for _, e := range r.Experiments {
-		w.f("   - Try: %s. %s `- %s`\n", md(e.Title), md(e.Measure), e.Agreement)
+		w.f("   - Try: %s. %s\n     As a plan.yaml agreement (%s ≤ %s): `- %s`\n", md(e.Title), md(e.Measure), e.Metric, e.Target, e.Agreement)
 	}
 }

@@ -15,11 +15,14 @@ import (
 
 func newPlanCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "plan",
-		Short: "Draft and maintain plan.yaml",
-		Args:  cobra.NoArgs,
+		Use:     "plan",
+		Short:   "Draft and maintain plan.yaml",
+		Example: "  systemic plan init --from-tracker --out plan.yaml",
+		Args:    cobra.NoArgs,
 	}
-	cmd.AddCommand(newPlanInitCmd(a))
+	initCmd := newPlanInitCmd(a)
+	wrapArgs(initCmd) // stray arguments are usage errors (exit 2), as for every command
+	cmd.AddCommand(initCmd)
 	return cmd
 }
 

@@ -81,7 +81,22 @@ func TestPlanInitCoversPlantedPlan(t *testing.T) {
 	if code, _, stderr := systemicTB(t, append(args, "report", "--plan", out, "--period", month, "--out", rep, "--format", "json")...); code != 0 {
 		t.Fatalf("report with the draft: exit %d\n%s", code, stderr)
 	}
-	checkNoSelectorWarnings(t, rep)
+	if ws := selectorWarnings(t, rep); len(ws) > 0 {
+		t.Errorf("selector warnings with the drafted plan:\n%s", strings.Join(ws, "\n"))
+	}
+	// The check sees a selector that selects nothing.
+	bad := filepath.Join(dir, "bad.yaml")
+	draftText, _ := os.ReadFile(out)
+	if err := os.WriteFile(bad, []byte(strings.Replace(string(draftText), "scope: {epics: [", "scope: {labels: [no-such-label], epics: [", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	badRep := filepath.Join(dir, "bad")
+	if code, _, stderr := systemicTB(t, append(args, "report", "--plan", bad, "--period", month, "--out", badRep, "--format", "json")...); code != 0 {
+		t.Fatalf("report with a bad selector: exit %d\n%s", code, stderr)
+	}
+	if ws := selectorWarnings(t, badRep); len(ws) != 1 {
+		t.Errorf("a plan with one selector matching nothing gives warnings %v", ws)
+	}
 	checkFindingsReflect(t, rep)
 
 	if testing.Verbose() {
@@ -203,31 +218,32 @@ func checkDecisionsCovered(t *testing.T, planted, drafted []config.DecisionRight
 	}
 }
 
-func checkNoSelectorWarnings(t *testing.T, dir string) {
+// selectorWarnings are the report's warnings about plan selectors that
+// select nothing (plan.warnings; coverage.warnings for good measure).
+func selectorWarnings(t *testing.T, dir string) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) == 0 {
-		t.Fatalf("no report.json in %s", dir)
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rep struct {
-			Coverage struct {
-				Warnings []string `json:"warnings"`
-			} `json:"coverage"`
-		}
-		if err := json.Unmarshal(data, &rep); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for _, w := range rep.Coverage.Warnings {
-			if strings.Contains(w, "matches") {
-				t.Errorf("%s: selector warning with the drafted plan: %s", filepath.Base(f), w)
-			}
+	var rep struct {
+		Plan struct {
+			Warnings []string `json:"warnings"`
+		} `json:"plan"`
+		Coverage struct {
+			Warnings []string `json:"warnings"`
+		} `json:"coverage"`
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, w := range append(rep.Plan.Warnings, rep.Coverage.Warnings...) {
+		if strings.Contains(w, "matches") {
+			out = append(out, w)
 		}
 	}
+	return out
 }
 
 // checkFindingsReflect: every finding of the synthetic organisation's
