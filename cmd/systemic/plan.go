@@ -88,8 +88,7 @@ func (a *app) writeDraft(cfg *config.Config, d *plandraft.Draft, out string) err
 		if err := os.WriteFile(out, d.YAML(), 0o644); err != nil {
 			return fmt.Errorf("write plan: %w", err)
 		}
-		fmt.Fprintf(a.stdout, "wrote %s: %d goals, %d dependencies, %d decision rights, %d agreements; read it with the teams, then 'systemic validate --plan %s'\n",
-			out, len(d.Goals), len(d.Dependencies), len(d.Decisions), len(d.Agreements), out)
+		fmt.Fprintf(a.stdout, "wrote %s: %s; read it with the teams, then 'systemic validate --plan %s'\n", out, draftCounts(d), out)
 		return nil
 	}
 	if err != nil {
@@ -104,8 +103,20 @@ func (a *app) writeDraft(cfg *config.Config, d *plandraft.Draft, out string) err
 		fmt.Fprintf(a.stdout, "%s already holds everything drafted; nothing new\n", out)
 		return nil
 	}
-	fmt.Fprintf(a.stdout, "# %s exists and was left as is. New since it was written: %d goals, %d dependencies, %d decision rights, %d agreements.\n# Add the ones the teams agree to:\n",
-		out, len(fresh.Goals), len(fresh.Dependencies), len(fresh.Decisions), len(fresh.Agreements))
+	fmt.Fprintf(a.stdout, "# %s exists and was left as is. New since it was written: %s.\n# Add the ones the teams agree to:\n",
+		out, draftCounts(fresh))
 	_, err = a.stdout.Write(fresh.Snippet())
 	return err
+}
+
+// draftCounts is "6 goals, 1 dependency, 2 decision rights, 5 agreements".
+func draftCounts(d *plandraft.Draft) string {
+	n := func(k int, one, many string) string {
+		if k == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", k, many)
+	}
+	return n(len(d.Goals), "goal", "goals") + ", " + n(len(d.Dependencies), "dependency", "dependencies") + ", " +
+		n(len(d.Decisions), "decision right", "decision rights") + ", " + n(len(d.Agreements), "agreement", "agreements")
 }
