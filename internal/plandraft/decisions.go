@@ -78,7 +78,7 @@ ORDER BY e.from_value, i.container, n DESC, who`, b.opts.AsOf.Add(-b.opts.Recent
 		b.draft.Decisions = append(b.draft.Decisions, Entry{ID: id, Key: pt.state + " | " + pt.project,
 			YAML: fmt.Sprintf("{id: %s, title: %s, owners: %s, sla: %s, match: {states: [%s], projects: [%s]}}",
 				id, q(fmt.Sprintf("%s decisions in %s", pt.state, pt.project)), list(owners), sla, q(pt.state), q(pt.project)),
-			Source: fmt.Sprintf("from status %q in %s: %d items moved out of it, %s; the SLA is the config's decision_sla, confirm who owns these decisions",
+			Source: fmt.Sprintf("from status %q in %s: left %d times, %s; the SLA is the config's decision_sla, confirm who owns these decisions",
 				pt.state, pt.project, total, shown)})
 	}
 	return nil
