@@ -24,6 +24,8 @@ type AgreementResult struct {
 	Trend       string      `json:"trend"` // improving, worsening, steady, new
 	// Findings are the findings about this entry ("critical wip overload: person-3 (data)").
 	Findings []string `json:"findings,omitempty"`
+	// Tracking follows an agreement with a start date (since:) from then.
+	Tracking *Tracking `json:"tracking,omitempty"`
 }
 
 // Compliance is how well one period kept an agreement.
@@ -58,6 +60,12 @@ SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), max(h) FROM w`},
 	"unreviewed_merges": {"v_pr_phases", "merges without review", false, `WITH w AS (SELECT coalesce(unreviewed_merge, false) AS u
 	FROM v_pr_phases WHERE ?::TIMESTAMPTZ IS NOT NULL AND merged_at >= ? AND merged_at < ?)
 SELECT avg(CASE WHEN u THEN 0 ELSE 1.0 END), count(*), count(*) FILTER (WHERE u) + 0 * ? FROM w`},
+	// Decisions that began waiting in the window, each measured to its
+	// decision or the window's end, whichever came first.
+	"decision_latency": {"v_decisions", "p85 working days", true, `WITH e AS (SELECT ?::TIMESTAMPTZ AS end_at),
+w AS (SELECT work_hours(entered_at, least(coalesce(decided_at, e.end_at), e.end_at)) AS h
+	FROM v_decisions, e WHERE entered_at >= ? AND entered_at < ?)
+SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.85) FROM w`},
 	// Carry-over from the sprint tables: per item, the sprints that ended
 	// (were completed, as sprint_state defines it for the whole product) in
 	// the window with the item still in them and not completed.
@@ -97,6 +105,11 @@ func (m *model) agreement(ctx context.Context, a config.Agreement) (AgreementRes
 	}
 	res.Trend = trend(a.Metric, res.This, res.Last)
 	res.Verdict, res.Reason = m.agreementVerdict(a, res.This)
+	if !a.Since.IsZero() {
+		if res.Tracking, err = m.track(ctx, ms, a); err != nil {
+			return res, m.soft(ctx, "agreement "+a.ID+" since "+a.Since.String(), err)
+		}
+	}
 	return res, nil
 }
 
@@ -169,5 +182,5 @@ func (m *model) agreementVerdict(a config.Agreement, c *Compliance) (string, str
 }
 
 func agreementList() string {
-	return "blocked_time, carry_over, review_pickup, unreviewed_merges, wip_per_person"
+	return "blocked_time, carry_over, decision_latency, review_pickup, unreviewed_merges, wip_per_person"
 }

@@ -83,7 +83,14 @@ type htmlData struct {
 	Top, Content, Interaction []Finding
 	Sprints, Reviews, Heatmap template.HTML
 	Health                    healthGrid
+	// Compact shows the goals as one table below the stand-outs, so the
+	// first screen stays readable past a handful of goals.
+	Compact bool
 }
+
+// compactGoals is how many goals the first screen shows as tiles; more
+// become a compact table.
+const compactGoals = 6
 
 // healthGrid lays the health series out as teams by metrics, each cell a
 // sparkline and the latest value.
@@ -149,7 +156,7 @@ func HTML(r *Report) ([]byte, error) {
 		Sprints:     template.HTML(SprintChart(r.Interaction.Sprints)),
 		Reviews:     template.HTML(ReviewWaitChart(r.Interaction.ReviewWaits)),
 		Heatmap:     template.HTML(HeatmapChart(r.Interaction.DependencyWaits, r.Analysis.HoursPerWorkingDay)),
-		Health:      newHealthGrid(r.Health)}
+		Health:      newHealthGrid(r.Health), Compact: len(r.Plan.Goals) > compactGoals}
 	var b bytes.Buffer
 	if err := page.Execute(&b, d); err != nil {
 		return nil, err

@@ -172,6 +172,7 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 		if len(ev) > 0 {
 			w.f("   Evidence: %s\n", strings.Join(ev, ", "))
 		}
+		w.reflection(f.Reflection)
 	}
 	w.f("\n")
 }
@@ -214,7 +215,7 @@ func (w *mdWriter) interaction(r *Report) {
 		var rows [][]string
 		for _, a := range p {
 			rows = append(rows, []string{md(a.Title) + " (" + md(a.ID) + ")", md(a.Metric) + " ≤ " + md(a.Target),
-				complianceText(a.This, a.Metric), complianceText(a.Last, a.Metric), a.Trend, "**" + verdictText(a.Verdict) + "**", md(a.Reason + aboutText(a.Findings))})
+				complianceText(a.This, a.Metric), complianceText(a.Last, a.Metric), a.Trend, "**" + verdictText(a.Verdict) + "**", md(a.Reason + trackingText(a.Tracking) + aboutText(a.Findings))})
 		}
 		w.table([]string{"Agreement", "Target", "This period", "Last period", "Trend", "Verdict", "Why"}, rows)
 		w.f("%s\n\n", md(agreementRules()))

@@ -87,6 +87,9 @@ type Finding struct {
 	// Plan lists the plan entries the finding is about; a finding with
 	// none is one "nobody planned for".
 	Plan []PlanRef `json:"plan,omitempty"`
+	// Reflection is the finding's reading, questions and experiments for
+	// a workshop (reflections.yaml).
+	Reflection *Reflection `json:"reflection,omitempty"`
 }
 
 // Metric is one metric of the analyze run behind the report.
@@ -160,6 +163,9 @@ func (m *model) build(ctx context.Context) (*Report, error) {
 		}
 	}
 	m.link()
+	if err := m.reflect(); err != nil {
+		return nil, err
+	}
 	m.glossary()
 	m.report.SeverityRules = severityRules()
 	m.headline()

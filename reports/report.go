@@ -19,8 +19,12 @@ import (
 // added; a rename or removal bumps it.
 const SchemaVersion = 1
 
-// Formats are the formats Generate writes, in the order it writes them.
-var Formats = []string{"html", "md", "json"}
+// Formats are the formats Generate writes, in the order it writes them;
+// handout is the workshop handout (handout.html), written only when asked.
+var Formats = []string{"html", "md", "json", "handout"}
+
+// DefaultFormats are the formats Generate writes when none are given.
+var DefaultFormats = []string{"html", "md", "json"}
 
 // Options say what to report on and where to write it.
 type Options struct {
@@ -68,7 +72,7 @@ type Result struct {
 func Generate(ctx context.Context, st *store.Store, opts Options) (Result, error) {
 	formats := opts.Formats
 	if len(formats) == 0 {
-		formats = Formats
+		formats = DefaultFormats
 	}
 	for _, f := range formats {
 		if !slices.Contains(Formats, f) {
@@ -89,7 +93,7 @@ func Generate(ctx context.Context, st *store.Store, opts Options) (Result, error
 		if !slices.Contains(formats, f) {
 			continue
 		}
-		path := filepath.Join(opts.OutDir, "report."+f)
+		path := filepath.Join(opts.OutDir, FileName(f))
 		if err := writeFile(path, r, f); err != nil {
 			return Result{}, err
 		}
@@ -108,6 +112,8 @@ func writeFile(path string, r *Report, format string) error {
 		data = Markdown(r)
 	case "json":
 		data, err = JSON(r)
+	case "handout":
+		data, err = Handout(r)
 	}
 	if err != nil {
 		return fmt.Errorf("render %s: %w", format, err)
@@ -116,6 +122,15 @@ func writeFile(path string, r *Report, format string) error {
 		return fmt.Errorf("write report: %w", err)
 	}
 	return nil
+}
+
+// FileName is the file Generate writes a format to: report.<format>, and
+// handout.html for the handout.
+func FileName(format string) string {
+	if format == "handout" {
+		return "handout.html"
+	}
+	return "report." + format
 }
 
 // Build reads the store and computes the report model without writing

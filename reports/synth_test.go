@@ -61,11 +61,13 @@ func TestSyntheticOrgGolden(t *testing.T) {
 	plan.File = "plan.yaml"
 	dir := t.TempDir()
 	if _, err := reports.Generate(ctx, st, reports.Options{Plan: plan, From: from, To: to, Period: from.Format("2006-01"),
-		OutDir: dir, Now: spec.End, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar, Salt: cfg.Privacy.Salt,
+		OutDir: dir, Now: spec.End, Formats: []string{"html", "md", "json", "handout"}, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar, Salt: cfg.Privacy.Salt,
 		Analyze: analyzer(st, cfg, spec.End)}); err != nil {
 		t.Fatal(err)
 	}
 	noPeople(t, st, dir)
+	// The demo organisation's workshop handout prints on one or two pages.
+	checkHandoutPages(t, filepath.Join(dir, "handout.html"))
 	// The fake servers listen on random ports; URLs built from them vary.
 	fix := strings.NewReplacer(org.Jira.URL, "http://jira.test", org.GitHub.URL, "http://github.test")
 	for _, name := range []string{"report.md", "report.json"} {
@@ -104,18 +106,26 @@ ORDER BY v`)
 		t.Fatal("no people in the store to look for")
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "report.*"))
+	if hand, _ := filepath.Glob(filepath.Join(dir, "handout.html")); len(hand) > 0 {
+		defer func() { checkNoPeopleIn(t, hand[0], people) }()
+	}
 	if len(files) < 3 {
 		t.Fatalf("report files %v, want html, md and json", files)
 	}
 	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range people {
-			if i := strings.Index(string(b), p); i >= 0 {
-				t.Errorf("%s shows %q: %q", filepath.Base(f), p, b[max(0, i-60):min(len(b), i+len(p)+60)])
-			}
+		checkNoPeopleIn(t, f, people)
+	}
+}
+
+func checkNoPeopleIn(t *testing.T, f string, people []string) {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		if i := strings.Index(string(b), p); i >= 0 {
+			t.Errorf("%s shows %q: %q", filepath.Base(f), p, b[max(0, i-60):min(len(b), i+len(p)+60)])
 		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 type queryFlags struct {
 	list, views, showSQL, names bool
 	team, period, from, to      string
-	pattern, format             string
+	pattern, format, metric     string
 	limit                       int
 }
 
@@ -51,6 +51,7 @@ SELECT ...".`,
   systemic query review-load --team platform --period last-month
   systemic query findings --pattern approval_bottleneck --format markdown
   systemic query health-trend --show-sql
+  systemic query trend --metric review_pickup_p85 --team platform
   systemic query --views
   systemic query "SELECT team, count(*) FROM v_items GROUP BY team" --format csv
   systemic query --format csv -- "-- items per team
@@ -69,6 +70,7 @@ SELECT team, count(*) FROM v_items GROUP BY team"`,
 	fl.StringVar(&f.to, "to", "", "window end date, inclusive (YYYY-MM-DD)")
 	fl.IntVar(&f.limit, "limit", -1, "at most this many rows (0: all; default: the question's own)")
 	fl.StringVar(&f.pattern, "pattern", "", "findings: only this pattern family")
+	fl.StringVar(&f.metric, "metric", "", "trend: the registry metric (review_pickup_p85 or review_pickup_p85_hours)")
 	fl.BoolVar(&f.showSQL, "show-sql", false, "print the question's SQL and parameters instead of running it")
 	fl.StringVar(&f.format, "format", "table", "output: "+strings.Join(query.Formats, ", "))
 	fl.BoolVar(&f.names, "names", false, "show people by their ids instead of pseudonyms")
@@ -146,7 +148,7 @@ func pickQuestion(cmd *cobra.Command, args []string) (query.Question, string, er
 		}
 		return q, "", nil
 	}
-	for _, name := range []string{"team", "period", "from", "to", "limit", "pattern", "show-sql"} {
+	for _, name := range []string{"team", "period", "from", "to", "limit", "pattern", "metric", "show-sql"} {
 		if cmd.Flags().Changed(name) {
 			return query.Question{}, "", usageError("--%s applies to named questions; with SQL, put the condition in the statement", name)
 		}
@@ -158,7 +160,7 @@ func pickQuestion(cmd *cobra.Command, args []string) (query.Question, string, er
 // resolves the window.
 func (a *app) questionParams(cmd *cobra.Command, q query.Question, f queryFlags) (query.Params, error) {
 	for flag, param := range map[string]string{"team": "team", "period": "period", "from": "period",
-		"to": "period", "limit": "limit", "pattern": "pattern"} {
+		"to": "period", "limit": "limit", "pattern": "pattern", "metric": "metric"} {
 		if cmd.Flags().Changed(flag) && !q.Takes(param) {
 			return query.Params{}, usageError("%s does not take --%s", q.Name, flag)
 		}
@@ -171,7 +173,11 @@ func (a *app) questionParams(cmd *cobra.Command, q query.Question, f queryFlags)
 	if f.limit < -1 {
 		return query.Params{}, usageError("--limit %d: use 0 for all rows or a positive number", f.limit)
 	}
-	return query.Params{Team: f.team, From: w.From, To: w.To, Limit: f.limit, Pattern: f.pattern, Now: now}, nil
+	metric, err := query.ResolveMetric(f.metric)
+	if err != nil {
+		return query.Params{}, usageError("--metric: %v", err)
+	}
+	return query.Params{Team: f.team, From: w.From, To: w.To, Limit: f.limit, Pattern: f.pattern, Metric: metric, Now: now}, nil
 }
 
 func (a *app) writeViews(ctx context.Context, db *sql.DB, format string) error {

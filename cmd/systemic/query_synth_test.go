@@ -110,6 +110,8 @@ func TestQuestionsOnSyntheticOrg(t *testing.T) {
 		"review-load": {"v_review_waits"}, "who-waits-on-whom": {"v_review_waits", "v_dependency_waits"},
 		"carryover": {"v_carryover"}, "blocked-by-team": {"v_blocked"}, "decision-latency": {"v_decisions"},
 		"aging-wip": {"v_status_intervals"}, "findings": {"v_findings"}, "health-trend": nil,
+		"carryover-by-team": {"v_sprint_commitment"}, "carryover-by-sprint": {"v_sprint_commitment"},
+		"team-waits": {"v_review_waits", "v_dependency_waits"}, "trend": nil,
 	}
 	for _, q := range query.Questions() {
 		t.Run(q.Name, func(t *testing.T) {

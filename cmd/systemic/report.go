@@ -73,7 +73,7 @@ pseudonyms unless --names.`,
 	f.StringVar(&period, "period", "last-month", periodUsage)
 	f.StringVar(&from, "from", "", "window start date (with --to; overrides --period)")
 	f.StringVar(&to, "to", "", "window end date, inclusive")
-	f.StringSliceVar(&r.formats, "format", reports.Formats, "report formats: html, md, json")
+	f.StringSliceVar(&r.formats, "format", reports.DefaultFormats, "report formats: html, md, json, handout (the workshop handout, handout.html)")
 	f.StringVar(&r.out, "out", "", "folder for the reports (default reports/<period>)")
 	f.BoolVar(&r.names, "names", false, "show people by name instead of pseudonyms")
 	f.StringVar(&r.audience, "audience", "", audienceUsage)

@@ -96,6 +96,7 @@ hold observed behaviour against the teams' stated plans.`,
 		newExportCmd(a),
 		newDemoCmd(a),
 		newValidateCmd(a),
+		newPlanCmd(a),
 		newVersionCmd(a),
 	)
 	root.SetHelpCommand(newHelpCmd(root))

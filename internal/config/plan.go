@@ -87,8 +87,11 @@ type Agreement struct {
 	// Target is hours for duration metrics, a count otherwise.
 	Target float64
 	// Raw is the target as written (24h, 3).
-	Raw  string
-	Line int
+	Raw string
+	// Since is the day the teams started the agreement (zero: always);
+	// reports track it from then ("since 2026-11-04: ... kept").
+	Since Date
+	Line  int
 }
 
 // AgreementMetrics are the metrics an agreement can name; true when the
@@ -99,6 +102,7 @@ var AgreementMetrics = map[string]bool{
 	"wip_per_person":    false,
 	"unreviewed_merges": false,
 	"carry_over":        false,
+	"decision_latency":  true,
 }
 
 // PlanError lists every problem found in a plan file, each printing as
@@ -165,6 +169,7 @@ type rawAgreement struct {
 	Title  string `yaml:"title"`
 	Metric string `yaml:"metric"`
 	Target string `yaml:"target"`
+	Since  string `yaml:"since"`
 }
 
 // LoadPlan reads and validates plan.yaml. teams are the config's team

@@ -85,7 +85,8 @@ func (v *planCheck) decision(ids map[string]bool, d rawDecision, i int) Decision
 
 func (v *planCheck) agreement(ids map[string]bool, a rawAgreement, i int) Agreement {
 	v.id(ids, a.ID, "agreements", i)
-	r := Agreement{ID: a.ID, Title: a.Title, Metric: a.Metric, Raw: a.Target, Line: lineAt(v.root, []any{"agreements", i})}
+	r := Agreement{ID: a.ID, Title: a.Title, Metric: a.Metric, Raw: a.Target, Line: lineAt(v.root, []any{"agreements", i}),
+		Since: v.date(a.Since, false, "agreements", i, "since")}
 	isDuration, known := AgreementMetrics[a.Metric]
 	switch {
 	case a.Metric == "":

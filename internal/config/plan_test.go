@@ -83,13 +83,15 @@ decisions:
   - {id: a, metric: review_pickup, target: soon}
   - {id: a, metric: wip_per_person, target: three}
   - {id: c, metric: happiness}
+  - {id: d, metric: review_pickup, target: 24h, since: last week}
 period: {from: 2026-12-01, to: 2026-10-01}
 `, []string{
-			`plan.yaml:5: period.to: 2026-10-01 is before period.from 2026-12-01 (swap them)`,
+			`plan.yaml:6: period.to: 2026-10-01 is before period.from 2026-12-01 (swap them)`,
 			`plan.yaml:2: agreements[0].target: invalid duration "soon" (use e.g. 90m, 36h, 2d, 1w)`,
 			`plan.yaml:3: agreements[1].id: duplicate id "a" in agreements`,
 			`plan.yaml:3: agreements[1].target: invalid target "three" for wip_per_person (a number, e.g. 3)`,
 			`plan.yaml:4: agreements[2].target: missing target (e.g. target: 24h or target: 3)`,
+			`plan.yaml:5: agreements[3].since: invalid date "last week" (use YYYY-MM-DD)`,
 		}},
 		{"syntax", "goals:\n  - id: a\n   team: x\n", []string{
 			`plan.yaml:1: did not find expected '-' indicator (check the indentation and quoting)`,
@@ -118,8 +120,20 @@ func TestPlanWarnsOnUnmeasurableMetric(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`plan.yaml:2: agreements[0].metric: systemic cannot measure "happiness"; the report shows it as not measurable (measurable: blocked_time, carry_over, review_pickup, unreviewed_merges, wip_per_person)`}
+	want := []string{`plan.yaml:2: agreements[0].metric: systemic cannot measure "happiness"; the report shows it as not measurable (measurable: blocked_time, carry_over, decision_latency, review_pickup, unreviewed_merges, wip_per_person)`}
 	if diff := cmp.Diff(want, p.Warnings); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+}
+
+// TestPlanAgreementSince: an agreement's start date is read, so a report
+// can track it from the day the teams started it.
+func TestPlanAgreementSince(t *testing.T) {
+	p, err := config.ParsePlan("plan.yaml", []byte("agreements:\n  - {id: p, metric: review_pickup, target: 24h, since: 2026-11-04}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Agreements[0].Since.String(); got != "2026-11-04" {
+		t.Errorf("since = %q, want 2026-11-04", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +17,9 @@ import (
 type Question struct {
 	Name        string
 	Description string
+	// Layer is the layer of systemic planning the question belongs to
+	// (Layers): query --list groups the questions by it.
+	Layer string
 	// Params lists the command-line parameters the question honours
 	// (team, period, limit, pattern); period stands for --period/--from/--to.
 	Params []string
@@ -31,6 +35,7 @@ type Params struct {
 	From, To time.Time // To exclusive
 	Limit    int       // <0: the question's default; 0: all rows
 	Pattern  string
+	Metric   string    // a registry metric name; "" is every metric
 	Now      time.Time // ages of open work are measured to Now
 }
 
@@ -39,6 +44,9 @@ var questions = map[string]Question{}
 func register(q Question) {
 	if _, dup := questions[q.Name]; dup {
 		panic("query: question registered twice: " + q.Name)
+	}
+	if !slices.Contains(Layers, q.Layer) {
+		panic("query: question " + q.Name + " has no layer")
 	}
 	questions[q.Name] = q
 }
@@ -82,6 +90,7 @@ func (q Question) Args(p Params) []sql.NamedArg {
 		"from":    optTime(p.From),
 		"to":      optTime(p.To),
 		"pattern": p.Pattern,
+		"metric":  p.Metric,
 		"now":     p.Now.UTC(),
 		"limit":   nil, // LIMIT NULL: every row
 		"until":   nil,

@@ -11,6 +11,7 @@ import (
 func init() {
 	register(Question{
 		Name:        "review-load",
+		Layer:       "interaction",
 		Description: "per reviewer: review requests, pickup time in working hours (median, P85), open requests and share of all requests",
 		Params:      []string{"team", "period", "limit"},
 		Limit:       20,
@@ -33,6 +34,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "who-waits-on-whom",
+		Layer:       "interaction",
 		Description: "team pairs: how often and how long one team waited on another, reviews and blocking items in separate columns (working hours)",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `WITH waits AS (
@@ -60,6 +62,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "carryover",
+		Layer:       "content",
 		Description: "items carried from sprint to sprint: how many sprints, how many in a row, current status and assignee",
 		Params:      []string{"team", "period", "limit"},
 		Limit:       50,
@@ -76,6 +79,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "blocked-by-team",
+		Layer:       "interaction",
 		Description: "per team: what blocked its work (another team, a blocked status, a flag), how often and for how many working hours",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `SELECT team, coalesce(blocker_team, '(' || reason || ')') AS blocked_by,
@@ -92,6 +96,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "decision-latency",
+		Layer:       "interaction",
 		Description: "per decider (bots left out): decisions taken in the period, one per wait, latency in working hours (median, P85), decisions open at its end",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `WITH d AS (
@@ -122,6 +127,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "aging-wip",
+		Layer:       "content",
 		Description: "open work in progress, oldest first: days since work started, days in the current status, assignee (or pull request author)",
 		Params:      []string{"team", "limit"},
 		Limit:       25,
@@ -145,7 +151,8 @@ ORDER BY age_days DESC, i.key
 LIMIT $limit`,
 	})
 	register(Question{
-		Name: "findings",
+		Name:  "findings",
+		Layer: "visibility",
 		Description: "findings of the run of exactly --period (none when that window was not analysed), " +
 			"else of the widest window ending last; most severe first; --pattern picks one family",
 		Params: []string{"team", "period", "pattern", "limit"},
@@ -166,6 +173,7 @@ LIMIT $limit`,
 	})
 	register(Question{
 		Name:        "health-trend",
+		Layer:       "visibility",
 		Description: "the health metrics of the last six analysed calendar months (up to --period) per team, each computed over its month alone, with the change from the month before",
 		Params:      []string{"team", "period", "limit"},
 		SQL: `WITH months AS (

@@ -88,13 +88,18 @@ func WriteViews(w io.Writer, vs []View) error {
 
 // QuestionsResult lists the named questions: name, parameters, meaning.
 func QuestionsResult() *Result {
-	r := &Result{Columns: []Column{{"question", "VARCHAR"}, {"parameters", "VARCHAR"}, {"description", "VARCHAR"}}}
-	for _, q := range Questions() {
-		var ps []string
-		for _, p := range q.Params {
-			ps = append(ps, "--"+p)
+	r := &Result{Columns: []Column{{"layer", "VARCHAR"}, {"question", "VARCHAR"}, {"parameters", "VARCHAR"}, {"description", "VARCHAR"}}}
+	for _, layer := range Layers {
+		for _, q := range Questions() {
+			if q.Layer != layer {
+				continue
+			}
+			var ps []string
+			for _, p := range q.Params {
+				ps = append(ps, "--"+p)
+			}
+			r.Rows = append(r.Rows, []any{q.Layer, q.Name, strings.Join(ps, " "), q.Description})
 		}
-		r.Rows = append(r.Rows, []any{q.Name, strings.Join(ps, " "), q.Description})
 	}
 	return r
 }

@@ -85,6 +85,14 @@ CREATE TABLE v_carryover AS SELECT * FROM (VALUES
 	('j:102', 'PLAT-102', 'platform', 2, 2)
 ) t(item_id, key, team, sprints, consecutive);
 
+CREATE TABLE v_sprint_commitment AS SELECT * FROM (VALUES
+	('j:s1', 'PLAT Sprint 1', 'platform', 10, 8, 0, 2, true, TIMESTAMPTZ '2026-09-14 09:00:00+00'),
+	('j:s2', 'PLAT Sprint 2', 'platform', 10, 7, 2, 4, true, TIMESTAMPTZ '2026-09-28 09:00:00+00'),
+	('j:s3', 'PLAT Sprint 3', 'platform', 8, 7, 0, 1, true, TIMESTAMPTZ '2026-10-12 09:00:00+00'),
+	('j:s4', 'PLAT Sprint 4', 'platform', 9, 0, 1, NULL, false, NULL),
+	('j:s5', 'GROW Sprint 1', 'growth', 6, 6, 0, 0, true, TIMESTAMPTZ '2026-10-05 09:00:00+00')
+) t(sprint_id, sprint, team, committed, completed, added, carried_over, ended, ended_at);
+
 CREATE TABLE v_blocked AS SELECT * FROM (VALUES
 	('j:101', 'PLAT-101', 'platform', TIMESTAMPTZ '2026-09-10 09:00:00+00', TIMESTAMPTZ '2026-10-12 09:00:00+00', 768.0, 184.0, 'status', NULL, NULL),
 	('j:201', 'GROW-201', 'growth', TIMESTAMPTZ '2026-10-10 09:00:00+00', TIMESTAMPTZ '2026-10-15 09:00:00+00', 120.0, 24.0, 'link', 'PLAT-101', 'platform'),
