@@ -45,34 +45,16 @@ func recallSpec(seed uint64) synth.Spec {
 // recallOrg generates and syncs one seed into an in-memory store.
 func recallOrg(tb testing.TB, spec synth.Spec) (*store.Store, *config.Config, *config.Plan, synth.GroundTruth) {
 	tb.Helper()
-	ctx := context.Background()
-	dir := tb.TempDir()
-	org, err := demoorg.Start(dir, spec, demoorg.Options{})
+	org, err := demoorg.StartSynced(context.Background(), tb.TempDir(), spec, demoorg.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	defer org.Close()
-	cfg, err := org.LoadConfig()
+	tb.Cleanup(org.Close)
+	plan, err := org.Plan()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var teams []string
-	for _, tm := range cfg.Teams {
-		teams = append(teams, tm.Name)
-	}
-	plan, err := config.LoadPlan(cfg.Plan, teams)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	st, err := store.Open(ctx, "")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	if err := demoorg.Sync(ctx, st, cfg, spec.End); err != nil {
-		tb.Fatal(err)
-	}
-	return st, cfg, plan, org.Result.Truth
+	return org.Store, org.Cfg, plan, org.Result.Truth
 }
 
 // recallCell is what one seed and window found of one planted family.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/demoorg"
-	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 	"github.com/systemic-dev/systemic/reports"
 )
@@ -28,23 +27,12 @@ func TestSprintsMidSprintOnSyntheticOrg(t *testing.T) {
 	ctx := context.Background()
 	spec := synth.DefaultSpec()
 	spec.Months, spec.ItemsPerTeamMonth, spec.End = 4, 14, time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC)
-	org, err := demoorg.Start(t.TempDir(), spec, demoorg.Options{})
+	org, err := demoorg.StartSynced(ctx, t.TempDir(), spec, demoorg.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer org.Close()
-	cfg, err := org.LoadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demoorg.Sync(ctx, st, cfg, spec.End); err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := org.Cfg, org.Store
 	from, to := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), spec.End.AddDate(0, 0, 2)
 	if _, err := analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
 		States: cfg.States, Calendar: cfg.Calendar, From: from, To: to, Now: spec.End,

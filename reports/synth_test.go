@@ -32,29 +32,14 @@ func TestSyntheticOrgGolden(t *testing.T) {
 	out := t.TempDir()
 	spec := synth.DefaultSpec()
 	spec.Months, spec.ItemsPerTeamMonth = 6, 14
-	org, err := demoorg.Start(out, spec, demoorg.Options{})
+	org, err := demoorg.StartSynced(ctx, out, spec, demoorg.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer org.Close()
-	cfg, err := org.LoadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demoorg.Sync(ctx, st, cfg, spec.End); err != nil {
-		t.Fatal(err)
-	}
+	cfg, st := org.Cfg, org.Store
 	from, to := spec.End.AddDate(0, -1, 0), spec.End
-	var teams []string
-	for _, tm := range cfg.Teams {
-		teams = append(teams, tm.Name)
-	}
-	plan, err := config.LoadPlan(cfg.Plan, teams)
+	plan, err := org.Plan()
 	if err != nil {
 		t.Fatal(err)
 	}

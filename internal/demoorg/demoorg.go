@@ -87,3 +87,48 @@ func Sync(ctx context.Context, st *store.Store, cfg *config.Config, now time.Tim
 	}
 	return st.Resolve(ctx, store.OrgOf(cfg))
 }
+
+// Synced is a generated organisation served by the fake trackers and
+// synced in full into a private in-memory store, with its config.
+type Synced struct {
+	*Org
+	Cfg   *config.Config
+	Store *store.Store
+}
+
+// StartSynced generates spec into dir, serves it and syncs it as of
+// spec.End: what end-to-end tests start from.
+func StartSynced(ctx context.Context, dir string, spec synth.Spec, opts Options) (*Synced, error) {
+	org, err := Start(dir, spec, opts)
+	if err != nil {
+		return nil, err
+	}
+	s := &Synced{Org: org}
+	if s.Cfg, err = org.LoadConfig(); err == nil {
+		if s.Store, err = store.Open(ctx, ""); err == nil {
+			err = Sync(ctx, s.Store, s.Cfg, spec.End)
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close stops the servers and closes the store.
+func (s *Synced) Close() {
+	if s.Store != nil {
+		s.Store.Close()
+	}
+	s.Org.Close()
+}
+
+// Plan loads the organisation's plan.yaml against its teams.
+func (s *Synced) Plan() (*config.Plan, error) {
+	var teams []string
+	for _, t := range s.Cfg.Teams {
+		teams = append(teams, t.Name)
+	}
+	return config.LoadPlan(s.Cfg.Plan, teams)
+}
