@@ -48,7 +48,7 @@ pseudonyms unless --names.`,
 		Example: `  systemic report --period last-month --plan plan.yaml
   systemic report --from 2026-10-01 --to 2026-12-31 --format html --out q4/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			w, err := windowFlags(period, from, to, a.now())
+			w, err := windowFlags(cmd, period, from, to, a.now())
 			if err != nil {
 				return err
 			}

@@ -28,6 +28,7 @@ func TestReportCommand(t *testing.T) {
 		{"analyze without a database", []string{"--db", filepath.Join(dir, "typo.duckdb"), "--config", deadConfig(t), "analyze"}, 2, "", "no database at"},
 		{"export out under a file", []string{"--db", db, "export", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder: not a directory"},
 		{"bad period", []string{"--db", db, "report", "--period", "octember"}, 2, "", "period"},
+		{"period and dates", []string{"--db", db, "report", "--period", "2026-09", "--from", "2026-10-01", "--to", "2026-10-31", "--out", out}, 2, "", "give --period or --from/--to, not both"},
 		{"out under a file", []string{"--db", db, "report", "--out", filepath.Join(good, "x")}, 2, "", "--out " + filepath.Join(good, "x") + ": cannot create the folder: not a directory"},
 		{"run out under a file", []string{"--config", deadConfig(t), "run", "--out", filepath.Join(good, "x")}, 2, "", "cannot create the folder"},
 	}

@@ -43,7 +43,7 @@ the report, which names it under coverage), 1 failure, 2 configuration error,
 		Example: `  systemic run --period last-month --out /var/reports/systemic
   # crontab: 0 6 1 * *  systemic --config /etc/systemic.yaml run --period last-month --out /srv/reports`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			w, err := windowFlags(period, from, to, a.now())
+			w, err := windowFlags(cmd, period, from, to, a.now())
 			if err != nil {
 				return err
 			}
@@ -65,9 +65,13 @@ the report, which names it under coverage), 1 failure, 2 configuration error,
 	return cmd
 }
 
-// windowFlags turns --period or --from/--to into a window.
-func windowFlags(period, from, to string, now time.Time) (config.Window, error) {
+// windowFlags turns --period or --from/--to into a window; giving both is
+// a usage error rather than one silently winning.
+func windowFlags(cmd *cobra.Command, period, from, to string, now time.Time) (config.Window, error) {
 	if from != "" || to != "" {
+		if cmd.Flags().Changed("period") {
+			return config.Window{}, usageError("give --period or --from/--to, not both")
+		}
 		if from == "" || to == "" {
 			return config.Window{}, usageError("--from and --to go together")
 		}
