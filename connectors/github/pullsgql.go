@@ -74,10 +74,12 @@ func nullable(s string) any {
 func (l *gqlPulls) rows(ctx context.Context, p *page, todo []pullEntry) error {
 	for _, e := range todo {
 		pr := e.gql
-		if err := l.moreReviews(ctx, pr); err != nil {
+		if err := completeConn(ctx, l, pr, queryReviews, "PullRequestReviews", &pr.Reviews,
+			func(d *nestedData) *gqlConn[gqlReview] { return d.Repository.PullRequest.Reviews }); err != nil {
 			return err
 		}
-		if err := l.moreTimeline(ctx, pr); err != nil {
+		if err := completeConn(ctx, l, pr, queryTimeline, "PullRequestTimeline", &pr.TimelineItems,
+			func(d *nestedData) *gqlConn[gqlTimeline] { return d.Repository.PullRequest.TimelineItems }); err != nil {
 			return err
 		}
 		rest := pr.toREST()
@@ -99,31 +101,19 @@ func (l *gqlPulls) rows(ctx context.Context, p *page, todo []pullEntry) error {
 	return nil
 }
 
-func (l *gqlPulls) moreReviews(ctx context.Context, pr *gqlPull) error {
+// completeConn follows one nested connection of pr (its reviews or its
+// timeline) past the first page the listing brought, appending each page.
+func completeConn[T any](ctx context.Context, l *gqlPulls, pr *gqlPull, q, what string, conn *gqlConn[T],
+	pick func(*nestedData) *gqlConn[T]) error {
 	first := gqlPageSize
-	for info := pr.Reviews.PageInfo; info.HasNextPage && info.EndCursor != ""; {
+	for info := conn.PageInfo; info.HasNextPage && info.EndCursor != ""; {
 		var d nestedData
-		build := l.nested(queryReviews, pr.Number, &first, info.EndCursor, &d)
-		if err := l.r.gql.query(ctx, "PullRequestReviews of "+l.repo+"#"+strconv.Itoa(pr.Number), build, &d, halve(&first)); err != nil {
+		build := l.nested(q, pr.Number, &first, info.EndCursor, &d)
+		if err := l.r.gql.query(ctx, what+" of "+l.repo+"#"+strconv.Itoa(pr.Number), build, &d, halve(&first)); err != nil {
 			return err
 		}
-		c := d.Repository.PullRequest.Reviews
-		pr.Reviews.Nodes = append(pr.Reviews.Nodes, c.Nodes...)
-		info = c.PageInfo
-	}
-	return nil
-}
-
-func (l *gqlPulls) moreTimeline(ctx context.Context, pr *gqlPull) error {
-	first := gqlPageSize
-	for info := pr.TimelineItems.PageInfo; info.HasNextPage && info.EndCursor != ""; {
-		var d nestedData
-		build := l.nested(queryTimeline, pr.Number, &first, info.EndCursor, &d)
-		if err := l.r.gql.query(ctx, "PullRequestTimeline of "+l.repo+"#"+strconv.Itoa(pr.Number), build, &d, halve(&first)); err != nil {
-			return err
-		}
-		c := d.Repository.PullRequest.TimelineItems
-		pr.TimelineItems.Nodes = append(pr.TimelineItems.Nodes, c.Nodes...)
+		c := pick(&d)
+		conn.Nodes = append(conn.Nodes, c.Nodes...)
 		info = c.PageInfo
 	}
 	return nil
