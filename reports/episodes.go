@@ -42,21 +42,52 @@ func findingTimeText(f Finding) string {
 			end = "ended " + e.End.Format(time.DateOnly)
 		}
 		parts = append(parts, fmt.Sprintf("episode from %s, peak %s on %s, %s",
-			e.Start.Format(time.DateOnly), fmtValue(e.PeakValue), e.Peak.Format(time.DateOnly), end))
+			e.Start.Format(time.DateOnly), episodeValue(f.Pattern, e.PeakValue), e.Peak.Format(time.DateOnly), end))
 	}
 	return strings.Join(parts, "; ")
 }
 
-// timelineText is an episode's timeline, one value per point.
-func timelineText(ps []analysis.Point) string {
+// timelineText is an episode's timeline, one value per point, with the
+// unit the values are in.
+func timelineText(f Finding) string {
+	ps := f.Evidence.Timeline
 	if len(ps) == 0 {
 		return ""
 	}
 	vs := make([]string, len(ps))
 	for i, p := range ps {
 		vs[i] = fmtValue(p.Value)
+		if episodeUnit[f.Pattern] == "%" {
+			vs[i] = fmt.Sprintf("%.0f", 100*p.Value)
+		}
 	}
-	return fmt.Sprintf("from %s: %s", ps[0].At.Format(time.DateOnly), strings.Join(vs, " "))
+	unit := episodeUnit[f.Pattern]
+	if unit != "" {
+		unit = " (" + unit + ")"
+	}
+	return fmt.Sprintf("from %s%s: %s", ps[0].At.Format(time.DateOnly), unit, strings.Join(vs, " "))
+}
+
+// episodeUnit is what each family's episode series counts: items in
+// progress a day, the median working days of the waits open a week, the
+// share of a sprint's commitment carried over.
+var episodeUnit = map[string]string{
+	"wip_overload":       "items",
+	"dependency_delay":   "working days",
+	"decision_latency":   "working days",
+	"stalled_commitment": "%",
+}
+
+// episodeValue is one value of an episode series with its unit.
+func episodeValue(pattern string, v float64) string {
+	switch u := episodeUnit[pattern]; u {
+	case "%":
+		return fmt.Sprintf("%.0f%%", 100*v)
+	case "":
+		return fmtValue(v)
+	default:
+		return fmtValue(v) + " " + u
+	}
 }
 
 func fmtValue(v float64) string {

@@ -159,7 +159,7 @@ func (w *mdWriter) findings(title string, fs []Finding) {
 		if t := findingTimeText(f); t != "" {
 			w.f("   _%s_\n", md(t))
 		}
-		if t := timelineText(f.Evidence.Timeline); t != "" {
+		if t := timelineText(f); t != "" {
 			w.f("   Timeline %s\n", md(t))
 		}
 		var ev []string
