@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Derived is one derived fact shared by the modules and documented for ad
@@ -55,6 +56,7 @@ func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
 		}
 	}
 	for _, d := range DerivedFacts() {
+		t0 := time.Now()
 		kind := "VIEW"
 		if d.Table {
 			kind = "TABLE"
@@ -65,6 +67,9 @@ func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
 		q := fmt.Sprintf("CREATE OR REPLACE %s %s AS %s", kind, d.Name, d.SQL)
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("prepare %s: %w", d.Name, err)
+		}
+		if err := env.observe.derived(ctx, db, d, t0); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -38,6 +38,7 @@ type Env struct {
 	// ladder holds the family against, in place of the config threshold.
 	Agreements map[string]float64
 	Logger     *slog.Logger
+	observe    stepObserver // step timings and their debug log (timings.go)
 }
 
 // Result is a module's output.

@@ -18,6 +18,8 @@ type Options struct {
 	Patterns []string // empty: every module
 	// ConfigHash identifies the config the run used (shown in reports).
 	ConfigHash string
+	// Timings, when set, receives the time and rows of every step.
+	Timings *Timings
 }
 
 // asOf is the moment open work is aged at: the window's end, or now when
@@ -50,6 +52,7 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	env := opts.Env
 	env.DB = st.DB()
 	env.Now = asOf(env)
+	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
 	version, err := st.DataVersion(ctx)
 	if err != nil {
 		return Summary{}, err
@@ -72,16 +75,19 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	var metrics []Metric
 	started := time.Now().UTC()
 	for _, m := range mods {
+		t0 := time.Now()
 		res, err := m.Run(ctx, &env)
 		if err != nil {
 			return Summary{}, fmt.Errorf("analyze %s: %w", m.Name(), err)
 		}
+		env.observe.step(ctx, m.Name(), StepModule, t0, len(res.Findings)+len(res.Metrics))
 		sum.Findings = append(sum.Findings, res.Findings...)
 		metrics = append(metrics, res.Metrics...)
 		if len(res.NotEnoughData) > 0 {
 			sum.NotEnoughData[m.Name()] = res.NotEnoughData
 		}
 	}
+	t0 := time.Now()
 	prev, ok, err := storedPrevious(ctx, st, env, version, opts)
 	if err == nil && !ok {
 		prev, err = previousFindings(ctx, env, mods)
@@ -90,11 +96,14 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 		return Summary{}, err
 	}
 	sum.Findings = applyTrend(sum.Findings, prev)
+	env.observe.step(ctx, "trend", StepTrend, t0, len(sum.Findings))
 	sum.Metrics = len(metrics)
 	key := runKey{config: opts.ConfigHash, data: cacheVersion(version, env), patterns: strings.Join(opts.Patterns, ",")}
+	t0 = time.Now()
 	if err := write(ctx, st, sum, metrics, &env, started, key); err != nil {
 		return Summary{}, err
 	}
+	env.observe.step(ctx, "write", StepWrite, t0, len(sum.Findings)+len(metrics))
 	return sum, nil
 }
 

@@ -18,6 +18,7 @@ type analyzeFlags struct {
 	from, to string
 	patterns []string
 	explain  string
+	timings  bool
 }
 
 func newAnalyzeCmd(a *app) *cobra.Command {
@@ -28,12 +29,15 @@ func newAnalyzeCmd(a *app) *cobra.Command {
 		Long: `analyze prepares the derived facts (status intervals, review waits, work in progress, ...)
 and runs the pattern modules over the window, writing findings and metrics into the
 database. Re-running the same window replaces its earlier results. --explain PATTERN
-prints how a pattern is defined and its thresholds.`,
+prints how a pattern is defined and its thresholds. --timings prints the time and rows
+of each derived view and table, each module, the trend step and the write (--log-level
+debug logs the same steps, without counting the views' rows).`,
 		Example: `  systemic analyze                                   # the last 90 days up to today
   systemic analyze --period 2026-Q4
   systemic analyze --from 2026-10-01 --to 2026-10-31
   systemic analyze --pattern approval_bottleneck --pattern silo
-  systemic analyze --explain wip_overload`,
+  systemic analyze --explain wip_overload
+  systemic analyze --timings`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.explain != "" {
 				return explain(a.stdout, f.explain)
@@ -47,6 +51,7 @@ prints how a pattern is defined and its thresholds.`,
 	fl.StringVar(&f.to, "to", "", "last day of the window, inclusive, YYYY-MM-DD (default: today)")
 	fl.StringArrayVar(&f.patterns, "pattern", nil, "run only this pattern (repeatable; default: all)")
 	fl.StringVar(&f.explain, "explain", "", "print the definition of PATTERN and exit")
+	fl.BoolVar(&f.timings, "timings", false, "print the time and rows of every derived fact and module (counts each view's rows: slower)")
 	return cmd
 }
 
@@ -112,16 +117,42 @@ func (a *app) runAnalyze(ctx context.Context, f analyzeFlags) error {
 	if err != nil {
 		return err
 	}
+	var timings *analysis.Timings
+	if f.timings {
+		timings = &analysis.Timings{CountViews: true}
+	}
 	start := time.Now()
-	sum, err := a.analyze(ctx, st, cfg, plan, w, f.patterns)
+	sum, err := a.analyze(ctx, st, cfg, plan, w, f.patterns, timings)
 	if err != nil {
 		return err
 	}
 	a.log.Info("analyzed", "window", w.Label, "findings", len(sum.Findings), "metrics", sum.Metrics,
 		"took", time.Since(start).Round(time.Millisecond))
 	printAnalysis(a.stdout, w, sum, f.patterns)
+	if timings != nil {
+		printTimings(a.stdout, timings)
+	}
 	return nil
 }
+
+// printTimings writes one row per step of the analysis, in the order they
+// ran. A view's time is creating it; its rows are counted apart.
+func printTimings(w io.Writer, t *analysis.Timings) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tKIND\tMS\tROWS")
+	for _, s := range t.Steps {
+		rows := "-"
+		if s.Rows >= 0 {
+			rows = fmt.Sprint(s.Rows)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\n", s.Step, s.Kind, ms(s.Took), rows)
+	}
+	fmt.Fprintf(tw, "total\t\t%.1f\t\n", ms(t.Total()))
+	tw.Flush()
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // printAnalysis writes one row per pattern: findings by severity and the
 // scopes skipped for too little data.

@@ -131,13 +131,14 @@ func anySynced(results []syncResult) bool {
 }
 
 // analyze runs the analysis modules over the window.
-func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, w config.Window, patterns []string) (analysis.Summary, error) {
+func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, w config.Window, patterns []string, timings *analysis.Timings) (analysis.Summary, error) {
 	agreements := analysis.PlanAgreements(plan)
 	return analysis.Analyze(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
 			From: w.From, To: w.To, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
 		Patterns:   patterns,
 		ConfigHash: analysisHash(cfg, agreements),
+		Timings:    timings,
 	})
 }
 
