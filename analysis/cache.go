@@ -2,50 +2,90 @@ package analysis
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
-// runKey is what a stored run was computed from: the config, the store's
-// data version with the as-of time, and the patterns ("" = all).
+// runKey is what a stored run was computed from: the config, the inputs
+// of its window with the as-of time and the engine, and the patterns (""
+// = all).
 type runKey struct {
 	config, data, patterns string
 }
 
-// cacheVersion ties the store's data version to the as-of time: a window
-// that reaches past now ages its open work differently every hour.
-func cacheVersion(data string, env Env) string {
-	return data + "@" + asOf(env).UTC().Truncate(time.Hour).Format(time.RFC3339)
+// windowKey is the key a complete run of env's window is stored under:
+// the fingerprint of the window's inputs (store.WindowInputs), the as-of
+// time (a window that reaches past now ages its open work differently
+// every hour; a closed window's is its end, so it never ages) and the
+// engine that computed it.
+func windowKey(ctx context.Context, st *store.Store, env Env, configHash string) (runKey, error) {
+	inputs, err := st.WindowInputs(ctx, env.To)
+	if err != nil {
+		return runKey{}, fmt.Errorf("analyze %s: %w", RunID(env.From, env.To), err)
+	}
+	at := asOf(env).UTC().Truncate(time.Hour).Format(time.RFC3339)
+	return runKey{config: configHash, data: inputs + "@" + at + "#" + engineVersion()}, nil
 }
+
+// engineVersion fingerprints the analysis code a run was computed by: the
+// build's revision and the derived facts' SQL, so a stored run of a
+// closed month is not reused by a build that computes it differently. A
+// build without version control information (go test, go run) is told
+// apart by the SQL only.
+var engineVersion = sync.OnceValue(func() string {
+	h := sha256.New()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				fmt.Fprintf(h, "%s=%s\n", s.Key, s.Value)
+			}
+		}
+	}
+	for _, d := range DerivedFacts() {
+		fmt.Fprintf(h, "%s\n%s\n", d.Name, d.SQL)
+	}
+	for _, m := range Modules() {
+		fmt.Fprintln(h, m.Name())
+	}
+	return hex.EncodeToString(h.Sum(nil)[:4])
+})
 
 // WindowRun says which stored run holds a window's results.
 type WindowRun struct {
 	ID       string
 	From, To time.Time
-	Cached   bool // reused: nothing changed since it was computed
+	Cached   bool // reused: nothing it reads changed since it was computed
+	// Why says why a window was analysed again: "no stored run", "inputs
+	// changed", "config changed", ... ("" when Cached).
+	Why      string
 	Findings int
 	Metrics  int
 }
 
 // Ensure makes the store hold a complete analysis of exactly the window
 // opts.Env.From..To: it reuses the stored run of that window when it was
-// computed from the same data, config and as-of time with every pattern,
-// and analyses the window again otherwise. Reports call it so that what
-// they show is always computed for the window they print.
+// computed with every pattern, the same config and engine, at the same
+// as-of time, from the same inputs (store.WindowInputs: a sync that only
+// adds later work leaves a closed window's inputs unchanged), and
+// analyses the window again otherwise. Reports call it so that what they
+// show is always computed for the window they print.
 func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, error) {
 	opts.Patterns = nil
 	run := WindowRun{ID: RunID(opts.Env.From, opts.Env.To), From: opts.Env.From, To: opts.Env.To}
-	version, err := st.DataVersion(ctx)
+	want, err := windowKey(ctx, st, opts.Env, opts.ConfigHash)
 	if err != nil {
 		return run, err
 	}
-	want := runKey{config: opts.ConfigHash, data: cacheVersion(version, opts.Env)}
 	got, err := storedKey(ctx, st.DB(), run.ID)
 	if err != nil {
 		return run, err
@@ -56,8 +96,9 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	(SELECT count(*) FROM metrics WHERE run_id = $1)`, run.ID).Scan(&run.Findings, &run.Metrics)
 		return run, err
 	}
+	run.Why = staleness(got, want)
 	if st.ReadOnly() {
-		return run, fmt.Errorf("analyze %s: the store is open read-only and holds no current analysis of this window", run.ID)
+		return run, fmt.Errorf("analyze %s: the store is open read-only and holds no current analysis of this window (%s)", run.ID, run.Why)
 	}
 	sum, err := Analyze(ctx, st, opts)
 	if err != nil {
@@ -67,10 +108,34 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	return run, nil
 }
 
+// staleness names what differs between a stored run's key and the wanted
+// one, in the order a user can act on.
+func staleness(got, want runKey) string {
+	gotInputs, gotRest, _ := strings.Cut(got.data, "@")
+	wantInputs, wantRest, _ := strings.Cut(want.data, "@")
+	gotAt, gotEngine, _ := strings.Cut(gotRest, "#")
+	wantAt, wantEngine, _ := strings.Cut(wantRest, "#")
+	switch {
+	case got == runKey{}:
+		return "no stored run"
+	case got.patterns != "":
+		return "stored run has some patterns only"
+	case gotEngine != wantEngine:
+		return "computed by another build"
+	case got.config != want.config:
+		return "config or plan changed"
+	case gotInputs != wantInputs:
+		return "inputs changed"
+	case gotAt != wantAt:
+		return "as-of time moved"
+	}
+	return "key changed"
+}
+
 func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 	var k runKey
 	var config, data, patterns sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT config_hash, data_version, patterns FROM runs WHERE run_id = ?`, id).
+	err := db.QueryRowContext(ctx, `SELECT config_hash, inputs_version, patterns FROM runs WHERE run_id = ?`, id).
 		Scan(&config, &data, &patterns)
 	if errors.Is(err, sql.ErrNoRows) {
 		return k, nil
@@ -78,7 +143,7 @@ func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 	if err != nil {
 		return k, fmt.Errorf("read run %s: %w", id, err)
 	}
-	if !data.Valid { // a run from before runs recorded their inputs
+	if !data.Valid { // a run from before runs recorded their window's inputs
 		return k, nil
 	}
 	return runKey{config: config.String, data: data.String, patterns: strings.TrimSpace(patterns.String)}, nil
@@ -86,18 +151,22 @@ func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 
 // storedPrevious reads the findings of the period of the same length
 // before env's window from its stored run, when that run is current (same
-// data, config and as-of time, every pattern): the months of a health
-// trend are analysed oldest first, so each month's trend costs no second
-// pass over the modules. ok is false when there is no such run.
-func storedPrevious(ctx context.Context, st *store.Store, env Env, version string, opts Options) ([]Finding, bool, error) {
+// inputs, config, engine and as-of time, every pattern): the months of a
+// health trend are analysed oldest first, so each month's trend costs no
+// second pass over the modules. ok is false when there is no such run.
+func storedPrevious(ctx context.Context, st *store.Store, env Env, opts Options) ([]Finding, bool, error) {
 	if len(opts.Patterns) > 0 {
 		return nil, false, nil
 	}
 	prev := env
 	prev.From, prev.To, prev.Now = env.From.Add(-env.To.Sub(env.From)), env.From, env.From
 	id := RunID(prev.From, prev.To)
+	want, err := windowKey(ctx, st, prev, opts.ConfigHash)
+	if err != nil {
+		return nil, false, err
+	}
 	got, err := storedKey(ctx, st.DB(), id)
-	if err != nil || got != (runKey{config: opts.ConfigHash, data: cacheVersion(version, prev)}) {
+	if err != nil || got != want {
 		return nil, false, err
 	}
 	rows, err := st.DB().QueryContext(ctx, `SELECT pattern, severity, coalesce(team, ''), coalesce(subject_kind, ''),

@@ -53,7 +53,7 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	env.DB = st.DB()
 	env.Now = asOf(env)
 	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
-	version, err := st.DataVersion(ctx)
+	key, err := windowKey(ctx, st, env, opts.ConfigHash)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -88,7 +88,7 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 		}
 	}
 	t0 := time.Now()
-	prev, ok, err := storedPrevious(ctx, st, env, version, opts)
+	prev, ok, err := storedPrevious(ctx, st, env, opts)
 	if err == nil && !ok {
 		prev, err = previousFindings(ctx, env, mods)
 	}
@@ -98,7 +98,7 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	sum.Findings = applyTrend(sum.Findings, prev)
 	env.observe.step(ctx, "trend", StepTrend, t0, len(sum.Findings))
 	sum.Metrics = len(metrics)
-	key := runKey{config: opts.ConfigHash, data: cacheVersion(version, env), patterns: strings.Join(opts.Patterns, ",")}
+	key.patterns = strings.Join(opts.Patterns, ",")
 	t0 = time.Now()
 	if err := write(ctx, st, sum, metrics, &env, started, key); err != nil {
 		return Summary{}, err
@@ -118,7 +118,7 @@ func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, 
 			return fmt.Errorf("replace run %s: %w", sum.RunID, err)
 		}
 	}
-	if _, err := tx.Exec(`INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash, data_version, patterns)
+	if _, err := tx.Exec(`INSERT INTO runs (run_id, started_at, finished_at, from_ts, to_ts, config_hash, inputs_version, patterns)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sum.RunID, started, time.Now().UTC(), env.From.UTC(), env.To.UTC(),
 		key.config, key.data, key.patterns); err != nil {
 		return fmt.Errorf("record run: %w", err)

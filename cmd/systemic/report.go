@@ -102,15 +102,20 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 	if err := writableDir(r.out); err != nil {
 		return err
 	}
+	var windows windowTally
 	res, err := reports.Generate(ctx, st, reports.Options{
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
 		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Audience: audience, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
 		Analyze: func(ctx context.Context, from, to time.Time) error {
-			_, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to)
+			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to)
+			if err == nil {
+				windows.add(run)
+			}
 			return err
 		},
 	})
+	windows.log(a.log)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", r.window.Label, err)
 	}

@@ -8,6 +8,7 @@ var migrations = []string{
 	schemaV2,
 	schemaV3,
 	schemaV4,
+	schemaV5,
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -246,4 +247,13 @@ const schemaV4 = `
 ALTER TABLE sources ADD COLUMN last_attempt_at TIMESTAMPTZ;
 UPDATE sources SET last_attempt_at = last_sync_at;
 UPDATE sources SET last_sync_at = NULL WHERE coalesce(last_status, '') <> 'ok';
+`
+
+// schemaV5 records the fingerprint of the inputs of each run's window (see
+// Store.WindowInputs) with its as-of time: a run is reused while its
+// window's inputs are unchanged, whatever else a sync added. Runs written
+// before have none and are analysed again once; data_version is no
+// longer written.
+const schemaV5 = `
+ALTER TABLE runs ADD COLUMN inputs_version TEXT;
 `
