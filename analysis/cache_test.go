@@ -123,6 +123,17 @@ func TestEnsureReusesUnchangedWindows(t *testing.T) {
 		{"an item's team", func(t *testing.T) {
 			exec(t, `UPDATE items SET team = team || '-moved' WHERE item_id = $1`, createdIn(t, 4))
 		}, []int{4, 5}},
+		// A month's review waits, blocked and dependency waits run to the
+		// event that ends them, after the month: the later rows of an item
+		// the month knows are its inputs too.
+		{"a later review of a pull request opened in a month", func(t *testing.T) {
+			var pr string
+			if err := st.DB().QueryRow(`SELECT min(item_id) FROM pull_requests WHERE created_at >= $1 AND created_at < $2`,
+				months[5].From, months[5].To).Scan(&pr); err != nil {
+				t.Fatal(err)
+			}
+			exec(t, `INSERT INTO reviews VALUES ('late:r1', $1, NULL, 'APPROVED', $2)`, pr, next.Add(time.Hour))
+		}, []int{5}},
 		{"the config or plan", func(t *testing.T) { hash += "-changed" }, []int{0, 1, 2, 3, 4, 5}},
 	}
 	for _, tt := range tests {
