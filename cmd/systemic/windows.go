@@ -8,14 +8,22 @@ import (
 )
 
 // windowTally counts the windows a report reused and analysed (its own
-// and its health trend's months), so a scheduled run shows what a sync
-// cost it.
+// and its health trend's months, each once), so a scheduled run shows
+// what a sync cost it.
 type windowTally struct {
+	seen     map[string]bool
 	reused   int
 	analysed []string // "run id (why)"
 }
 
 func (t *windowTally) add(run analysis.WindowRun) {
+	if t.seen[run.ID] { // the report's own window is also a month of its trend
+		return
+	}
+	if t.seen == nil {
+		t.seen = map[string]bool{}
+	}
+	t.seen[run.ID] = true
 	if run.Cached {
 		t.reused++
 		return
