@@ -44,8 +44,9 @@ func benchMonths() []analysis.Env {
 
 // newBenchDay adds the next day of data a sync would bring: 300 issues
 // created that day with 25 events each, and one more event on an issue
-// created on 31 October (still in flight), so October's inputs
-// change and the five months before keep theirs.
+// created on 31 October (issue i is created i*8 minutes after benchStart:
+// 7.5::BIGINT is 8), so October's inputs change and the five months
+// before keep theirs.
 func newBenchDay(b *testing.B, st *store.Store, day int) {
 	b.Helper()
 	at := benchStart.AddDate(1, 0, day)
@@ -55,7 +56,7 @@ func newBenchDay(b *testing.B, st *store.Store, day int) {
 	FROM range(300) r(i)`,
 		`INSERT INTO item_events SELECT 'jira:new' || $2 || '-' || e, 'jira:new' || $2 || '-' || (e // 25),
 	$1::TIMESTAMPTZ + to_minutes(e), 'jira/1', 'status', NULL, 'To Do', 'In Progress', NULL, NULL FROM range(7500) r(e)`,
-		`INSERT INTO item_events VALUES ('jira:late' || $2, 'jira:69500', $1::TIMESTAMPTZ + INTERVAL 2 HOUR, 'jira/1', 'status', NULL,
+		`INSERT INTO item_events VALUES ('jira:late' || $2, 'jira:65160', $1::TIMESTAMPTZ + INTERVAL 2 HOUR, 'jira/1', 'status', NULL,
 	'In Progress', 'In Review', NULL, NULL)`,
 	}
 	for _, q := range stmts {
