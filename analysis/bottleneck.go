@@ -75,28 +75,62 @@ func (m approvalBottleneck) Run(ctx context.Context, env *Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	spans, spanTeams, err := reviewSpans(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
 	var res Result
 	if len(reqs) == 0 {
 		res.NotEnoughData = append(res.NotEnoughData, "all: no review requests in the window")
-		return res, nil
 	}
 	loads, teamTotals := reviewerLoads(reqs)
 	between := reviewBetweenness(reqs)
 	res.Metrics = reviewerGini(reqs, th.MinSample)
 	limit := workThreshold(env, th.ReviewPickup)
-	for _, who := range sortedKeys(loads) {
+	limitDays := limit / dayHours(env)
+	for _, who := range sortedUnion(loads, spans) {
 		l := loads[who]
-		if len(l.waits) < th.MinSample {
-			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s", who, plural(len(l.waits), "review request")))
+		ep, series, weeks, inEpisode := waitEpisode(env, "approval_bottleneck", spans[who], limitDays)
+		inEpisode = inEpisode && len(spans[who]) >= th.MinSample
+		n := 0
+		if l != nil {
+			n = len(l.waits)
+		}
+		if n < th.MinSample && !inEpisode {
+			if l != nil {
+				res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s", who, plural(n, "review request")))
+			}
 			continue
 		}
-		med := Median(l.waits)
-		if med <= limit {
+		med := 0.0
+		if n > 0 {
+			med = Median(l.waits)
+		}
+		if med <= limit && !inEpisode {
 			continue
 		}
-		res.Findings = append(res.Findings, bottleneckFinding(env, who, l, teamTotals, med, limit, between[who], th.MinSample))
+		f := pickupOnlyFinding(who, spanTeams[who], n)
+		if n > 0 {
+			f = bottleneckFinding(env, who, l, teamTotals, med, limit, between[who], th.MinSample)
+		}
+		if inEpisode {
+			pickupEpisode(&f, ep, series, weeks, limitDays)
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	return res, nil
+}
+
+// sortedUnion is the keys of a and b, sorted, each once.
+func sortedUnion[A, B any](a map[string]A, b map[string]B) []string {
+	seen := map[string]bool{}
+	for k := range a {
+		seen[k] = true
+	}
+	for k := range b {
+		seen[k] = true
+	}
+	return sortedKeys(seen)
 }
 
 // windowRequests reads the person review requests made in the window.

@@ -1,0 +1,117 @@
+package analysis_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/systemic-dev/systemic/analysis"
+)
+
+// episodeWindow is a window of fixture days [from, to) and whether the
+// planted episode overlaps it by at least the family's minimum duration.
+type episodeWindow struct {
+	name     string
+	from, to int
+	found    bool
+}
+
+// checkEpisode runs family over the window and holds its findings about
+// subject to what the window should show: the planted episode at warn or
+// above, starting on wantStart, or nothing above info and no episode.
+func checkEpisode(t *testing.T, env *analysis.Env, family, subject string, w episodeWindow, wantStart time.Time) {
+	t.Helper()
+	res := runA1(t, family, env)
+	var got *analysis.Finding
+	for i, f := range res.Findings {
+		if f.Subject == subject {
+			got = &res.Findings[i]
+		}
+	}
+	if !w.found {
+		if got != nil && (got.Severity != analysis.Info || got.Evidence.Episode != nil) {
+			t.Errorf("%s: %s %s with episode %+v, want nothing above info and no episode", w.name, got.Severity, got.Summary, got.Evidence.Episode)
+		}
+		return
+	}
+	if got == nil {
+		t.Fatalf("%s: findings %+v, want one about %s", w.name, findingBriefs(res.Findings), subject)
+	}
+	if rankOf(got.Severity) < rankOf(analysis.Warn) {
+		t.Errorf("%s: severity %s, want warn or critical: %s", w.name, got.Severity, got.Summary)
+	}
+	ep := got.Evidence.Episode
+	if ep == nil {
+		t.Fatalf("%s: no episode in the evidence: %s", w.name, got.Summary)
+	}
+	if !ep.Start.Equal(wantStart) || len(got.Evidence.Timeline) == 0 {
+		t.Errorf("%s: episode %+v (timeline %d points), want it to start %s", w.name, *ep, len(got.Evidence.Timeline), wantStart)
+	}
+	t.Logf("%s: %s: %s", w.name, got.Severity, got.Summary)
+}
+
+// workdaysAfter is the fixture day n working days after day d (fixture
+// day 0 is a Monday).
+func workdaysAfter(d, n int) int {
+	for n > 0 {
+		d++
+		if d%7 < 5 {
+			n--
+		}
+	}
+	return d
+}
+
+// pickupFixture: rex reviews two of ann's pull requests every working day
+// for six months within two hours, except that the requests made from day
+// slowFrom to day slowTo wait three working days. Over six months the
+// median pickup stays inside the agreement of one working day.
+func pickupFixture(t *testing.T, slowFrom, slowTo int) *fixture {
+	f := newFixture(t)
+	f.person("ann", "platform")
+	f.person("rex", "platform")
+	n := 0
+	for d := 0; d < 182; d++ {
+		if d%7 >= 5 {
+			continue
+		}
+		for _, h := range []float64{9, 13} {
+			n++
+			key := fmt.Sprintf("acme/api#%d", n)
+			f.pr(fxPR{Key: key, Team: "platform", Author: "ann", Created: f.at(d, h)})
+			f.request(key, "rex", f.at(d, h), "ann")
+			at := f.at(d, h+2)
+			if d >= slowFrom && d < slowTo {
+				at = f.at(workdaysAfter(d, 3), h)
+			}
+			f.review(key, "rex", "APPROVED", at)
+		}
+	}
+	return f
+}
+
+// TestReviewPickupEpisode: rex's four slow weeks (days 56 to 84) are an
+// episode at warn or above over six months, a quarter and a month that
+// overlap them by three weeks; a month after them shows nothing.
+func TestReviewPickupEpisode(t *testing.T) {
+	for _, w := range []episodeWindow{
+		{"six months", 0, 182, true},
+		{"last quarter", 42, 133, true},
+		{"last month, 3 weeks of overlap", 63, 91, true},
+		{"last month, first weeks", 49, 77, true},
+		{"a month after", 112, 140, false},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			f := pickupFixture(t, 56, 84)
+			env := f.env(f.at(w.from, 0), f.at(w.to, 0), f.at(182, 0))
+			checkEpisode(t, env, "approval_bottleneck", "rex", w, f.at(56, 0))
+		})
+	}
+}
+
+// TestReviewPickupBlip: one slow week is not an episode.
+func TestReviewPickupBlip(t *testing.T) {
+	f := pickupFixture(t, 56, 63)
+	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
+	checkEpisode(t, env, "approval_bottleneck", "rex", episodeWindow{name: "six months"}, time.Time{})
+}
