@@ -68,7 +68,7 @@ func pickupEpisode(f *Finding, ep Episode, series []Point, weeks int, limitDays 
 // went to them to judge its median.
 func pickupOnlyFinding(who, team string, requests int) Finding {
 	return Finding{Pattern: "approval_bottleneck", Severity: Info, Team: team, SubjectKind: "person", Subject: who,
-		Summary: fmt.Sprintf("%s of the window went to this person.", plural(requests, "review request")),
+		Summary:  fmt.Sprintf("%s of the window went to this person.", plural(requests, "review request")),
 		Evidence: Evidence{Values: map[string]float64{"requests": float64(requests)}, People: []string{who}}}
 }
 
