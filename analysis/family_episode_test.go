@@ -115,3 +115,68 @@ func TestReviewPickupBlip(t *testing.T) {
 	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
 	checkEpisode(t, env, "approval_bottleneck", "rex", episodeWindow{name: "six months"}, time.Time{})
 }
+
+// churnFixture: team pay moves ten fresh items through To Do, In Progress
+// and Done every week for six months; from day bounceFrom to day bounceTo
+// three more items change hands every other working day. Over six months
+// three churning items of some 260 stay far below the 10% warn level.
+func churnFixture(t *testing.T, bounceFrom, bounceTo int) *fixture {
+	f := newFixture(t)
+	for _, p := range []string{"ann", "bob", "cat"} {
+		f.person(p, "pay")
+	}
+	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
+	n := 0
+	for wk := 0; wk < 26; wk++ {
+		for i := 0; i < 10; i++ {
+			n++
+			key := fmt.Sprintf("PAY-%d", n)
+			f.issue(fxIssue{Key: key, Team: "pay", Assignee: "ann", Status: "Done", Created: f.at(7*wk, 8), Resolved: ptr(f.at(7*wk+3, 12))})
+			f.status(key, f.at(7*wk, 9), "To Do", "In Progress", "ann")
+			f.status(key, f.at(7*wk+3, 12), "In Progress", "Done", "ann")
+		}
+	}
+	people := []string{"ann", "bob", "cat"}
+	for i := 1; i <= 3; i++ {
+		key := fmt.Sprintf("BNC-%d", i)
+		f.issue(fxIssue{Key: key, Team: "pay", Assignee: "ann", Status: "In Progress", Created: f.at(bounceFrom-1, 9)})
+		f.status(key, f.at(bounceFrom, 9), "To Do", "In Progress", "ann")
+		f.assign(key, f.at(bounceFrom, 9), "", "ann", "ann")
+		h := 0
+		for d := bounceFrom; d < bounceTo; d += 2 {
+			if d%7 >= 5 {
+				continue
+			}
+			f.assign(key, f.at(d, 10+float64(i)), people[h%3], people[(h+1)%3], "ann")
+			h++
+		}
+	}
+	return f
+}
+
+// TestHandoffChurnEpisode: four weeks in which three of some thirteen
+// items moving each week change hands (days 56 to 84) are an episode at
+// warn or above over six months, a quarter and months overlapping them by
+// two weeks; a month after them shows nothing.
+func TestHandoffChurnEpisode(t *testing.T) {
+	for _, w := range []episodeWindow{
+		{"six months", 0, 182, true},
+		{"last quarter", 28, 119, true},
+		{"last month, 2 weeks of overlap", 70, 98, true},
+		{"last month, first weeks", 42, 70, true},
+		{"a month after", 112, 140, false},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			f := churnFixture(t, 56, 84)
+			env := f.env(f.at(w.from, 0), f.at(w.to, 0), f.at(182, 0))
+			checkEpisode(t, env, "handoff_churn", "pay", w, f.at(56, 0))
+		})
+	}
+}
+
+// TestHandoffChurnBlip: one week of handoffs is not an episode.
+func TestHandoffChurnBlip(t *testing.T) {
+	f := churnFixture(t, 56, 61)
+	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
+	checkEpisode(t, env, "handoff_churn", "pay", episodeWindow{name: "six months"}, time.Time{})
+}

@@ -100,6 +100,9 @@ func (m handoffChurn) Run(ctx context.Context, env *Env) (Result, error) {
 				"churned_items": float64(len(tc.churned)), "churn_share": round2(share)}, Items: topItems(tc.churned, 20)},
 		})
 	}
+	if err := churnEpisodes(ctx, env, &res); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
