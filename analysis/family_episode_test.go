@@ -180,3 +180,101 @@ func TestHandoffChurnBlip(t *testing.T) {
 	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
 	checkEpisode(t, env, "handoff_churn", "pay", episodeWindow{name: "six months"}, time.Time{})
 }
+
+// mergesFixture: ann merges a pull request into acme/pay and one into
+// acme/web every working day for six months, each approved by bob, except
+// the acme/pay merges on the days unapproved lists: those get review (a
+// comment by bob, or no review at all) but no approval.
+func mergesFixture(t *testing.T, team string, unapproved map[int]string) *fixture {
+	f := newFixture(t)
+	f.person("ann", "platform")
+	f.person("bob", "platform")
+	n := 0
+	for d := 0; d < 182; d++ {
+		if d%7 >= 5 {
+			continue
+		}
+		for _, repo := range []string{"acme/pay", "acme/web"} {
+			n++
+			key := fmt.Sprintf("%s#%d", repo, n)
+			f.pr(fxPR{Key: key, Team: team, Author: "ann", Created: f.at(d, 9), Merged: ptr(f.at(d, 15))})
+			switch how, odd := unapproved[d]; {
+			case !odd || repo == "acme/web":
+				f.review(key, "bob", "APPROVED", f.at(d, 11))
+			case how == "commented":
+				f.review(key, "bob", "COMMENTED", f.at(d, 11))
+			}
+		}
+	}
+	return f
+}
+
+// TestUnapprovedMergesAnyWindow: a repository where 20 merges of six
+// months had no approving review (none anywhere else), against a plan
+// agreement of zero, is at least warn over the last month, the last
+// quarter and the six months, whether the merges had a comment only, no
+// review at all, or belong to no team.
+func TestUnapprovedMergesAnyWindow(t *testing.T) {
+	for _, tc := range []struct{ name, team, how string }{
+		{"commented, never approved", "platform", "commented"},
+		{"never reviewed", "platform", "none"},
+		{"no team owns the repository", "", "commented"},
+	} {
+		unapproved := map[int]string{}
+		for d := 3; len(unapproved) < 20; d += 9 {
+			if d%7 < 5 {
+				unapproved[d] = tc.how
+			} else {
+				unapproved[d+2] = tc.how
+			}
+		}
+		for _, w := range [][2]int{{154, 182}, {91, 182}, {0, 182}} {
+			t.Run(fmt.Sprintf("%s/days %d-%d", tc.name, w[0], w[1]), func(t *testing.T) {
+				f := mergesFixture(t, tc.team, unapproved)
+				env := f.env(f.at(w[0], 0), f.at(w[1], 0), f.at(182, 0))
+				env.Agreements = map[string]float64{"unreviewed_merges": 0}
+				res := runA1(t, "ownership_gap", env)
+				fd := findingAbout(res.Findings, "repo", "acme/pay")
+				if fd == nil || rankOf(fd.Severity) < rankOf(analysis.Warn) {
+					t.Fatalf("findings %+v, want acme/pay at warn or above", findingBriefs(res.Findings))
+				}
+				if web := findingAbout(res.Findings, "repo", "acme/web"); web != nil {
+					t.Errorf("acme/web: %s %s, want nothing (every merge approved)", web.Severity, web.Summary)
+				}
+				t.Logf("%s: %s", fd.Severity, fd.Summary)
+			})
+		}
+	}
+}
+
+// TestUnapprovedMergeEpisode: two merges a week without approval for four
+// weeks (days 56 to 84) are an episode over six months, a quarter and
+// months overlapping them by two weeks; a month after them shows nothing.
+func TestUnapprovedMergeEpisode(t *testing.T) {
+	unapproved := map[int]string{}
+	for d := 56; d < 84; d += 7 {
+		unapproved[d], unapproved[d+2] = "commented", "none"
+	}
+	for _, w := range []episodeWindow{
+		{"six months", 0, 182, true},
+		{"last quarter", 28, 119, true},
+		{"last month, 2 weeks of overlap", 70, 98, true},
+		{"last month, first weeks", 42, 70, true},
+		{"a month after", 112, 140, false},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			f := mergesFixture(t, "platform", unapproved)
+			env := f.env(f.at(w.from, 0), f.at(w.to, 0), f.at(182, 0))
+			env.Agreements = map[string]float64{"unreviewed_merges": 0}
+			checkEpisode(t, env, "ownership_gap", "acme/pay", w, f.at(56, 0))
+		})
+	}
+	// One week of them breaks the agreement but is no episode.
+	f := mergesFixture(t, "platform", map[int]string{56: "commented", 58: "none"})
+	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
+	env.Agreements = map[string]float64{"unreviewed_merges": 0}
+	fd := findingAbout(runA1(t, "ownership_gap", env).Findings, "repo", "acme/pay")
+	if fd == nil || fd.Severity != analysis.Warn || fd.Evidence.Episode != nil {
+		t.Errorf("one week: finding %+v, want warn without an episode", fd)
+	}
+}

@@ -111,6 +111,9 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 				"issues_in_progress": float64(wip), "unreviewed_merges": float64(unreviewed), "merged_pull_requests": float64(merged)},
 				Items: ev}})
 	}
+	if err := unapprovedFindings(ctx, env, &res); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
