@@ -278,3 +278,60 @@ func TestUnapprovedMergeEpisode(t *testing.T) {
 		t.Errorf("one week: finding %+v, want warn without an episode", fd)
 	}
 }
+
+// scopeFixture: team red runs back-to-back sprints of sprintDays for six
+// months, each committing ten items at its start; the sprints whose index
+// churny lists get five more items added two days after their start.
+func scopeFixture(t *testing.T, sprintDays int, churny map[int]bool) *fixture {
+	f := newFixture(t)
+	f.person("ann", "red")
+	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
+	n := 0
+	for s := 0; s*sprintDays < 182; s++ {
+		start, end := f.at(s*sprintDays, 9), f.at((s+1)*sprintDays-1, 17)
+		id := fmt.Sprintf("%d", s+1)
+		f.sprint(id, "S"+id, "1", "closed", start, end, ptr(end))
+		for i := 0; i < 15; i++ {
+			if i >= 10 && !churny[s] {
+				break
+			}
+			n++
+			key := fmt.Sprintf("RED-%d", n)
+			added := f.at(s*sprintDays-1, 9)
+			if i >= 10 {
+				added = f.at(s*sprintDays+2, 9)
+			}
+			f.issue(fxIssue{Key: key, Team: "red", Assignee: "ann", Status: "Done", Created: added, Resolved: ptr(f.at((s+1)*sprintDays-2, 12))})
+			f.sprintItem(id, key, ptr(added), nil, i < 10, true)
+		}
+	}
+	return f
+}
+
+// TestScopeChurnEpisode: two two-week sprints that grew by half their
+// commitment (days 56 to 84) are an episode at warn or above over six
+// months, a quarter and months overlapping them by two weeks; a month
+// after them shows nothing.
+func TestScopeChurnEpisode(t *testing.T) {
+	for _, w := range []episodeWindow{
+		{"six months", 0, 182, true},
+		{"last quarter", 28, 119, true},
+		{"last month, 2 weeks of overlap", 70, 98, true},
+		{"last month, first weeks", 42, 70, true},
+		{"a month after", 112, 140, false},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			f := scopeFixture(t, 14, map[int]bool{4: true, 5: true})
+			env := f.env(f.at(w.from, 0), f.at(w.to, 0), f.at(182, 0))
+			checkEpisode(t, env, "scope_churn", "red", w, f.at(56, 0))
+		})
+	}
+}
+
+// TestScopeChurnBlip: one one-week sprint that grew by half is not an
+// episode over six months of one-week sprints.
+func TestScopeChurnBlip(t *testing.T) {
+	f := scopeFixture(t, 7, map[int]bool{8: true})
+	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
+	checkEpisode(t, env, "scope_churn", "red", episodeWindow{name: "six months"}, time.Time{})
+}

@@ -95,6 +95,9 @@ WHERE team IS NOT NULL AND start_at >= $1 AND start_at < $2 AND start_at <= $3 O
 				"threshold": th.ScopeChurn}, Items: items},
 		})
 	}
+	if err := scopeEpisodes(ctx, env, th.ScopeChurn, &res); err != nil {
+		return Result{}, err
+	}
 	for _, k := range sortedKeys(months) {
 		team, month, _ := strings.Cut(k, "\x00")
 		res.Metrics = append(res.Metrics, addedShare(team, month, months[k]))
