@@ -51,6 +51,12 @@ review_pickup (default 24h = one working day) is flagged: warn when it also rece
 25% of some team's requests, critical at twice the agreement with half of a team's requests or
 with two teams depending on it, info when waits are long but spread. Score = mean of how far
 the median exceeds the agreement (1 - agreement/median) and the largest team share.
+Episodes: per reviewer, the weeks in which the requests waiting on them (open at some time that
+week; pickup as above, in working days) took a median above the agreement; 3 or more such weeks
+(15 working days, one quiet week joined), read over a 120-day lookback so the start is found
+whatever the window, make the reviewer at least warn (with min_sample requests over the lookback
+and window), critical at twice the agreement or above it for more than half of the window's weeks.
+The finding says when it started, peaked and ended (or that it goes on) and holds the weekly timeline.
 Metrics: reviewer_gini per author team.`
 }
 
