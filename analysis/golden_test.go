@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -20,6 +21,9 @@ import (
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 )
+
+// loopbackURL is the address of a fake tracker: its port differs per run.
+var loopbackURL = regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`)
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
 
@@ -163,8 +167,9 @@ ORDER BY ALL`, sum.RunID)
 		t.Fatal(err)
 	}
 	sort.Strings(metrics)
-	return fmt.Sprintf("findings %d metrics %d\n", len(sum.Findings), sum.Metrics) +
+	text := fmt.Sprintf("findings %d metrics %d\n", len(sum.Findings), sum.Metrics) +
 		strings.Join(append(lines, metrics...), "\n") + "\n"
+	return loopbackURL.ReplaceAllString(text, "http://fake")
 }
 
 func roundFloats(v any) any {
