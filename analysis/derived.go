@@ -12,10 +12,12 @@ import (
 // hoc queries: a view (or, where recomputing it per query would be slow, a
 // table rebuilt by every analyze) over the store's tables.
 type Derived struct {
-	Name  string // v_... for documented views
-	Doc   string // one line: what a row means
-	SQL   string // the SELECT
-	Table bool   // materialise as a table instead of a view
+	Name    string   // v_... for documented views
+	Doc     string   // one line: what a row means
+	Columns []Column // each column with its meaning
+	SQL     string   // the SELECT
+	Table   bool     // materialise as a table instead of a view
+	Dialect string   // Portable or DuckDBOnly
 	// Order places it among the others: lower first, so a derived fact can
 	// read those with a lower Order.
 	Order int
@@ -23,7 +25,8 @@ type Derived struct {
 
 var derived = map[string]Derived{}
 
-// RegisterDerived adds a derived fact; files call it from init.
+// RegisterDerived adds a derived fact. The analysis's own are the files of
+// sql/ (see sqlfiles.go); a module may add one from init.
 func RegisterDerived(d Derived) {
 	if _, dup := derived[d.Name]; dup {
 		panic("analysis: derived fact registered twice: " + d.Name)
