@@ -3,7 +3,6 @@ package analysis_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,52 +14,82 @@ import (
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
-// BenchmarkAnalyze runs every module over a 90-day window of a store of
-// 100,000 items (70,000 Jira issues, 30,000 pull requests) and 2,000,000
-// events over a year, 20 teams of 25 people. The store is filled by SQL
-// generators, not through the connectors. It reports the peak resident
-// memory of the process (VmHWM) as peak-MiB.
+// BenchmarkAnalyze runs every module over a window of a store filled by
+// SQL generators (not through the connectors): at 2M events (the headline:
+// 100,000 items, 70,000 Jira issues and 30,000 pull requests over a year,
+// 20 teams of 25 people) and at 0.5M, 1M and 4M. Windows: 90 days in UTC
+// (the fixed-offset path of work_hours), in Europe/Berlin (tabulated
+// daylight-saving offsets) and a year. "cold" forgets the stable derived
+// tables before each run (the first analysis after a sync); the others
+// reuse them as the later analyses of the same data do. It reports CPU
+// seconds per run and the peak resident memory of the process (VmHWM).
 func BenchmarkAnalyze(b *testing.B) {
 	if testing.Short() {
-		b.Skip("fills a store of 2M events")
+		b.Skip("fills a store of up to 4M events")
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
+	for _, size := range []struct {
+		name  string
+		scale float64
+		runs  []string
+	}{
+		{"2M", 1, []string{"UTC", "Europe-Berlin", "year", "UTC-cold", "year-cold"}},
+		{"0.5M", 0.25, []string{"UTC", "UTC-cold"}},
+		{"1M", 0.5, []string{"UTC", "UTC-cold"}},
+		{"4M", 2, []string{"UTC", "UTC-cold"}},
+	} {
+		b.Run(size.name, func(b *testing.B) {
+			st := filledStore(b, size.scale)
+			for _, run := range size.runs {
+				b.Run(run, func(b *testing.B) { benchAnalyze(b, st, run) })
+			}
+		})
 	}
-	defer st.Close()
+}
+
+func filledStore(b *testing.B, scale float64) *store.Store {
 	start := time.Now()
-	for _, q := range benchFill(1) {
-		if _, err := st.DB().ExecContext(ctx, q); err != nil {
-			b.Fatalf("%v\n%s", err, q)
-		}
-	}
+	st := benchStore(b, scale)
 	var items, events int
 	st.DB().QueryRow("SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM item_events)").Scan(&items, &events)
 	b.Logf("filled %d items, %d events in %v", items, events, time.Since(start).Round(time.Millisecond))
+	return st
+}
+
+func benchAnalyze(b *testing.B, st *store.Store, run string) {
+	ctx := context.Background()
 	end := benchStart.AddDate(1, 0, 0)
-	// UTC takes the fixed-offset path of work_hours; Europe/Berlin the
-	// tabulated daylight-saving offsets.
-	for _, tz := range []string{"UTC", "Europe/Berlin"} {
-		b.Run(strings.ReplaceAll(tz, "/", "-"), func(b *testing.B) {
-			opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
-				Calendar: config.Calendar{Timezone: tz}}}
-			var sum analysis.Summary
-			var err error
-			cpu0 := cpuSeconds()
-			for b.Loop() {
-				if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
-					b.Fatal(err)
-				}
-			}
-			// CPU seconds per run show the cost apart from other load on the machine.
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
-			b.ReportMetric(float64(len(sum.Findings)), "findings")
-			b.ReportMetric(float64(sum.Metrics), "metrics")
-			b.ReportMetric(peakMiB(), "peak-MiB")
-		})
+	opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
+		Calendar: config.Calendar{Timezone: "UTC"}}}
+	if strings.HasPrefix(run, "Europe-Berlin") {
+		opts.Env.Calendar.Timezone = "Europe/Berlin"
 	}
+	if strings.HasPrefix(run, "year") {
+		opts.Env.From = end.AddDate(-1, 0, 0)
+	}
+	cold := strings.HasSuffix(run, "-cold")
+	var sum analysis.Summary
+	var err error
+	if !cold { // the stable tables of an earlier analysis of the same data
+		if _, err := analysis.Analyze(ctx, st, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		if cold {
+			if _, err := st.DB().ExecContext(ctx, "DELETE FROM derived_builds"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// CPU seconds per run show the cost apart from other load on the machine.
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(len(sum.Findings)), "findings")
+	b.ReportMetric(float64(sum.Metrics), "metrics")
+	b.ReportMetric(peakMiB(), "peak-MiB")
 }
 
 // cpuSeconds is the user and system CPU time of the process so far.

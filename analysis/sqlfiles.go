@@ -103,6 +103,10 @@ func parseDerived(name, text string) (Derived, error) {
 		return d, fmt.Errorf("no columns documented: list them as \"-- name: meaning\" after a blank comment line")
 	case d.SQL == "":
 		return d, fmt.Errorf("no SELECT after the header")
+	case d.Stable && !d.Table:
+		return d, fmt.Errorf("@stable is for tables: add @table")
+	case d.Stable && strings.Contains(d.SQL, "env_now()"):
+		return d, fmt.Errorf("@stable but reads env_now(): it would keep the hours of the window it was built for")
 	}
 	return d, nil
 }
@@ -117,13 +121,15 @@ func (d *Derived) setAttr(key, value string) error {
 		d.Order = n
 	case "table":
 		d.Table = true
+	case "stable":
+		d.Stable = true
 	case "dialect":
 		if value != Portable && value != DuckDBOnly {
 			return fmt.Errorf("@dialect is %s or %s, got %q", Portable, DuckDBOnly, value)
 		}
 		d.Dialect = value
 	default:
-		return fmt.Errorf("unknown attribute @%s (known: @order, @table, @dialect)", key)
+		return fmt.Errorf("unknown attribute @%s (known: @order, @table, @stable, @dialect)", key)
 	}
 	return nil
 }

@@ -119,3 +119,40 @@ func viewDigest(t *testing.T, db *sql.DB, name string) string {
 	}
 	return fmt.Sprintf("%d rows, digest %s", n, h.String)
 }
+
+// TestStableTablesFollowInputs checks a stable table is kept while the data
+// and config are unchanged and rebuilt when either changes.
+func TestStableTablesFollowInputs(t *testing.T) {
+	ctx := context.Background()
+	st := benchStore(t, 0.002)
+	end := benchStart.AddDate(1, 0, 0)
+	opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
+		Calendar: config.Calendar{Timezone: "UTC"}}}
+	built := func() (rows int, from string) {
+		t.Helper()
+		if _, err := analysis.Analyze(ctx, st, opts); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM v_status_intervals_stable),
+	(SELECT built_from FROM derived_builds WHERE name = 'v_status_intervals_stable')`).Scan(&rows, &from); err != nil {
+			t.Fatal(err)
+		}
+		return rows, from
+	}
+	rows0, from0 := built()
+	if rows, from := built(); rows != rows0 || from != from0 {
+		t.Errorf("unchanged inputs: %d rows built from %s, then %d from %s", rows0, from0, rows, from)
+	}
+	if _, err := st.DB().Exec(`INSERT INTO item_events SELECT 'jira:new', 'jira:0', TIMESTAMPTZ '2026-01-05 10:00:00+00',
+	NULL, 'status', NULL, 'In Progress', 'Done', NULL, NULL`); err != nil {
+		t.Fatal(err)
+	}
+	rows1, from1 := built()
+	if rows1 != rows0+1 || from1 == from0 {
+		t.Errorf("after a new status change: %d rows (want %d) built from %s (was %s)", rows1, rows0+1, from1, from0)
+	}
+	opts.Env.Calendar.Timezone = "Europe/Berlin"
+	if _, from2 := built(); from2 == from1 {
+		t.Errorf("another calendar kept the build of the old one (%s)", from2)
+	}
+}

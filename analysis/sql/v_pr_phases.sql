@@ -24,6 +24,7 @@
 --
 -- @order 10
 -- @table
+-- @stable
 -- @dialect duckdb
 WITH pr AS (
 	SELECT p.item_id, it.key, p.repo, it.url, a.person_id AS author,

@@ -14,6 +14,7 @@
 --
 -- @order 15
 -- @table
+-- @stable
 -- @dialect duckdb
 WITH ae AS (
 	SELECT e.item_id, e.occurred_at,
