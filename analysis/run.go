@@ -83,16 +83,13 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 			sum.NotEnoughData[m.Name()] = res.NotEnoughData
 		}
 	}
-	prev, ok, err := storedPrevious(ctx, st, env, version, opts)
-	if err == nil && !ok {
-		prev, err = previousFindings(ctx, env, mods)
-	}
+	key := runKey{config: opts.ConfigHash, data: cacheVersion(version, env), patterns: strings.Join(opts.Patterns, ",")}
+	prev, err := previousPeriod(ctx, st, env, version, opts, mods, key)
 	if err != nil {
 		return Summary{}, err
 	}
 	sum.Findings = applyTrend(sum.Findings, prev)
 	sum.Metrics = len(metrics)
-	key := runKey{config: opts.ConfigHash, data: cacheVersion(version, env), patterns: strings.Join(opts.Patterns, ",")}
 	if err := write(ctx, st, sum, metrics, &env, started, key); err != nil {
 		return Summary{}, err
 	}
