@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/benchstore"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
@@ -73,10 +74,8 @@ func benchStore(tb testing.TB, s float64) *store.Store {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	for _, q := range benchFill(s) {
-		if _, err := st.DB().ExecContext(ctx, q); err != nil {
-			tb.Fatalf("%v\n%s", err, q)
-		}
+	if err := benchstore.Fill(ctx, st.DB(), s); err != nil {
+		tb.Fatal(err)
 	}
 	return st
 }
