@@ -12,7 +12,7 @@
 -- blocker_item: the blocking item
 --
 -- @order 30
--- @dialect portable
+-- @dialect duckdb
 SELECT b.key AS waiting_key, b.team AS waiting_team, b.blocker_key, b.blocker_team,
 	b.start_at, b.end_at, b.hours, b.work_hours, b.item_id AS waiting_item, b.blocker_item
 FROM v_blocked b
