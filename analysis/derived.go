@@ -11,7 +11,7 @@ import (
 )
 
 // Derived is one derived fact shared by the modules and documented for ad
-// hoc queries: a view (or, where recomputing it per query would be slow, a
+// hoc queries, read from its file in sql/ (see sql/README.md): a view (or, where recomputing it per query would be slow, a
 // table rebuilt by every analyze) over the store's tables.
 type Derived struct {
 	Name    string   // v_... for documented views

@@ -2,12 +2,8 @@ package analysis
 
 import "strings"
 
-// v_label_intervals: per item and label, the stretches of time the label
-// was on it. GitHub labeled/unlabeled events and Jira "labels" changes
-// (space-separated before and after lists) open and close them; a label
-// whose first change removes it, or that the item carries now without any
-// change, was there from the item's creation. Labels are lowercased.
-// decision_label(label) says whether a label marks an item as needing a
+// decision_label(label), used by sql/v_decisions.sql over
+// sql/v_label_intervals.sql, says whether a label marks an item as needing a
 // decision: the names of the decision states (as written and with
 // dashes) and needs-decision, decision-needed, awaiting-decision,
 // needs-approval, awaiting-approval.

@@ -1,9 +1,7 @@
 package analysis
 
-// The review facts: one row per review request with how long it waited for
-// that reviewer, and one row per pull request with its phases. Both clamp
-// clock skew (a review or request dated before the pull request was opened
-// counts from the opening) and measure open waits up to env_now().
+// The macros of the review facts (sql/v_review_waits_stable.sql,
+// sql/v_pr_phases.sql).
 func init() {
 	RegisterPrelude(2, func(*Env) []string { return []string{teamAtMacro, nonnegMacro} })
 }

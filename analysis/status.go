@@ -5,20 +5,8 @@ import (
 	"time"
 )
 
-// v_status_intervals: per item, the stretches of time between its status
-// changes. The first interval holds the state the item was created in (the
-// from-value of its first status change, or its current status when it
-// never changed) from its creation; each status change opens the next.
-// GitHub items have no workflow: their closed, merged and reopened events
-// act as changes between "open" (indeterminate) and "closed"/"merged"
-// (done). The current interval has end_at NULL and is measured up to
-// env_now(). Clock skew is clamped: a change dated before the item's
-// creation starts at the creation, so no interval is negative.
-//
-// Beyond the contract's columns it carries seq (1 = the creation state),
-// category (the tracker's status category), entered_by and left_by (the
-// person who moved the item into and out of the state; NULL for the
-// creation state and for open intervals).
+// env_now() is the instant the open intervals of sql/v_status_intervals.sql,
+// v_blocked.sql, v_review_waits.sql and v_decisions.sql are measured to.
 func init() {
 	RegisterPrelude(1, nowMacro)
 }

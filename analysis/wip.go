@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Work in progress per person. A tracker issue (GitHub pull requests and
+// Work in progress per person (sql/v_wip_spans.sql, sql/v_wip.sql). A tracker issue (GitHub pull requests and
 // issues are left out: a pull request is the same work as its issue, and
 // an open GitHub issue is backlog) is in progress while its state class is
 // neither new nor done; it counts for whoever was assigned at the time,
