@@ -3,7 +3,6 @@ package analysis_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -11,56 +10,87 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/benchstore"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
-// BenchmarkAnalyze runs every module over a 90-day window of a store of
-// 100,000 items (70,000 Jira issues, 30,000 pull requests) and 2,000,000
-// events over a year, 20 teams of 25 people. The store is filled by SQL
-// generators, not through the connectors. It reports the peak resident
-// memory of the process (VmHWM) as peak-MiB.
+// BenchmarkAnalyze runs every module over a window of a store filled by
+// SQL generators (not through the connectors): at 2M events (the headline:
+// 100,000 items, 70,000 Jira issues and 30,000 pull requests over a year,
+// 20 teams of 25 people) and at 0.5M, 1M and 4M. Windows: 90 days in UTC
+// (the fixed-offset path of work_hours), in Europe/Berlin (tabulated
+// daylight-saving offsets) and a year. "cold" forgets the stable derived
+// tables before each run (the first analysis after a sync); the others
+// reuse them as the later analyses of the same data do. It reports CPU
+// seconds per run and the peak resident memory of the process (VmHWM).
 func BenchmarkAnalyze(b *testing.B) {
 	if testing.Short() {
-		b.Skip("fills a store of 2M events")
+		b.Skip("fills a store of up to 4M events")
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
+	for _, size := range []struct {
+		name  string
+		scale float64
+		runs  []string
+	}{
+		{"2M", 1, []string{"UTC", "Europe-Berlin", "year", "UTC-cold", "year-cold"}},
+		{"0.5M", 0.25, []string{"UTC", "UTC-cold"}},
+		{"1M", 0.5, []string{"UTC", "UTC-cold"}},
+		{"4M", 2, []string{"UTC", "UTC-cold"}},
+	} {
+		b.Run(size.name, func(b *testing.B) {
+			st := filledStore(b, size.scale)
+			for _, run := range size.runs {
+				b.Run(run, func(b *testing.B) { benchAnalyze(b, st, run) })
+			}
+		})
 	}
-	defer st.Close()
+}
+
+func filledStore(b *testing.B, scale float64) *store.Store {
 	start := time.Now()
-	for _, q := range benchFill {
-		if _, err := st.DB().ExecContext(ctx, q); err != nil {
-			b.Fatalf("%v\n%s", err, q)
-		}
-	}
+	st := benchStore(b, scale)
 	var items, events int
 	st.DB().QueryRow("SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM item_events)").Scan(&items, &events)
 	b.Logf("filled %d items, %d events in %v", items, events, time.Since(start).Round(time.Millisecond))
+	return st
+}
+
+func benchAnalyze(b *testing.B, st *store.Store, run string) {
+	ctx := context.Background()
 	end := benchStart.AddDate(1, 0, 0)
-	// UTC takes the fixed-offset path of work_hours; Europe/Berlin the
-	// tabulated daylight-saving offsets.
-	for _, tz := range []string{"UTC", "Europe/Berlin"} {
-		b.Run(strings.ReplaceAll(tz, "/", "-"), func(b *testing.B) {
-			opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
-				Calendar: config.Calendar{Timezone: tz}}}
-			var sum analysis.Summary
-			var err error
-			cpu0 := cpuSeconds()
-			for b.Loop() {
-				if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
-					b.Fatal(err)
-				}
-			}
-			// CPU seconds per run show the cost apart from other load on the machine.
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
-			b.ReportMetric(float64(len(sum.Findings)), "findings")
-			b.ReportMetric(float64(sum.Metrics), "metrics")
-			b.ReportMetric(peakMiB(), "peak-MiB")
-		})
+	opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end,
+		Calendar: config.Calendar{Timezone: "UTC"}}}
+	if strings.HasPrefix(run, "Europe-Berlin") {
+		opts.Env.Calendar.Timezone = "Europe/Berlin"
 	}
+	if strings.HasPrefix(run, "year") {
+		opts.Env.From = end.AddDate(-1, 0, 0)
+	}
+	cold := strings.HasSuffix(run, "-cold")
+	var sum analysis.Summary
+	var err error
+	if !cold { // the stable tables of an earlier analysis of the same data
+		if _, err := analysis.Analyze(ctx, st, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		if cold {
+			if _, err := st.DB().ExecContext(ctx, "DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if sum, err = analysis.Analyze(ctx, st, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// CPU seconds per run show the cost apart from other load on the machine.
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(len(sum.Findings)), "findings")
+	b.ReportMetric(float64(sum.Metrics), "metrics")
+	b.ReportMetric(peakMiB(), "peak-MiB")
 }
 
 // cpuSeconds is the user and system CPU time of the process so far.
@@ -88,65 +118,4 @@ func peakMiB() float64 {
 	return 0
 }
 
-var benchStart = time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
-
-// benchFill builds the benchmark store. Issue i (of 70,000) is created
-// i*7.5 minutes after the start, moves To Do -> In Progress -> In Review
-// and back a few times over 25 status and assignee events an hour or more
-// apart, and 90% end Done. Pull request j gets 1.5 review requests, 2
-// reviews and 8 timeline events on average.
-var benchFill = []string{
-	`INSERT INTO teams SELECT 't' || i FROM range(20) r(i)`,
-	`INSERT INTO people SELECT 'p' || i, 'Person ' || i, NULL, false FROM range(500) r(i)`,
-	`INSERT INTO team_members SELECT 't' || (i % 20), 'p' || i, NULL, NULL FROM range(500) r(i)`,
-	`INSERT INTO identities SELECT s || '/' || i, s, i::TEXT, 'p' || i, NULL, 'Person ' || i, false, true, 'p' || i
-	FROM range(500) r(i), (VALUES ('jira'), ('gh')) v(s)`,
-	`INSERT INTO team_ownership SELECT 't' || i, NULL, 'project', 'P' || i FROM range(20) r(i)`,
-	`INSERT INTO team_ownership SELECT 't' || i, NULL, 'repo', 'acme/r' || i FROM range(20) r(i)`,
-	`INSERT INTO statuses VALUES ('jira', '1', 'To Do', 'new'), ('jira', '3', 'In Progress', 'indeterminate'),
-	('jira', '4', 'In Review', 'indeterminate'), ('jira', '5', 'Blocked', 'indeterminate'), ('jira', '6', 'Done', 'done')`,
-	`INSERT INTO items SELECT 'jira:' || i, 'jira', 'issue', 'P' || (i % 20) || '-' || i, 'P' || (i % 20), 'Issue ' || i,
-	'Story', CASE WHEN i % 10 = 0 THEN 'In Progress' ELSE 'Done' END,
-	CASE WHEN i % 10 = 0 THEN 'indeterminate' ELSE 'done' END, 'Medium', 'jira/' || (i % 500), 'jira/' || ((i + 7) % 500),
-	't' || (i % 20), NULL, NULL, 3, [], [], NULL,
-	TIMESTAMPTZ '2025-11-03' + to_minutes(i * 7.5::BIGINT), TIMESTAMPTZ '2025-11-03' + to_minutes(i * 7.5::BIGINT) + to_hours(60),
-	CASE WHEN i % 10 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes(i * 7.5::BIGINT) + to_hours(25 * 3 + (i % 50)) END,
-	'https://jira.test/browse/P' || (i % 20) || '-' || i
-	FROM range(70000) r(i)`,
-	`INSERT INTO item_events SELECT 'jira:' || e, 'jira:' || i,
-	TIMESTAMPTZ '2025-11-03' + to_minutes(i * 7.5::BIGINT) + to_hours(k * 3 + (i % 50) * (k = 24)::INT),
-	'jira/' || (i % 500),
-	CASE WHEN k % 6 = 5 THEN 'assignee' ELSE 'status' END, NULL,
-	CASE WHEN k % 6 = 5 THEN 'Person ' || (i % 500) WHEN k = 0 THEN 'To Do' WHEN k % 2 = 1 THEN 'In Progress' ELSE 'In Review' END,
-	CASE WHEN k % 6 = 5 THEN 'Person ' || ((i + k) % 500) WHEN k = 24 AND i % 10 <> 0 THEN 'Done'
-		WHEN k % 2 = 0 THEN 'In Progress' ELSE 'In Review' END,
-	CASE WHEN k % 6 = 5 THEN ((i + k - 6) % 500)::TEXT END,
-	CASE WHEN k % 6 = 5 THEN ((i + k) % 500)::TEXT END
-	FROM (SELECT e, e // 25 AS i, e % 25 AS k FROM range(1750000) r(e))`,
-	`INSERT INTO items SELECT 'gh:acme/r' || (j % 20) || '#' || j, 'gh', 'pull_request', 'acme/r' || (j % 20) || '#' || j,
-	'acme/r' || (j % 20), 'PR ' || j, NULL, CASE WHEN j % 20 = 0 THEN 'open' ELSE 'merged' END,
-	CASE WHEN j % 20 = 0 THEN 'indeterminate' ELSE 'done' END, NULL, NULL, 'gh/' || (j % 500), 't' || (j % 20),
-	NULL, NULL, NULL, [], [], NULL, TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT), NULL,
-	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_hours(30) END,
-	'https://github.test/acme/r' || (j % 20) || '/pull/' || j
-	FROM range(30000) r(j)`,
-	`INSERT INTO pull_requests SELECT 'gh:acme/r' || (j % 20) || '#' || j, 'acme/r' || (j % 20), j, 'gh/' || (j % 500), false,
-	TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT), NULL,
-	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_hours(30) END,
-	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_hours(30) END,
-	'gh/' || (j % 500), 10, 5, 2, 1, 'main'
-	FROM range(30000) r(j)`,
-	`INSERT INTO review_requests SELECT 'gh:ev:rq' || x, 'gh:acme/r' || (j % 20) || '#' || j,
-	'gh/' || ((j % 20) + 20 * ((j + x) % 25)), NULL, TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_minutes(x % 2),
-	NULL, 'gh/' || (j % 500)
-	FROM (SELECT x, x * 2 // 3 AS j FROM range(45000) r(x))`,
-	`INSERT INTO reviews SELECT 'gh:' || x, 'gh:acme/r' || (j % 20) || '#' || j, 'gh/' || ((j % 20) + 20 * ((j + x) % 25)),
-	CASE WHEN x % 3 = 0 THEN 'COMMENTED' ELSE 'APPROVED' END,
-	TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_hours(2 + x % 20)
-	FROM (SELECT x, x // 2 AS j FROM range(60000) r(x))`,
-	`INSERT INTO item_events SELECT 'gh:ev:' || e, 'gh:acme/r' || (j % 20) || '#' || j,
-	TIMESTAMPTZ '2025-11-03' + to_minutes(j * 17::BIGINT) + to_hours(e % 8), 'gh/' || (j % 500),
-	['labeled', 'assigned', 'review_requested', 'labeled', 'unlabeled', 'assigned', 'ready_for_review', 'merged'][e % 8 + 1],
-	NULL, NULL, 'x', NULL, NULL
-	FROM (SELECT e, e // 8 AS j FROM range(250000) r(e))`,
-}
+var benchStart = benchstore.Start

@@ -2,34 +2,12 @@ package analysis_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/store"
 )
-
-// benchStore fills a store with benchFill (100,000 items, 2,000,000
-// events over the year from benchStart).
-func benchStore(b *testing.B) *store.Store {
-	b.Helper()
-	if testing.Short() {
-		b.Skip("fills a store of 2M events")
-	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	for _, q := range benchFill {
-		if _, err := st.DB().ExecContext(ctx, q); err != nil {
-			b.Fatalf("%v\n%s", err, q)
-		}
-	}
-	return st
-}
 
 // benchMonths are the six health months of a report on October 2026,
 // the last full month of the benchmark store.
@@ -71,7 +49,10 @@ func newBenchDay(b *testing.B, st *store.Store, day int) {
 // and the six health months of a report analysed from nothing and again
 // after a new day of data (when only October's inputs changed).
 func BenchmarkIncremental(b *testing.B) {
-	st := benchStore(b)
+	if testing.Short() {
+		b.Skip("fills a store of 2M events")
+	}
+	st := benchStore(b, 1)
 	ctx := context.Background()
 	months := benchMonths()
 	ensureAll := func(b *testing.B) (reused int) {

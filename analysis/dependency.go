@@ -27,15 +27,6 @@ var _ Module = dependencyDelay{}
 
 func init() {
 	Register(dependencyDelay{})
-	RegisterDerived(Derived{
-		Name:  "v_dependency_waits",
-		Doc:   "cross-team waits: an item of one team blocked by a 'blocks' link from an item of another",
-		Order: 30,
-		SQL: `SELECT b.key AS waiting_key, b.team AS waiting_team, b.blocker_key, b.blocker_team,
-	b.start_at, b.end_at, b.hours, b.work_hours, b.item_id AS waiting_item, b.blocker_item
-FROM v_blocked b
-WHERE b.reason = 'link' AND b.team IS NOT NULL AND b.blocker_team IS NOT NULL AND b.team <> b.blocker_team`,
-	})
 }
 
 func (dependencyDelay) Name() string { return "dependency_delay" }

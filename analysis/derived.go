@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,13 +12,18 @@ import (
 )
 
 // Derived is one derived fact shared by the modules and documented for ad
-// hoc queries: a view (or, where recomputing it per query would be slow, a
+// hoc queries, read from its file in sql/ (see sql/README.md): a view (or, where recomputing it per query would be slow, a
 // table rebuilt by every analyze) over the store's tables.
 type Derived struct {
-	Name  string // v_... for documented views
-	Doc   string // one line: what a row means
-	SQL   string // the SELECT
-	Table bool   // materialise as a table instead of a view
+	Name    string   // v_... for documented views
+	Doc     string   // one line: what a row means
+	Columns []Column // each column with its meaning
+	SQL     string   // the SELECT
+	Table   bool     // materialise as a table instead of a view
+	Dialect string   // Portable or DuckDBOnly
+	// Stable marks a table that does not depend on the window or env_now():
+	// Analyze rebuilds it only when the data or the config changed.
+	Stable bool
 	// Order places it among the others: lower first, so a derived fact can
 	// read those with a lower Order.
 	Order int
@@ -24,7 +31,8 @@ type Derived struct {
 
 var derived = map[string]Derived{}
 
-// RegisterDerived adds a derived fact; files call it from init.
+// RegisterDerived adds a derived fact. The analysis's own are the files of
+// sql/ (see sqlfiles.go); a module may add one from init.
 func RegisterDerived(d Derived) {
 	if _, dup := derived[d.Name]; dup {
 		panic("analysis: derived fact registered twice: " + d.Name)
@@ -48,31 +56,105 @@ func DerivedFacts() []Derived {
 }
 
 // Prepare creates or refreshes every derived fact in db. The calendar
-// macros it needs are created first (see calendar.go).
+// macros it needs are created first (see calendar.go). It rebuilds every
+// table; Analyze keeps the stable ones built from the same data and config.
 func Prepare(ctx context.Context, db *sql.DB, env *Env) error {
-	for _, stmt := range preludeStatements(env) {
+	return prepare(ctx, db, env, "")
+}
+
+// prepare is Prepare keeping each stable table that derived_builds says
+// was built from the same data version, config and definitions; version ""
+// rebuilds them all.
+func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
+	stmts := preludeStatements(env)
+	for _, stmt := range stmts {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("prepare: %w\n%s", err, stmt)
 		}
 	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS derived_builds (
+	name VARCHAR PRIMARY KEY, built_from VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`); err != nil {
+		return fmt.Errorf("prepare: record of derived builds: %w", err)
+	}
+	// No derived table promises an order (readers sort), and building
+	// them without keeping insertion order takes less memory and time.
+	if _, err := db.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+		return fmt.Errorf("prepare: %w", err)
+	}
+	defer db.ExecContext(ctx, "RESET preserve_insertion_order")
+	from := builtFrom(version, stmts)
 	for _, d := range DerivedFacts() {
 		t0 := time.Now()
-		kind := "VIEW"
-		if d.Table {
-			kind = "TABLE"
+		if d.Stable && version != "" {
+			current, err := builtCurrent(ctx, db, d.Name, from)
+			if err != nil {
+				return err
+			}
+			if current {
+				continue
+			}
 		}
-		if err := dropOtherKind(ctx, db, d); err != nil {
+		if err := create(ctx, db, d); err != nil {
 			return err
 		}
-		q := fmt.Sprintf("CREATE OR REPLACE %s %s AS %s", kind, d.Name, d.SQL)
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("prepare %s: %w", d.Name, err)
+		if !d.Stable {
+			continue
+		}
+		if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, builtFrom(version, stmts)); err != nil {
+			return fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
 		}
 		if err := env.observe.derived(ctx, db, d, t0); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func create(ctx context.Context, db *sql.DB, d Derived) error {
+	kind := "VIEW"
+	if d.Table {
+		kind = "TABLE"
+	}
+	if err := dropOtherKind(ctx, db, d); err != nil {
+		return err
+	}
+	q := fmt.Sprintf("CREATE OR REPLACE %s %s AS %s", kind, d.Name, d.SQL)
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("prepare %s: %w", d.Name, err)
+	}
+	return nil
+}
+
+// builtFrom names what the stable tables are built from: the data
+// version, the macros but env_now() (the calendar, the states) and every
+// derived definition. "" (no version: always rebuild) never matches.
+func builtFrom(version string, prelude []string) string {
+	if version == "" {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, version)
+	for _, s := range prelude {
+		if !strings.Contains(s, "MACRO env_now()") {
+			fmt.Fprintln(h, s)
+		}
+	}
+	for _, d := range DerivedFacts() {
+		fmt.Fprintln(h, d.Name, d.Table, d.SQL)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// builtCurrent says whether table name exists and was built from from.
+func builtCurrent(ctx context.Context, db *sql.DB, name, from string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds b
+JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
+WHERE b.name = ? AND b.built_from = ?`, name, from).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("prepare %s: read its build: %w", name, err)
+	}
+	return n > 0, nil
 }
 
 // dropOtherKind drops a view where d is now a table and the other way

@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -57,7 +58,12 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := Prepare(ctx, env.DB, &env); err != nil {
+	// The stable derived tables follow the whole store, not one window.
+	version, err := st.DataVersion(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := prepare(ctx, env.DB, &env, version); err != nil {
 		return Summary{}, err
 	}
 	mods := Modules()
@@ -87,18 +93,15 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 			sum.NotEnoughData[m.Name()] = res.NotEnoughData
 		}
 	}
+	key.patterns = strings.Join(opts.Patterns, ",")
 	t0 := time.Now()
-	prev, ok, err := storedPrevious(ctx, st, env, opts)
-	if err == nil && !ok {
-		prev, err = previousFindings(ctx, env, mods)
-	}
+	prev, err := previousPeriod(ctx, st, env, opts, mods, key)
 	if err != nil {
 		return Summary{}, err
 	}
 	sum.Findings = applyTrend(sum.Findings, prev)
 	env.observe.step(ctx, "trend", StepTrend, t0, len(sum.Findings))
 	sum.Metrics = len(metrics)
-	key.patterns = strings.Join(opts.Patterns, ",")
 	t0 = time.Now()
 	if err := write(ctx, st, sum, metrics, &env, started, key); err != nil {
 		return Summary{}, err
@@ -123,23 +126,48 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sum.RunID, started, time.Now().UTC(), env.From
 		key.config, key.data, key.patterns); err != nil {
 		return fmt.Errorf("record run: %w", err)
 	}
+	var rows [][]any
 	for _, f := range sum.Findings {
 		ev, err := json.Marshal(f.Evidence)
 		if err != nil {
 			return fmt.Errorf("finding evidence: %w", err)
 		}
-		if _, err := tx.Exec(`INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, sum.RunID, f.Pattern,
-			f.Severity, f.Team, f.SubjectKind, f.Subject, f.Score, f.Summary, string(ev)); err != nil {
-			return fmt.Errorf("write finding: %w", err)
-		}
+		rows = append(rows, []any{sum.RunID, f.Pattern, f.Severity, f.Team, f.SubjectKind, f.Subject, f.Score, f.Summary, string(ev)})
 	}
+	if err := insertRows(tx, "findings", 9, rows); err != nil {
+		return fmt.Errorf("write findings: %w", err)
+	}
+	rows = rows[:0]
 	for _, m := range metrics {
-		if _, err := tx.Exec(`INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?)`, sum.RunID, m.ScopeKind,
-			m.Scope, m.Metric, m.Period, m.Value, m.N); err != nil {
-			return fmt.Errorf("write metric: %w", err)
-		}
+		rows = append(rows, []any{sum.RunID, m.ScopeKind, m.Scope, m.Metric, m.Period, m.Value, m.N})
+	}
+	if err := insertRows(tx, "metrics", 7, rows); err != nil {
+		return fmt.Errorf("write metrics: %w", err)
 	}
 	return tx.Commit()
+}
+
+// insertRows inserts rows of width columns into table, a few hundred rows
+// per statement: one INSERT per row costs a statement round trip each,
+// seconds for the thousands of metrics of a large organisation.
+func insertRows(tx interface {
+	Exec(string, ...any) (sql.Result, error)
+}, table string, width int, rows [][]any) error {
+	const batch = 256
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
+	for len(rows) > 0 {
+		n := min(batch, len(rows))
+		args := make([]any, 0, n*width)
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := "INSERT INTO " + table + " VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+		if _, err := tx.Exec(q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // Hash returns a short stable hash of v's JSON form (config fingerprints).

@@ -37,19 +37,6 @@ package analysis
 // sprint names in order).
 func init() {
 	RegisterPrelude(3, func(*Env) []string { return []string{sprintStateMacro} })
-	RegisterDerived(Derived{
-		Name:  "v_sprint_commitment",
-		Doc:   "per sprint: items committed at start, completed, added after start, removed before end, carried over; ended once completed",
-		Order: 20,
-		Table: true, // small, read by several modules
-		SQL:   `SELECT * FROM sprint_state(env_now())`,
-	})
-	RegisterDerived(Derived{
-		Name:  "v_carryover",
-		Doc:   "per item: ended sprints it was in without being done, and the longest consecutive run of them",
-		Order: 20,
-		SQL:   carryoverSQL,
-	})
 }
 
 // sprintClose is when sprint s closed (or will): its completion, or its
@@ -95,33 +82,3 @@ SELECT sprint_id, any_value(name) AS sprint, mode(team) AS team, any_value(start
 	count(item_id) FILTER (WHERE in_now AND started AND NOT ended AND done_now) AS done_so_far,
 	count(item_id) FILTER (WHERE in_now AND started AND NOT ended AND done_now AND committed) AS committed_done_so_far
 FROM known GROUP BY sprint_id`
-
-const carryoverSQL = `WITH seq AS (
-	SELECT s.sprint_id, s.name, coalesce(s.board_id, s.source) AS board, ` + sprintClose + ` AS close_at,
-		` + sprintEnded + ` AS ended_at,
-		dense_rank() OVER (PARTITION BY coalesce(s.board_id, s.source) ORDER BY s.start_at, s.sprint_id) AS n
-	FROM sprints s
-	WHERE s.start_at IS NOT NULL AND ` + sprintEnded + ` <= env_now()
-),
-missed AS (
-	SELECT x.item_id, q.board, q.n, q.name, q.ended_at,
-		q.n - row_number() OVER (PARTITION BY x.item_id, q.board ORDER BY q.n) AS grp
-	FROM sprint_items x JOIN seq q USING (sprint_id)
-	WHERE NOT coalesce(x.completed_in_sprint, false) AND (x.removed_at IS NULL OR x.removed_at >= q.close_at)
-),
-runs AS (
-	SELECT item_id, count(*) AS len, max(ended_at) AS last_end_at, arg_max(name, n) AS last_sprint,
-		list(name ORDER BY n) AS run_sprints
-	FROM missed GROUP BY item_id, board, grp
-),
-best AS (
-	SELECT item_id, arg_max(len, (len, last_end_at)) AS consecutive,
-		arg_max(last_end_at, (len, last_end_at)) AS last_end_at,
-		arg_max(last_sprint, (len, last_end_at)) AS last_sprint,
-		arg_max(run_sprints, (len, last_end_at)) AS run_sprints
-	FROM runs GROUP BY item_id
-)
-SELECT b.item_id, it.key, it.team, c.sprints, b.consecutive, b.last_end_at, b.last_sprint, b.run_sprints
-FROM best b
-JOIN items it USING (item_id)
-JOIN (SELECT item_id, count(*) AS sprints FROM missed GROUP BY item_id) c USING (item_id)`

@@ -2,7 +2,12 @@ package analysis
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
+
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 // Trend values of a finding against the previous period of the same
@@ -80,4 +85,64 @@ func compareFindings(f, p Finding, found bool) string {
 		return TrendBetter
 	}
 	return TrendOngoing
+}
+
+// previousPeriod returns the findings of the period of the same length
+// before env's window: from its stored run when current, else from the
+// baseline an earlier analysis of this window kept (same data, as-of time,
+// config and patterns), else by running the modules over it and keeping
+// their findings as that baseline.
+func previousPeriod(ctx context.Context, st *store.Store, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
+	prev, ok, err := storedPrevious(ctx, st, env, opts)
+	if err != nil || ok {
+		return prev, err
+	}
+	id := RunID(env.From, env.To)
+	from := key.config + "|" + key.data + "|" + key.patterns
+	if prev, ok, err = keptBaseline(ctx, st, id, from); err != nil || ok {
+		return prev, err
+	}
+	if prev, err = previousFindings(ctx, env, mods); err != nil {
+		return nil, err
+	}
+	return prev, keepBaseline(ctx, st, id, from, prev)
+}
+
+// trend_baselines holds, per analysed window, the previous period's
+// findings and what they were computed from.
+const baselineTable = `CREATE TABLE IF NOT EXISTS trend_baselines (
+	run_id VARCHAR PRIMARY KEY, computed_from VARCHAR NOT NULL, findings JSON NOT NULL)`
+
+func keptBaseline(ctx context.Context, st *store.Store, id, from string) ([]Finding, bool, error) {
+	if _, err := st.DB().ExecContext(ctx, baselineTable); err != nil {
+		return nil, false, fmt.Errorf("trend baseline of %s: %w", id, err)
+	}
+	var text string
+	err := st.DB().QueryRowContext(ctx, `SELECT CAST(findings AS TEXT) FROM trend_baselines
+WHERE run_id = ? AND computed_from = ?`, id, from).Scan(&text)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("trend baseline of %s: %w", id, err)
+	}
+	var fs []Finding
+	if err := json.Unmarshal([]byte(text), &fs); err != nil {
+		return nil, false, fmt.Errorf("trend baseline of %s: %w", id, err)
+	}
+	return fs, true, nil
+}
+
+func keepBaseline(ctx context.Context, st *store.Store, id, from string, fs []Finding) error {
+	if fs == nil {
+		fs = []Finding{}
+	}
+	b, err := json.Marshal(fs)
+	if err != nil {
+		return fmt.Errorf("trend baseline of %s: %w", id, err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `INSERT OR REPLACE INTO trend_baselines VALUES (?, ?, ?)`, id, from, string(b)); err != nil {
+		return fmt.Errorf("trend baseline of %s: %w", id, err)
+	}
+	return nil
 }

@@ -7,78 +7,15 @@ import (
 	"time"
 )
 
-// Work in progress per person. A tracker issue (GitHub pull requests and
+// Work in progress per person (sql/v_wip_spans.sql, sql/v_wip.sql). A tracker issue (GitHub pull requests and
 // issues are left out: a pull request is the same work as its issue, and
 // an open GitHub issue is backlog) is in progress while its state class is
 // neither new nor done; it counts for whoever was assigned at the time,
 // following the assignee history (Jira's changelog holds raw account ids
 // in from_id/to_id; they are made identity ids here). Bots are left out.
 func init() {
-	RegisterDerived(Derived{
-		Name:  "v_wip_spans",
-		Doc:   "per person and tracker issue, each stretch the person held the issue in progress (end_at NULL while it still is)",
-		Order: 15,
-		Table: true, // read by v_wip, ownership_gap and every wip_overload evidence query
-		SQL:   wipSpansSQL,
-	})
-	RegisterDerived(Derived{
-		Name:  "v_wip",
-		Doc:   "per person and calendar day (UTC), how many issues the person had in progress that day, with the team of that day",
-		Order: 16,
-		Table: true,
-		SQL:   wipSQL,
-	})
 	Register(wipOverload{})
 }
-
-const wipSpansSQL = `WITH ae AS (
-	SELECT e.item_id, e.occurred_at,
-		CASE WHEN e.from_id LIKE it.source || '/%' THEN e.from_id ELSE it.source || '/' || e.from_id END AS from_id,
-		CASE WHEN e.to_id LIKE it.source || '/%' THEN e.to_id ELSE it.source || '/' || e.to_id END AS to_id,
-		row_number() OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS rn,
-		lead(e.occurred_at) OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS next_at
-	FROM item_events e JOIN items it USING (item_id)
-	WHERE e.kind = 'assignee' AND it.kind <> 'pull_request' AND it.key NOT LIKE '%#%'
-),
-asg AS (
-	SELECT it.item_id, CASE WHEN f.item_id IS NULL THEN it.assignee_id ELSE f.from_id END AS identity,
-		NULL::TIMESTAMPTZ AS start_at, f.occurred_at AS end_at
-	FROM items it LEFT JOIN ae f ON f.item_id = it.item_id AND f.rn = 1
-	WHERE it.kind <> 'pull_request' AND it.key NOT LIKE '%#%'
-	UNION ALL
-	SELECT item_id, to_id, occurred_at, next_at FROM ae
-),
-held AS (
-	SELECT s.item_id, s.key, s.team, p.person_id AS person,
-		CASE WHEN a.start_at IS NULL THEN s.start_at ELSE greatest(s.start_at, a.start_at) END AS start_at,
-		CASE WHEN s.end_at IS NULL THEN a.end_at WHEN a.end_at IS NULL THEN s.end_at ELSE least(s.end_at, a.end_at) END AS end_at
-	FROM v_status_intervals s
-	JOIN asg a ON a.item_id = s.item_id
-		AND (a.start_at IS NULL OR s.end_at IS NULL OR a.start_at < s.end_at)
-		AND (a.end_at IS NULL OR a.end_at > s.start_at)
-	JOIN v_identity p ON p.identity_id = a.identity
-	WHERE s.state_class NOT IN ('new', 'done') AND NOT p.is_bot AND s.key NOT LIKE '%#%'
-)
-SELECT person, item_id, key, team, start_at, end_at FROM held
-WHERE end_at IS NULL OR end_at > start_at`
-
-// wipSQL spreads each span over the UTC days it touches, so an issue held
-// for an hour counts on its day, and the team is the person's team of the
-// day.
-const wipSQL = `WITH days AS (
-	SELECT person, item_id, unnest(generate_series(make_timestamp(epoch_us(start_at))::DATE,
-		make_timestamp(epoch_us(coalesce(end_at, env_now())))::DATE, INTERVAL 1 DAY))::DATE AS day
-	FROM v_wip_spans WHERE start_at <= env_now()
-),
-counted AS (SELECT person, day, count(DISTINCT item_id) AS items FROM days GROUP BY ALL),
-teams AS (
-	SELECT c.person, c.day, min(m.team) AS team FROM counted c JOIN team_members m ON m.person_id = c.person
-		AND (m.since IS NULL OR make_timestamp(epoch_us(m.since))::DATE <= c.day)
-		AND (m.until IS NULL OR make_timestamp(epoch_us(m.until))::DATE > c.day)
-	GROUP BY ALL
-)
-SELECT c.person, coalesce(t.team, p.team) AS team, c.day, c.items
-FROM counted c LEFT JOIN teams t USING (person, day) LEFT JOIN v_people p ON p.person_id = c.person`
 
 // wipOverload is the wip_overload module.
 //

@@ -111,7 +111,7 @@ func TestDecisionOwnersPrivate(t *testing.T) {
 func TestDecisionRightsNotMeasuredWithoutFacts(t *testing.T) {
 	ctx := context.Background()
 	st := newFixture(t)
-	sqlExec(t, st, "DROP TABLE v_status_intervals CASCADE")
+	sqlExec(t, st, "DROP VIEW v_status_intervals CASCADE")
 	rep, err := reports.Build(ctx, st, fixtureOptions(t, ""))
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,8 @@ type View struct {
 	Name    string
 	Doc     string
 	Columns []Column // empty when the database does not have it yet
+	// Meanings documents each column by name (from the view's .sql file).
+	Meanings map[string]string
 }
 
 // Views lists the derived facts analysis documents, in creation order,
@@ -23,7 +25,10 @@ type View struct {
 func Views(ctx context.Context, db *sql.DB) ([]View, error) {
 	var vs []View
 	for _, d := range analysis.DerivedFacts() {
-		v := View{Name: d.Name, Doc: d.Doc}
+		v := View{Name: d.Name, Doc: d.Doc, Meanings: map[string]string{}}
+		for _, c := range d.Columns {
+			v.Meanings[c.Name] = c.Doc
+		}
 		rows, err := db.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
 WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, d.Name)
 		if err != nil {
@@ -46,16 +51,17 @@ WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position`, d.Nam
 	return vs, nil
 }
 
-// ViewsResult flattens views into rows of (view, meaning, column, type)
-// for the csv, json and markdown formats.
+// ViewsResult flattens views into rows of (view, meaning, column, type,
+// column meaning) for the csv, json and markdown formats.
 func ViewsResult(vs []View) *Result {
-	r := &Result{Columns: []Column{{"view", "VARCHAR"}, {"meaning", "VARCHAR"}, {"column", "VARCHAR"}, {"type", "VARCHAR"}}}
+	r := &Result{Columns: []Column{{"view", "VARCHAR"}, {"meaning", "VARCHAR"}, {"column", "VARCHAR"}, {"type", "VARCHAR"},
+		{"column_meaning", "VARCHAR"}}}
 	for _, v := range vs {
 		if len(v.Columns) == 0 {
-			r.Rows = append(r.Rows, []any{v.Name, v.Doc, nil, nil})
+			r.Rows = append(r.Rows, []any{v.Name, v.Doc, nil, nil, nil})
 		}
 		for _, c := range v.Columns {
-			r.Rows = append(r.Rows, []any{v.Name, v.Doc, c.Name, c.Type})
+			r.Rows = append(r.Rows, []any{v.Name, v.Doc, c.Name, c.Type, v.Meanings[c.Name]})
 		}
 	}
 	return r
@@ -74,12 +80,13 @@ func WriteViews(w io.Writer, vs []View) error {
 			b.WriteString("  (not in this database yet: run 'systemic analyze')\n")
 			continue
 		}
-		width := 0
+		width, typeWidth := 0, 0
 		for _, c := range v.Columns {
-			width = max(width, len(c.Name))
+			width, typeWidth = max(width, len(c.Name)), max(typeWidth, len(c.Type))
 		}
 		for _, c := range v.Columns {
-			fmt.Fprintf(&b, "    %-*s  %s\n", width, c.Name, c.Type)
+			line := fmt.Sprintf("    %-*s  %-*s  %s", width, c.Name, typeWidth, c.Type, v.Meanings[c.Name])
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())

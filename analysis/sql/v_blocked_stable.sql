@@ -1,31 +1,27 @@
-package analysis
-
-// v_blocked: every stretch of time an item could not move, for one of
-// three reasons:
-//   - status: it sat in a blocked-class status (state_class 'blocked');
-//   - flag:   it was Flagged (Jira's flag set to "Impediment") until the
-//     flag was cleared;
-//   - link:   another item blocked it ('blocks' link from blocker to
-//     blocked), from the link's creation (when unknown: the later of the
-//     two items' creations) until the blocker was done, the link was
-//     removed or the blocked item was itself done, whichever came first.
-//
-// Open intervals (still blocked at env_now()) have end_at NULL and are
-// measured up to now. Timestamps before the blocked item's creation are
-// clamped to it. blocker_key and blocker_team name the blocking item for
-// links (NULL otherwise; the key is NULL too when the blocker was not
-// synced). Extra columns beyond the contract: blocker_item (its item id).
-func init() {
-	RegisterDerived(Derived{
-		Name:  "v_blocked",
-		Doc:   "blocked intervals per item: blocked statuses, Flagged on/off, and 'blocks' links until the blocker is done",
-		Order: 20,
-		Table: true,
-		SQL:   blockedSQL,
-	})
-}
-
-const blockedSQL = `WITH flag_ev AS (
+-- v_blocked as built once per data and config: its open intervals (end_at NULL) have no hours yet
+--
+-- item_id: the blocked item
+-- key: its key
+-- team: its team
+-- start_at: when it became blocked (clamped to its creation)
+-- end_at: when it stopped being blocked (NULL while it still is)
+-- hours: calendar hours blocked (NULL while open)
+-- work_hours: the same in working hours (NULL while open)
+-- reason: status, flag or link
+-- blocker_key: for a link, the blocking item's key
+-- blocker_team: for a link, the blocking item's team
+-- blocker_item: for a link, the blocking item
+--
+-- status: a blocked-class status; flag: Jira's Flagged set until cleared;
+-- link: a 'blocks' link from its creation (when unknown: the later of the two
+-- items' creations) until the blocker was done, the link was removed or the
+-- blocked item was itself done, whichever came first.
+--
+-- @order 20
+-- @table
+-- @stable
+-- @dialect duckdb
+WITH flag_ev AS (
 	SELECT e.item_id, e.event_id,
 		greatest(e.occurred_at, coalesce(it.created_at, e.occurred_at)) AS ts,
 		coalesce(trim(e.to_value), '') <> '' AS flag_on
@@ -73,9 +69,9 @@ spans AS (
 	WHERE start_at IS NOT NULL AND (end_at IS NULL OR end_at > start_at)
 )
 SELECT s.item_id, it.key, it.team, s.start_at, s.end_at,
-	greatest(epoch(coalesce(s.end_at, env_now())) - epoch(s.start_at), 0) / 3600.0 AS hours,
-	work_hours(s.start_at, coalesce(s.end_at, env_now())) AS work_hours,
+	greatest(epoch(s.end_at) - epoch(s.start_at), 0) / 3600.0 AS hours,
+	work_hours(s.start_at, s.end_at) AS work_hours,
 	s.reason, b.key AS blocker_key, b.team AS blocker_team, s.blocker_item
 FROM spans s
 JOIN items it USING (item_id)
-LEFT JOIN items b ON b.item_id = s.blocker_item`
+LEFT JOIN items b ON b.item_id = s.blocker_item

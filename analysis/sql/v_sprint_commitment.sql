@@ -1,0 +1,27 @@
+-- per sprint: items committed at start, completed, added after start, removed before end, carried over; ended once completed
+--
+-- sprint_id: the sprint
+-- sprint: its name
+-- team: the team most of its items belong to
+-- start_at: its start
+-- end_at: its planned end
+-- committed: items in it at the start
+-- completed: committed items completed in it (0 until it ended)
+-- added: items added after the start and not removed before it
+-- removed: items removed after the start and before the close
+-- carried_over: items in it at the close and not completed in it (NULL until it ended)
+-- board_id: its board
+-- state: future, active or closed
+-- close_at: when it closed or will
+-- ended: ended by env_now()
+-- added_completed: items added after the start and completed in it
+-- ended_at: when it was completed (NULL until then)
+-- under_way: started and not ended at env_now()
+-- in_sprint: for a sprint under way, items in it now
+-- done_so_far: of those, done while in it
+-- committed_done_so_far: committed ones among them
+--
+-- @order 20
+-- @table
+-- @dialect duckdb
+SELECT * FROM sprint_state(env_now())

@@ -1,0 +1,105 @@
+// Package benchstore fills a store with the benchmark organisation by SQL
+// generators (not through the connectors): at scale 1, 100,000 items
+// (70,000 Jira issues, 30,000 pull requests) and 2,000,000 events over a
+// year, 20 teams of 25 people. The analysis and report benchmarks and the
+// golden findings read it.
+package benchstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Start is when the benchmark year begins; it ends a year later.
+var Start = time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC)
+
+// Fill inserts the organisation at scale s into the store's empty tables.
+func Fill(ctx context.Context, db *sql.DB, s float64) error {
+	for _, q := range statements(s) {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("fill the benchmark store: %w\n%s", err, q)
+		}
+	}
+	return nil
+}
+
+// statements build the benchmark store at scale s of the headline 2M
+// events (s=1: 70,000 issues, 30,000 pull requests over a year). Issue i
+// is created i*8/s minutes after the start, moves To Do -> In Progress ->
+// In Review and back a few times over 25 status and assignee events an
+// hour or more apart, and 90% end Done. Pull request j gets 1.5 review
+// requests, 2 reviews and 8 timeline events on average. Smaller and larger
+// scales keep the year and the 20 teams of 25 people and change the
+// density.
+func statements(s float64) []string {
+	n := func(base int) string { return strconv.Itoa(int(float64(base) * s)) }
+	r := strings.NewReplacer(
+		"{issues}", n(70000), "{issue_events}", n(1750000), "{prs}", n(30000), "{requests}", n(45000),
+		"{reviews}", n(60000), "{pr_events}", n(250000),
+		"{issue_min}", strconv.FormatFloat(8/s, 'g', -1, 64), "{pr_min}", strconv.FormatFloat(17/s, 'g', -1, 64))
+	out := make([]string, len(fillSQL))
+	for i, q := range fillSQL {
+		out[i] = r.Replace(q)
+	}
+	return out
+}
+
+var fillSQL = []string{
+	`INSERT INTO teams SELECT 't' || i FROM range(20) r(i)`,
+	`INSERT INTO people SELECT 'p' || i, 'Person ' || i, NULL, false FROM range(500) r(i)`,
+	`INSERT INTO team_members SELECT 't' || (i % 20), 'p' || i, NULL, NULL FROM range(500) r(i)`,
+	`INSERT INTO identities SELECT s || '/' || i, s, i::TEXT, 'p' || i, NULL, 'Person ' || i, false, true, 'p' || i
+	FROM range(500) r(i), (VALUES ('jira'), ('gh')) v(s)`,
+	`INSERT INTO team_ownership SELECT 't' || i, NULL, 'project', 'P' || i FROM range(20) r(i)`,
+	`INSERT INTO team_ownership SELECT 't' || i, NULL, 'repo', 'acme/r' || i FROM range(20) r(i)`,
+	`INSERT INTO statuses VALUES ('jira', '1', 'To Do', 'new'), ('jira', '3', 'In Progress', 'indeterminate'),
+	('jira', '4', 'In Review', 'indeterminate'), ('jira', '5', 'Blocked', 'indeterminate'), ('jira', '6', 'Done', 'done')`,
+	`INSERT INTO items SELECT 'jira:' || i, 'jira', 'issue', 'P' || (i % 20) || '-' || i, 'P' || (i % 20), 'Issue ' || i,
+	'Story', CASE WHEN i % 10 = 0 THEN 'In Progress' ELSE 'Done' END,
+	CASE WHEN i % 10 = 0 THEN 'indeterminate' ELSE 'done' END, 'Medium', 'jira/' || (i % 500), 'jira/' || ((i + 7) % 500),
+	't' || (i % 20), NULL, NULL, 3, [], [], NULL,
+	TIMESTAMPTZ '2025-11-03' + to_minutes((i * {issue_min})::BIGINT), TIMESTAMPTZ '2025-11-03' + to_minutes((i * {issue_min})::BIGINT) + to_hours(60),
+	CASE WHEN i % 10 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes((i * {issue_min})::BIGINT) + to_hours(25 * 3 + (i % 50)) END,
+	'https://jira.test/browse/P' || (i % 20) || '-' || i
+	FROM range({issues}) r(i)`,
+	`INSERT INTO item_events SELECT 'jira:' || e, 'jira:' || i,
+	TIMESTAMPTZ '2025-11-03' + to_minutes((i * {issue_min})::BIGINT) + to_hours(k * 3 + (i % 50) * (k = 24)::INT),
+	'jira/' || (i % 500),
+	CASE WHEN k % 6 = 5 THEN 'assignee' ELSE 'status' END, NULL,
+	CASE WHEN k % 6 = 5 THEN 'Person ' || (i % 500) WHEN k = 0 THEN 'To Do' WHEN k % 2 = 1 THEN 'In Progress' ELSE 'In Review' END,
+	CASE WHEN k % 6 = 5 THEN 'Person ' || ((i + k) % 500) WHEN k = 24 AND i % 10 <> 0 THEN 'Done'
+		WHEN k % 2 = 0 THEN 'In Progress' ELSE 'In Review' END,
+	CASE WHEN k % 6 = 5 THEN ((i + k - 6) % 500)::TEXT END,
+	CASE WHEN k % 6 = 5 THEN ((i + k) % 500)::TEXT END
+	FROM (SELECT e, e // 25 AS i, e % 25 AS k FROM range({issue_events}) r(e))`,
+	`INSERT INTO items SELECT 'gh:acme/r' || (j % 20) || '#' || j, 'gh', 'pull_request', 'acme/r' || (j % 20) || '#' || j,
+	'acme/r' || (j % 20), 'PR ' || j, NULL, CASE WHEN j % 20 = 0 THEN 'open' ELSE 'merged' END,
+	CASE WHEN j % 20 = 0 THEN 'indeterminate' ELSE 'done' END, NULL, NULL, 'gh/' || (j % 500), 't' || (j % 20),
+	NULL, NULL, NULL, [], [], NULL, TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT), NULL,
+	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_hours(30) END,
+	'https://github.test/acme/r' || (j % 20) || '/pull/' || j
+	FROM range({prs}) r(j)`,
+	`INSERT INTO pull_requests SELECT 'gh:acme/r' || (j % 20) || '#' || j, 'acme/r' || (j % 20), j, 'gh/' || (j % 500), false,
+	TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT), NULL,
+	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_hours(30) END,
+	CASE WHEN j % 20 <> 0 THEN TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_hours(30) END,
+	'gh/' || (j % 500), 10, 5, 2, 1, 'main'
+	FROM range({prs}) r(j)`,
+	`INSERT INTO review_requests SELECT 'gh:ev:rq' || x, 'gh:acme/r' || (j % 20) || '#' || j,
+	'gh/' || ((j % 20) + 20 * ((j + x) % 25)), NULL, TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_minutes(x % 2),
+	NULL, 'gh/' || (j % 500)
+	FROM (SELECT x, x * 2 // 3 AS j FROM range({requests}) r(x))`,
+	`INSERT INTO reviews SELECT 'gh:' || x, 'gh:acme/r' || (j % 20) || '#' || j, 'gh/' || ((j % 20) + 20 * ((j + x) % 25)),
+	CASE WHEN x % 3 = 0 THEN 'COMMENTED' ELSE 'APPROVED' END,
+	TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_hours(2 + x % 20)
+	FROM (SELECT x, x // 2 AS j FROM range({reviews}) r(x))`,
+	`INSERT INTO item_events SELECT 'gh:ev:' || e, 'gh:acme/r' || (j % 20) || '#' || j,
+	TIMESTAMPTZ '2025-11-03' + to_minutes((j * {pr_min})::BIGINT) + to_hours(e % 8), 'gh/' || (j % 500),
+	['labeled', 'assigned', 'review_requested', 'labeled', 'unlabeled', 'assigned', 'ready_for_review', 'merged'][e % 8 + 1],
+	NULL, NULL, 'x', NULL, NULL
+	FROM (SELECT e, e // 8 AS j FROM range({pr_events}) r(e))`,
+}

@@ -1,0 +1,80 @@
+package reports_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/systemic-dev/systemic/internal/benchstore"
+	"github.com/systemic-dev/systemic/internal/config"
+	"github.com/systemic-dev/systemic/internal/store"
+	"github.com/systemic-dev/systemic/reports"
+)
+
+// BenchmarkBuildAnalyzed builds the report of the last month of the
+// benchmark organisation (100,000 items, 2,000,000 events; see
+// internal/benchstore) with its six-month health trend, every window
+// analysed through Options.Analyze as the report command wires it. Each
+// run starts from a store whose analyses are all out of date, as after a
+// sync: the seven windows are analysed, sharing the derived tables that do
+// not depend on the window. It reports CPU seconds per run and the peak
+// resident memory (VmHWM) as peak-MiB.
+func BenchmarkBuildAnalyzed(b *testing.B) {
+	if testing.Short() {
+		b.Skip("fills a store of 2M events")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, b.TempDir()+"/bench.duckdb")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := benchstore.Fill(ctx, st.DB(), 1); err != nil {
+		b.Fatal(err)
+	}
+	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	now := to.Add(36 * time.Hour)
+	cfg := &config.Config{}
+	opts := reports.Options{From: to.AddDate(0, -1, 0), To: to, Period: "2026-10", Now: now, Analyze: analyzer(st, cfg, now)}
+	var rep *reports.Report
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		if _, err := st.DB().ExecContext(ctx, `DELETE FROM runs; DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines`); err != nil {
+			b.Fatal(err)
+		}
+		if rep, err = reports.Build(ctx, st, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(len(rep.Findings)), "findings")
+	b.ReportMetric(peakMiB(), "peak-MiB")
+}
+
+// cpuSeconds is the user and system CPU time of the process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// peakMiB reads the process's peak resident set size (Linux only).
+func peakMiB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
