@@ -38,7 +38,7 @@ assigned to while in progress, and pull requests merged without a review by some
 the author (bot pull requests left out). Gap share = gaps / (issues in progress + merged pull
 requests). With at least min_sample (default 5) of those: warn from 20%, critical from 50%,
 info when there are gaps below that; score = the share. With a plan agreement on unreviewed_merges,
-a team with more merges without review than its target is at least warn (target 0: any), critical
+a team with more merges without an approving review than its target is at least warn (target 0: any), critical
 at twice a target above zero. Work that no team owns is one info
 finding.
 Per repository, with that agreement only: merges without an approving review by someone other
@@ -89,7 +89,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 				unassigned++
 			} else {
 				unreviewed++
-				note = "merged without review"
+				note = "merged without an approving review"
 			}
 			ev = append(ev, EvidenceItem{Key: it.key, URL: it.url, Note: note})
 		}
@@ -129,7 +129,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 	return res, nil
 }
 
-// unreviewedSeverity holds a team's merges without review against the
+// unreviewedSeverity holds a team's merges without an approving review against the
 // plan's unreviewed_merges agreement (none: info): above the target is
 // warn, twice a target above zero critical.
 func unreviewedSeverity(env *Env, unreviewed int) string {

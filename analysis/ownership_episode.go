@@ -23,7 +23,7 @@ type repoMerge struct {
 
 // repoMergesSQL lists the merged pull requests (bots' left out) from $1
 // to $2 with whether they lacked an approving review before the merge.
-const repoMergesSQL = `SELECT repo, coalesce(team, ''), key, coalesce(url, ''), merged_at, NOT coalesce(approved, false)
+const repoMergesSQL = `SELECT repo, coalesce(team, ''), key, coalesce(url, ''), merged_at, unreviewed_merge
 FROM v_pr_phases WHERE merged_at >= $1 AND merged_at < $2 AND NOT author_bot AND repo IS NOT NULL
 ORDER BY repo, merged_at, key`
 

@@ -57,7 +57,7 @@ SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), quantile_cont(h, 0.8
 	"wip_per_person": {"v_wip", "max items", false, `WITH w AS (SELECT items AS h FROM v_wip
 	WHERE ?::TIMESTAMPTZ IS NOT NULL AND day >= ? AND day < ? AND items > 0)
 SELECT avg(CASE WHEN h <= ? THEN 1.0 ELSE 0 END), count(*), max(h) FROM w`},
-	"unreviewed_merges": {"v_pr_phases", "merges without review", false, `WITH w AS (SELECT coalesce(unreviewed_merge, false) AS u
+	"unreviewed_merges": {"v_pr_phases", "merges without an approving review", false, `WITH w AS (SELECT coalesce(unreviewed_merge, false) AS u
 	FROM v_pr_phases WHERE ?::TIMESTAMPTZ IS NOT NULL AND merged_at >= ? AND merged_at < ?)
 SELECT avg(CASE WHEN u THEN 0 ELSE 1.0 END), count(*), count(*) FILTER (WHERE u) + 0 * ? FROM w`},
 	// Decisions that began waiting in the window, each measured to its
@@ -165,9 +165,9 @@ func (m *model) agreementVerdict(a config.Agreement, c *Compliance) (string, str
 	case c.N == 0:
 		return Unknown, "no cases in the period"
 	case a.Metric == "unreviewed_merges" && c.Value <= a.Target:
-		return OnTrack, fmt.Sprintf("%.0f of %d merges without review (target at most %s)", c.Value, c.N, a.Raw)
+		return OnTrack, fmt.Sprintf("%.0f of %d merges without an approving review (target at most %s)", c.Value, c.N, a.Raw)
 	case a.Metric == "unreviewed_merges":
-		return OffTrack, fmt.Sprintf("%.0f of %d merges without review (target at most %s)", c.Value, c.N, a.Raw)
+		return OffTrack, fmt.Sprintf("%.0f of %d merges without an approving review (target at most %s)", c.Value, c.N, a.Raw)
 	case c.N < m.opts.Thresholds.MinSample:
 		return Unknown, fmt.Sprintf("not enough data: %s (at least %d needed)", plural(c.N, "case", "cases"), m.opts.Thresholds.MinSample)
 	}

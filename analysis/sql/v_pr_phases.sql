@@ -15,7 +15,7 @@
 -- review_hours: calendar hours from the first review to the first approval
 -- merge_hours: calendar hours from the first approval (else ready) to the merge
 -- approved: approved before the merge (or at all while open)
--- unreviewed_merge: merged with no review by anyone else before
+-- unreviewed_merge: merged without an approving review by someone other than the author (bots' do not count) before the merge; the one definition of unreviewed merges
 -- pickup_work_hours: pickup_hours in working hours
 -- review_work_hours: review_hours in working hours
 -- merge_work_hours: merge_hours in working hours
@@ -40,16 +40,14 @@ WITH pr AS (
 rv AS (
 	SELECT pr.item_id,
 		min(greatest(r.submitted_at, pr.created_at)) AS first_review_at,
-		min(greatest(r.submitted_at, pr.created_at)) FILTER (WHERE r.state = 'APPROVED') AS first_approval_at,
-		count(*) FILTER (WHERE r.submitted_at <= coalesce(pr.merged_at, 'infinity'::TIMESTAMPTZ)) AS reviews_before_merge
+		min(greatest(r.submitted_at, pr.created_at)) FILTER (WHERE r.state = 'APPROVED') AS first_approval_at
 	FROM pr JOIN reviews r USING (item_id) JOIN v_identity v ON v.identity_id = r.reviewer_id
 	WHERE r.submitted_at IS NOT NULL AND NOT v.is_bot AND v.person_id IS DISTINCT FROM pr.author
 	GROUP BY pr.item_id
 ),
 ph AS (
 	SELECT pr.*, rv.first_review_at, rv.first_approval_at,
-		CASE WHEN rv.first_review_at IS NOT NULL THEN greatest(rv.first_review_at, pr.ready_at) END AS pick_end,
-		coalesce(rv.reviews_before_merge, 0) AS reviews_before_merge
+		CASE WHEN rv.first_review_at IS NOT NULL THEN greatest(rv.first_review_at, pr.ready_at) END AS pick_end
 	FROM pr LEFT JOIN rv USING (item_id)
 )
 SELECT item_id, key, repo, author, team, created_at, ready_at, first_review_at, first_approval_at,
@@ -58,7 +56,7 @@ SELECT item_id, key, repo, author, team, created_at, ready_at, first_review_at, 
 	nonneg(epoch(first_approval_at) - epoch(first_review_at)) / 3600.0 AS review_hours,
 	nonneg(epoch(merged_at) - epoch(coalesce(first_approval_at, ready_at))) / 3600.0 AS merge_hours,
 	first_approval_at IS NOT NULL AND first_approval_at <= coalesce(merged_at, 'infinity'::TIMESTAMPTZ) AS approved,
-	merged_at IS NOT NULL AND reviews_before_merge = 0 AS unreviewed_merge,
+	merged_at IS NOT NULL AND NOT coalesce(first_approval_at <= merged_at, false) AS unreviewed_merge,
 	work_hours(ready_at, pick_end) AS pickup_work_hours,
 	work_hours(first_review_at, first_approval_at) AS review_work_hours,
 	work_hours(coalesce(first_approval_at, ready_at), merged_at) AS merge_work_hours,
