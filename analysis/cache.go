@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -37,17 +39,19 @@ func windowKey(ctx context.Context, st *store.Store, env Env, configHash string)
 	return runKey{config: configHash, data: inputs + "@" + at + "#" + engineVersion()}, nil
 }
 
-// engineVersion fingerprints the analysis code a run was computed by: the
-// build's revision and the derived facts' SQL, so a stored run of a
-// closed month is not reused by a build that computes it differently. A
-// build without version control information (go test, go run) is told
-// apart by the SQL only.
+// engineVersion fingerprints the analysis code a run was computed by, so
+// a stored run of a closed month is not reused by a build that computes it
+// differently: the running executable's bytes (any change to the code
+// changes them, committed or not, go run and test binaries included),
+// else the build's revision, plus the derived facts' SQL and the modules.
 var engineVersion = sync.OnceValue(func() string {
 	h := sha256.New()
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
-				fmt.Fprintf(h, "%s=%s\n", s.Key, s.Value)
+	if !hashExecutable(h) {
+		if bi, ok := debug.ReadBuildInfo(); ok {
+			for _, s := range bi.Settings {
+				if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+					fmt.Fprintf(h, "%s=%s\n", s.Key, s.Value)
+				}
 			}
 		}
 	}
@@ -59,6 +63,22 @@ var engineVersion = sync.OnceValue(func() string {
 	}
 	return hex.EncodeToString(h.Sum(nil)[:4])
 })
+
+// hashExecutable writes the running executable into h; false when it
+// cannot be read (then the build information stands in for it).
+func hashExecutable(h io.Writer) bool {
+	path, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err == nil
+}
 
 // WindowRun says which stored run holds a window's results.
 type WindowRun struct {
