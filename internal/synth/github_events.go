@@ -143,14 +143,21 @@ func (g *gen) observePull(pr *pullSim) {
 			if !rq.byTeam && rq.reviewer == o.bottleneck {
 				tr.bottleneckReq++
 				asked = true
+				to := g.spec.End // still waiting at the end
 				if at := firstReviewAfter(pr, rq); g.seen(at) {
 					tr.pickupHours = append(tr.pickupHours, workHours(rq.at, at))
+					to = at
 				}
+				tr.bottleneckSpan.add(rq.at, to)
 			}
 		}
 		if asked {
 			tr.bottleneckPRs = append(tr.bottleneckPRs, key)
 		}
+	}
+	if pr.unreviewed && g.seen(pr.merged) {
+		tr.unreviewedPRs = append(tr.unreviewedPRs, key)
+		tr.unreviewedSpan.add(pr.ready, pr.merged)
 	}
 	if pr.team == teamData {
 		by := false

@@ -33,6 +33,7 @@ type jiraItem struct {
 	epic     *jIssueRef
 	changes  []change
 	links    []jLink
+	stalled  bool // planned during the stalled-commitment stretch
 }
 
 func issueID(t, n int) string { return strconv.Itoa((t+1)*1000000 + n) }

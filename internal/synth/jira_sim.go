@@ -54,7 +54,6 @@ func (g *gen) runJira() error {
 		return err
 	}
 	for t := range g.org.teams {
-		rt := g.org.rates(t)
 		var epic *jIssueRef
 		for i, a := range g.arrivals[t] {
 			r := newRand(g.spec.Seed, 11, uint64(t), uint64(i))
@@ -65,7 +64,7 @@ func (g *gen) runJira() error {
 				g.lastEpic[t] = it.key()
 			} else {
 				it.epic = epic
-				g.simWork(it, r, rt)
+				g.simWork(it, r)
 			}
 			issue, st := g.build(it)
 			g.observe(it, st)
@@ -118,31 +117,32 @@ func (g *gen) simEpic(it *jiraItem, r *rand.Rand) {
 	it.move(toWork(done), lead, stInProgress, stDone)
 }
 
-// pickAssignee draws the owner of a work item. Product owners (deciders)
-// take none; the overloaded person takes four times her share.
-func (g *gen) pickAssignee(t int, r *rand.Rand) int {
+// pickAssignee draws the owner of a work item available at 'at'. Product
+// owners (deciders) take none; during the WIP stretch the overloaded
+// person takes most of her team's work.
+func (g *gen) pickAssignee(t int, r *rand.Rand, at time.Time) int {
 	o := g.org
+	if o.overloaded >= 0 && o.people[o.overloaded].Team == t && g.in(famWIP, at) && r.Float64() < 0.8 {
+		return o.overloaded
+	}
 	var cands []int
 	for _, p := range o.teams[t].Members {
 		if p == o.slowDecider && len(o.teams[t].Members) > 1 {
 			continue
 		}
 		cands = append(cands, p)
-		if p == o.overloaded {
-			cands = append(cands, p, p, p)
-		}
 	}
 	return cands[r.IntN(len(cands))]
 }
 
-// take books the earliest free slot of person p from ready on and returns
-// when the work starts.
+// take books the earliest of the first k slots of person p from ready on
+// and returns when the work starts. A person's slot count may change over
+// time (the WIP stretch), so the slots grow to the largest k asked.
 func (g *gen) take(p, k int, ready time.Time, hours float64) time.Time {
-	s := g.slots[p]
-	if len(s) == 0 {
-		s = make([]time.Time, k)
-		g.slots[p] = s
+	if n := len(g.slots[p]); n < k {
+		g.slots[p] = append(g.slots[p], make([]time.Time, k-n)...)
 	}
+	s := g.slots[p][:k]
 	i := 0
 	for j := range s {
 		if s[j].Before(s[i]) {
@@ -157,19 +157,17 @@ func (g *gen) take(p, k int, ready time.Time, hours float64) time.Time {
 	return start
 }
 
-func (g *gen) simWork(it *jiraItem, r *rand.Rand, rt rates) {
+func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 	o, tm, t := g.org, it.team, it.team.idx
-	owner := g.pickAssignee(t, r)
-	if r.Float64() < 0.8 || t == teamWeb {
-		it.assignee = owner
-	}
 	lead := o.member(t, 0)
 	avail := it.created
 	if p, ok := g.partners[it.n]; ok && t == teamGrowth {
 		avail = g.waitForBlocker(it, r, p, lead)
 	}
+	rt := g.ratesAt(t, avail)
+	it.stalled = t == teamMobile && g.in(famStalled, avail)
 	var blocks *partner
-	if t == teamData && it.ty == tyStory && r.Float64() < 0.3 {
+	if t == teamData && it.ty == tyStory && g.in(famDependency, it.created) && r.Float64() < 0.9 {
 		if blocks = g.pairBlocker(it); blocks != nil {
 			avail = addWork(blocks.linkAt, between(r, 40, 90))
 		}
@@ -177,20 +175,30 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand, rt rates) {
 	si, addAt := -1, time.Time{}
 	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && r.Float64() < rt.scopeAdd {
 		si, addAt = cur, avail.Add(20*time.Minute)
+		if t == teamPlatform && g.in(famScope, avail) && !addAt.After(g.spec.End) {
+			g.truth.scopeAdded(it.key(), tm.Sprints[cur])
+		}
 	} else if nx := tm.nextSprint(avail); nx >= 0 {
 		si, addAt = nx, tm.Sprints[nx].Start.Add(-30*time.Minute)
 	}
 	if si < 0 {
 		return
 	}
+	// The owner is drawn for the sprint the item is planned in, so the
+	// WIP stretch holds the work planned during it.
+	planned := maxTime(addAt, tm.Sprints[si].Start)
+	owner := g.pickAssignee(t, r, planned)
+	if r.Float64() < 0.8 || t == teamWeb {
+		it.assignee = owner
+	}
 	it.add(addAt, lead, sprintItem(tm, nil, []int{si}))
-	ready := addWork(maxTime(addAt, tm.Sprints[si].Start), between(r, 0, 4))
+	ready := addWork(planned, between(r, 0, 4))
 	active := skewed(r, rt.active[0], rt.active[1])
 	if r.Float64() < rt.bigShare {
 		active = between(r, rt.big[0], rt.big[1])
 	}
 	slots := rt.slots
-	if owner == o.overloaded {
+	if owner == o.overloaded && g.in(famWIP, planned) {
 		active, slots = between(r, 100, 180), 10
 	}
 	start := g.take(owner, slots, ready, active)
@@ -251,7 +259,7 @@ func (g *gen) simFlow(it *jiraItem, r *rand.Rand, rt rates, owner int, start tim
 		it.move(cur, worker, stInProgress, stInReview)
 	}
 	cur = addWork(cur, skewed(r, rt.review[0], rt.review[1]))
-	if rt.decider >= 0 && it.ty != tyBug && r.Float64() < rt.decide {
+	if rt.decider >= 0 && (it.ty != tyBug || rt.decideBugs) && r.Float64() < rt.decide {
 		it.move(cur, worker, stInReview, stAwaiting)
 		cur = addWork(cur, between(r, rt.decideHours[0], rt.decideHours[1]))
 		it.move(cur, rt.decider, stAwaiting, stDone)
@@ -286,7 +294,7 @@ func (g *gen) pairBlocker(it *jiraItem) *partner {
 		if a.epic || a.at.Before(it.created.Add(24*time.Hour)) {
 			continue
 		}
-		if a.at.After(g.spec.End.AddDate(0, 0, -14)) {
+		if a.at.After(g.spec.End.AddDate(0, 0, -7)) {
 			return nil
 		}
 		n := g.growthNext + 1

@@ -1,5 +1,7 @@
 package synth
 
+import "time"
+
 // rates are the behaviour of one team: how long work takes, how often it
 // is blocked, bounced or reassigned, and who decides.
 type rates struct {
@@ -16,6 +18,7 @@ type rates struct {
 	decide      float64    // share of items passing "Awaiting Approval"
 	decider     int        // person who moves items out of it
 	decideHours [2]float64 // working hours until the decision
+	decideBugs  bool       // bugs pass "Awaiting Approval" too
 	bugShare    float64
 }
 
@@ -34,6 +37,32 @@ func (o *org) rates(t int) rates {
 		r.active, r.bigShare, r.big = [2]float64{30, 90}, 0.4, [2]float64{110, 180}
 	case teamWeb:
 		r = rates{active: [2]float64{4, 14}, review: [2]float64{1, 4}, slots: 1, decider: -1, bugShare: 0.2}
+	}
+	return r
+}
+
+// ratesAt is team t's behaviour for work that becomes available at 'at':
+// the planted rates inside a family's stretch, healthy rates outside it.
+func (g *gen) ratesAt(t int, at time.Time) rates {
+	r := g.org.rates(t)
+	switch t {
+	case teamPlatform:
+		if g.in(famScope, at) {
+			r.scopeAdd = 0.7
+		}
+	case teamPayments:
+		if !g.in(famHandoff, at) {
+			r.churn = 0
+		}
+		if g.in(famDecision, at) {
+			r.decideBugs = true
+		} else {
+			r.decide, r.decideHours = 0.3, [2]float64{1, 6}
+		}
+	case teamMobile:
+		if !g.in(famStalled, at) {
+			r.active, r.bigShare = [2]float64{6, 30}, 0
+		}
 	}
 	return r
 }
