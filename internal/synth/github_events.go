@@ -155,6 +155,15 @@ func (g *gen) observePull(pr *pullSim) {
 			tr.bottleneckPRs = append(tr.bottleneckPRs, key)
 		}
 	}
+	var cr []time.Time
+	for _, rv := range pr.reviews {
+		if rv.state == "CHANGES_REQUESTED" && g.seen(rv.at) {
+			cr = append(cr, rv.at)
+		}
+	}
+	if pr.team == teamPayments && len(cr) >= 2 {
+		tr.churnPRSpan.add(cr[0], cr[len(cr)-1])
+	}
 	if pr.unreviewed && g.seen(pr.merged) {
 		tr.unreviewedPRs = append(tr.unreviewedPRs, key)
 		tr.unreviewedSpan.add(pr.ready, pr.merged)

@@ -175,8 +175,9 @@ func (g *gen) chooseReviewers(r *rand.Rand, pr *pullSim) []request {
 	return rq
 }
 
-// firstState draws the outcome of a first review.
-func firstState(r *rand.Rand, t int) string {
+// firstState draws the outcome of a first review; churn marks the
+// handoff-churn stretch, when payments asks for changes twice as often.
+func firstState(r *rand.Rand, t int, churn bool) string {
 	x := r.Float64()
 	switch {
 	case t == teamWeb:
@@ -184,7 +185,7 @@ func firstState(r *rand.Rand, t int) string {
 			return "APPROVED"
 		}
 		return "COMMENTED"
-	case t == teamPayments && x < 0.4:
+	case churn && x < 0.4:
 		return "CHANGES_REQUESTED"
 	case x < 0.15:
 		return "CHANGES_REQUESTED"
@@ -277,7 +278,8 @@ func (g *gen) swapReviewer(r *rand.Rand, pr *pullSim) {
 // rounds, until approval. It returns when the reviewer approved.
 func (g *gen) reviewRounds(r *rand.Rand, pr *pullSim, rq request) time.Time {
 	at := g.pickup(r, rq.reviewer, rq.at)
-	st := firstState(r, pr.team)
+	churn := pr.team == teamPayments && g.in(famHandoff, pr.ready)
+	st := firstState(r, pr.team, churn)
 	for round := 0; ; round++ {
 		rv := review{at: at, reviewer: rq.reviewer, state: st}
 		if st != "APPROVED" {
@@ -295,7 +297,7 @@ func (g *gen) reviewRounds(r *rand.Rand, pr *pullSim, rq request) time.Time {
 		pr.requests = append(pr.requests, request{at: fix, reviewer: rq.reviewer, byTeam: rq.byTeam, team: rq.team, reReq: true})
 		at = g.pickup(r, rq.reviewer, fix)
 		st = "APPROVED"
-		if pr.team == teamPayments && round == 0 && r.Float64() < 0.3 {
+		if churn && round == 0 && r.Float64() < 0.3 {
 			st = "CHANGES_REQUESTED"
 		}
 	}

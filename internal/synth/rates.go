@@ -23,8 +23,11 @@ type rates struct {
 }
 
 func (o *org) rates(t int) rates {
-	r := rates{active: [2]float64{6, 30}, review: [2]float64{3, 14}, slots: 2, scopeAdd: 0.12,
-		shortBlock: 0.08, reassign: 0.08, bounce: 0.08, decider: -1, bugShare: 0.25}
+	// The baseline stays clearly inside the analysis' limits: one return
+	// from review is two status returns, and a sprint of five committed
+	// items gaining two is already 40% scope churn.
+	r := rates{active: [2]float64{6, 30}, review: [2]float64{3, 14}, slots: 2, scopeAdd: 0.05,
+		shortBlock: 0.08, reassign: 0.08, bounce: 0.04, decider: -1, bugShare: 0.25}
 	switch t {
 	case teamPlatform:
 		r.decide, r.decider, r.decideHours = 0.25, o.fastDecider, [2]float64{1, 6}

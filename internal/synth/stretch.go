@@ -104,3 +104,9 @@ func (s *span) add(from, to time.Time) {
 		s.to = to
 	}
 }
+
+// join is the span covering both s and o.
+func (s span) join(o span) span {
+	s.add(o.from, o.to)
+	return s
+}

@@ -111,7 +111,7 @@ type truth struct {
 	// Spans of the bounded families as the generator produced them. The
 	// GitHub fields are written by the GitHub goroutine, the others by
 	// the Jira one.
-	bottleneckSpan, unreviewedSpan                        span
+	bottleneckSpan, unreviewedSpan, churnPRSpan           span
 	stalledSpan, waitSpan, decisionSpan, churnSpan, scope span
 }
 
@@ -340,7 +340,7 @@ func (g *gen) groundTruth() GroundTruth {
 		add(Pattern{Family: famDecision, Team: name(teamPayments), SubjectKind: "person", Subject: o.people[o.slowDecider].ID, Items: tr.decisions,
 			Note: fmt.Sprintf("%d items left Awaiting Approval when this person moved them after more than the 2d SLA, a median %.1f working hours", len(tr.decisions), median(tr.decisionHours))}, tr.decisionSpan)
 		add(Pattern{Family: famHandoff, Team: name(teamPayments), SubjectKind: "team", Subject: name(teamPayments), Items: tr.churn,
-			Note: fmt.Sprintf("%d items with 4 or more assignee changes (median %.0f) and 3-4 returns from In Review to In Progress", len(tr.churn), median(tr.churnChanges))}, tr.churnSpan)
+			Note: fmt.Sprintf("%d items with 4 or more assignee changes (median %.0f) and 3-4 returns from In Review to In Progress", len(tr.churn), median(tr.churnChanges))}, tr.churnSpan.join(tr.churnPRSpan))
 	}
 	if o.silo >= 0 {
 		repo := g.spec.Owner + "/" + o.teams[teamData].Repo
