@@ -151,13 +151,20 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 			mark = "not looked for: no " + pt.Family + " module in this build"
 		}
 		for _, f := range fs {
-			if f.pattern == pt.Family && f.subject == show(pt.SubjectKind, pt.Subject) && f.severity != "info" {
+			// A planted repository is judged with the team that owns it.
+			subject := f.subject == show(pt.SubjectKind, pt.Subject) ||
+				(pt.SubjectKind == "repo" && f.kind == "team" && f.subject == pt.Team)
+			if f.pattern == pt.Family && subject && f.severity != "info" {
 				mark = "found (" + f.severity + ")"
 				found++
 				break
 			}
 		}
-		fmt.Fprintf(a.stdout, "  planted %-20s %-22s %s\n", pt.Family, show(pt.SubjectKind, pt.Subject), mark)
+		when := "whole history"
+		if pt.Placement != "whole" {
+			when = pt.Start.Format(time.DateOnly) + " to " + pt.End.Format(time.DateOnly)
+		}
+		fmt.Fprintf(a.stdout, "  planted %-20s %-22s %-26s %s\n", pt.Family, show(pt.SubjectKind, pt.Subject), when, mark)
 	}
 	clean := "no warnings"
 	for _, f := range fs {
