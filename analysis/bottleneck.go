@@ -51,6 +51,12 @@ review_pickup (default 24h = one working day) is flagged: warn when it also rece
 25% of some team's requests, critical at twice the agreement with half of a team's requests or
 with two teams depending on it, info when waits are long but spread. Score = mean of how far
 the median exceeds the agreement (1 - agreement/median) and the largest team share.
+Episodes: per reviewer, the weeks in which the requests waiting on them (open at some time that
+week; pickup as above, in working days) took a median above the agreement; 3 or more such weeks
+(15 working days, one quiet week joined), read over a 120-day lookback so the start is found
+whatever the window, make the reviewer at least warn (with min_sample requests over the lookback
+and window), critical at twice the agreement or above it for more than half of the window's weeks.
+The finding says when it started, peaked and ended (or that it goes on) and holds the weekly timeline.
 Metrics: reviewer_gini per author team.`
 }
 
@@ -75,28 +81,62 @@ func (m approvalBottleneck) Run(ctx context.Context, env *Env) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	spans, spanTeams, err := reviewSpans(ctx, env)
+	if err != nil {
+		return Result{}, err
+	}
 	var res Result
 	if len(reqs) == 0 {
 		res.NotEnoughData = append(res.NotEnoughData, "all: no review requests in the window")
-		return res, nil
 	}
 	loads, teamTotals := reviewerLoads(reqs)
 	between := reviewBetweenness(reqs)
 	res.Metrics = reviewerGini(reqs, th.MinSample)
 	limit := workThreshold(env, th.ReviewPickup)
-	for _, who := range sortedKeys(loads) {
+	limitDays := limit / dayHours(env)
+	for _, who := range sortedUnion(loads, spans) {
 		l := loads[who]
-		if len(l.waits) < th.MinSample {
-			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s", who, plural(len(l.waits), "review request")))
+		ep, series, weeks, inEpisode := waitEpisode(env, "approval_bottleneck", spans[who], limitDays)
+		inEpisode = inEpisode && len(spans[who]) >= th.MinSample
+		n := 0
+		if l != nil {
+			n = len(l.waits)
+		}
+		if n < th.MinSample && !inEpisode {
+			if l != nil {
+				res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s", who, plural(n, "review request")))
+			}
 			continue
 		}
-		med := Median(l.waits)
-		if med <= limit {
+		med := 0.0
+		if n > 0 {
+			med = Median(l.waits)
+		}
+		if med <= limit && !inEpisode {
 			continue
 		}
-		res.Findings = append(res.Findings, bottleneckFinding(env, who, l, teamTotals, med, limit, between[who], th.MinSample))
+		f := pickupOnlyFinding(who, spanTeams[who], n)
+		if n > 0 {
+			f = bottleneckFinding(env, who, l, teamTotals, med, limit, between[who], th.MinSample)
+		}
+		if inEpisode {
+			pickupEpisode(&f, ep, series, weeks, limitDays)
+		}
+		res.Findings = append(res.Findings, f)
 	}
 	return res, nil
+}
+
+// sortedUnion is the keys of a and b, sorted, each once.
+func sortedUnion[A, B any](a map[string]A, b map[string]B) []string {
+	seen := map[string]bool{}
+	for k := range a {
+		seen[k] = true
+	}
+	for k := range b {
+		seen[k] = true
+	}
+	return sortedKeys(seen)
 }
 
 // windowRequests reads the person review requests made in the window.

@@ -20,10 +20,14 @@ const Lookback = 120 * 24 * time.Hour
 // family that finds episodes (a sprint counts as ten, a week as five).
 // The others judge their window as a whole.
 var MinEpisodeDays = map[string]int{
-	"wip_overload":       10,
-	"stalled_commitment": 20, // two sprints
-	"dependency_delay":   10,
-	"decision_latency":   10,
+	"wip_overload":        10,
+	"stalled_commitment":  20, // two sprints
+	"dependency_delay":    10,
+	"decision_latency":    10,
+	"approval_bottleneck": 15, // three weeks
+	"handoff_churn":       10,
+	"ownership_gap":       10,
+	"scope_churn":         10, // a two-week sprint
 }
 
 // Point is one value of a measure's series: the period starting at At.

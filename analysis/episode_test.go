@@ -113,11 +113,22 @@ func TestUnreviewedMergesAgainstAgreement(t *testing.T) {
 			env := f.env(f.at(0, 0), f.at(28, 0), f.at(28, 0))
 			env.Agreements = tc.agreements
 			res := runA1(t, "ownership_gap", env)
-			if len(res.Findings) != 1 || res.Findings[0].Severity != tc.want {
-				t.Fatalf("findings %+v, want one %s", findingBriefs(res.Findings), tc.want)
+			team := findingAbout(res.Findings, "team", "platform")
+			if team == nil || team.Severity != tc.want {
+				t.Fatalf("findings %+v, want platform's at %s", findingBriefs(res.Findings), tc.want)
 			}
-			if got := res.Findings[0].Evidence.Values["unreviewed_merges"]; got != 20 {
+			if got := team.Evidence.Values["unreviewed_merges"]; got != 20 {
 				t.Errorf("unreviewed merges %v, want 20", got)
+			}
+			// The repository is held to the agreement too when there is one.
+			repo := findingAbout(res.Findings, "repo", "acme/api")
+			switch {
+			case tc.agreements == nil || tc.want == analysis.Info:
+				if repo != nil {
+					t.Errorf("repository finding %s %s, want none", repo.Severity, repo.Summary)
+				}
+			case repo == nil || rankOf(repo.Severity) < rankOf(tc.want):
+				t.Errorf("findings %+v, want acme/api at %s or above", findingBriefs(res.Findings), tc.want)
 			}
 		})
 	}
@@ -153,4 +164,14 @@ func TestCarryOverEpisodeWhateverTheWindow(t *testing.T) {
 			t.Errorf("agreement of two sprints: episode %+v, want none", *f.Evidence.Episode)
 		}
 	}
+}
+
+// findingAbout is the finding about subject of kind, or nil.
+func findingAbout(fs []analysis.Finding, kind, subject string) *analysis.Finding {
+	for i, f := range fs {
+		if f.SubjectKind == kind && f.Subject == subject {
+			return &fs[i]
+		}
+	}
+	return nil
 }

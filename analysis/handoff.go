@@ -40,6 +40,12 @@ had been in before (ping-pong, reopens included), or thresholds.review_rounds (d
 changes-requested reviews.
 Per team with at least min_sample (default 5) active items: warn when 3 or more items and 10% or more of
 them churn, critical at 25%; info for fewer. Score = twice the churning share, capped at 1.
+Episodes: per team and week, the share of the items with an event that week that bounced that week
+(a handoff, a return or a changes-requested round) and churn by the rule above; a week counts when
+2 or more items and more than 10% bounced. 2 or more such weeks (10 working days, one quiet week
+joined), read over a 120-day lookback, make the team at least warn, critical at a median of 20%
+or above 10% for more than half of the window's weeks; the finding says when it started, peaked
+and ended and holds the weekly timeline.
 Evidence: the churning items with their counts. Metric: handoff_churn_share.`
 }
 
@@ -99,6 +105,9 @@ func (m handoffChurn) Run(ctx context.Context, env *Env) (Result, error) {
 			Evidence: Evidence{Values: map[string]float64{"active_items": float64(tc.active),
 				"churned_items": float64(len(tc.churned)), "churn_share": round2(share)}, Items: topItems(tc.churned, 20)},
 		})
+	}
+	if err := churnEpisodes(ctx, env, &res); err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }

@@ -36,7 +36,15 @@ requests). With at least min_sample (default 5) of those: warn from 20%, critica
 info when there are gaps below that; score = the share. With a plan agreement on unreviewed_merges,
 a team with more merges without review than its target is at least warn (target 0: any), critical
 at twice a target above zero. Work that no team owns is one info
-finding. Metrics: unreviewed_merges and unassigned_wip per team.`
+finding.
+Per repository, with that agreement only: merges without an approving review by someone other
+than the author (a comment is not an approval; bot pull requests left out). More of them in the
+window than the target is at least warn; an episode is 2 or more weeks (10 working days, one quiet
+week joined) with more of them than the target each week, read over a 120-day lookback so it is
+found whatever the window: at least warn, critical above the target in more than half of the
+window's weeks (or at twice a target above zero); the finding says when it started, peaked and
+ended and holds the weekly counts. Without the agreement the team's gap share judges alone.
+Metrics: unreviewed_merges and unassigned_wip per team.`
 }
 
 type gapItem struct {
@@ -110,6 +118,9 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 			Evidence: Evidence{Values: map[string]float64{"gap_share": round2(share), "unassigned_wip": float64(unassigned),
 				"issues_in_progress": float64(wip), "unreviewed_merges": float64(unreviewed), "merged_pull_requests": float64(merged)},
 				Items: ev}})
+	}
+	if err := unapprovedFindings(ctx, env, &res); err != nil {
+		return Result{}, err
 	}
 	return res, nil
 }

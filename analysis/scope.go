@@ -28,6 +28,12 @@ func (scopeChurn) Explain() string {
 started in the window: (items added after the start + items removed before the close) / items committed
 at the start. Above thresholds.scope_churn (default 0.25) it is warn, critical at twice the threshold;
 score = 1 - threshold/churn. Needs at least min_sample (default 5) committed items.
+Episodes: per team and week, the churn of the sprints under way at the week's middle (0 when they
+committed fewer than min_sample items), so a two-week sprint weighs two weeks. 2 or more weeks above
+the threshold (10 working days: one two-week sprint or two one-week sprints; one quiet week joined),
+read over a 120-day lookback, make the team at least warn, critical at twice the threshold or above
+it for more than half of the window's weeks; the finding says when it started, peaked and ended and
+holds the weekly timeline.
 Metric: scope_added_share (added / committed), for the window and per month of the sprint start.`
 }
 
@@ -94,6 +100,9 @@ WHERE team IS NOT NULL AND start_at >= $1 AND start_at < $2 AND start_at <= $3 O
 				"added": float64(ts.added), "removed": float64(ts.removed), "churn_share": round2(churn),
 				"threshold": th.ScopeChurn}, Items: items},
 		})
+	}
+	if err := scopeEpisodes(ctx, env, th.ScopeChurn, &res); err != nil {
+		return Result{}, err
 	}
 	for _, k := range sortedKeys(months) {
 		team, month, _ := strings.Cut(k, "\x00")

@@ -38,7 +38,15 @@ func TestScopeChurn(t *testing.T) {
 	}{
 		{name: "no data", build: func(s *scenario) {}},
 		{name: "one item is not enough data", build: func(s *scenario) { churnySprint(s, 1, 0, 0) }, notEnough: 1},
-		{name: "calm sprints", build: sprints},
+		{
+			// S1 changed by 2 of its 7 committed items (29%) over its two
+			// weeks: an episode, though the five weeks as a whole stay under
+			// the threshold (2 of 12).
+			name:  "one two-week sprint over the threshold",
+			build: sprints,
+			want:  []brief{{"scope_churn", "warn", "red", "team", "red"}},
+			keys:  []string{"R-7", "R-8"},
+		},
 		{
 			name:  "scope added and removed mid-sprint",
 			build: func(s *scenario) { churnySprint(s, 5, 3, 1) },

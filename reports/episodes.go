@@ -69,13 +69,19 @@ func timelineText(f Finding) string {
 }
 
 // episodeUnit is what each family's episode series counts: items in
-// progress a day, the median working days of the waits open a week, the
-// share of a sprint's commitment carried over.
+// progress a day, the median working days of the waits (or review
+// pickups) open a week, the share of a sprint's commitment carried over,
+// the share of a week's moving items that bounced, a repository's merges
+// without approving review a week, the churn of the sprints under way.
 var episodeUnit = map[string]string{
-	"wip_overload":       "items",
-	"dependency_delay":   "working days",
-	"decision_latency":   "working days",
-	"stalled_commitment": "%",
+	"wip_overload":        "items",
+	"dependency_delay":    "working days",
+	"decision_latency":    "working days",
+	"stalled_commitment":  "%",
+	"approval_bottleneck": "working days",
+	"handoff_churn":       "%",
+	"ownership_gap":       "merges without approving review",
+	"scope_churn":         "%",
 }
 
 // episodeValue is one value of an episode series with its unit.
