@@ -161,7 +161,7 @@ func (g *gen) observePull(pr *pullSim) {
 			cr = append(cr, rv.at)
 		}
 	}
-	if pr.team == teamPayments && len(cr) >= 2 {
+	if pr.team == teamPayments && len(cr) >= 2 && g.in(famHandoff, pr.ready) {
 		tr.churnPRSpan.add(cr[0], cr[len(cr)-1])
 	}
 	if pr.unreviewed && g.seen(pr.merged) {

@@ -12,6 +12,9 @@ import (
 type arrival struct {
 	at   time.Time
 	epic bool
+	// unplanned work arrives during the scope stretch on top of the
+	// team's pace and is pulled into the running sprint.
+	unplanned bool
 }
 
 // partner is a planted cross-team dependency: the waiting issue (n in the
@@ -40,6 +43,9 @@ func (g *gen) planArrivals() {
 				as = append(as, arrival{at: workInstant(r, from, from.AddDate(0, 1, 0))})
 			}
 		}
+		if t == teamPlatform {
+			as = append(as, g.unplannedArrivals()...)
+		}
 		slices.SortStableFunc(as, func(a, b arrival) int { return a.at.Compare(b.at) })
 		g.arrivals = append(g.arrivals, as)
 	}
@@ -58,6 +64,7 @@ func (g *gen) runJira() error {
 		for i, a := range g.arrivals[t] {
 			r := newRand(g.spec.Seed, 11, uint64(t), uint64(i))
 			it := g.newItem(t, i+1, a, r)
+			it.unplanned = a.unplanned
 			if a.epic {
 				g.simEpic(it, r)
 				epic = &jIssueRef{ID: issueID(t, it.n), Key: it.key(), Self: jiraBase + "/rest/api/2/issue/" + issueID(t, it.n)}
@@ -173,9 +180,9 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 		}
 	}
 	si, addAt := -1, time.Time{}
-	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && r.Float64() < rt.scopeAdd {
+	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && it.unplanned {
 		si, addAt = cur, avail.Add(20*time.Minute)
-		if t == teamPlatform && g.in(famScope, avail) && !addAt.After(g.spec.End) {
+		if it.unplanned && !addAt.After(g.spec.End) {
 			g.truth.scopeAdded(it.key(), tm.Sprints[cur])
 		}
 	} else if nx := tm.nextSprint(avail); nx >= 0 {
@@ -337,4 +344,20 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// unplannedArrivals doubles the platform team's pace during the scope
+// stretch with work that cannot wait for the next sprint.
+func (g *gen) unplannedArrivals() []arrival {
+	s, ok := g.stretches[famScope]
+	if !ok {
+		return nil
+	}
+	n := int(float64(g.spec.ItemsPerTeamMonth) * s.to.Sub(s.from).Hours() / (24 * 30.44))
+	r := newRand(g.spec.Seed, 12)
+	out := make([]arrival, n)
+	for k := range out {
+		out[k] = arrival{at: workInstant(r, s.from, s.to), unplanned: true}
+	}
+	return out
 }

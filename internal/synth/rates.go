@@ -10,7 +10,6 @@ type rates struct {
 	big         [2]float64
 	review      [2]float64 // working hours in review
 	slots       int        // items a person works on at once
-	scopeAdd    float64    // share of items added to a running sprint
 	shortBlock  float64    // share of items blocked for a few hours
 	reassign    float64    // share of items handed to someone else once
 	bounce      float64    // share of items sent back from review once
@@ -25,8 +24,10 @@ type rates struct {
 func (o *org) rates(t int) rates {
 	// The baseline stays clearly inside the analysis' limits: one return
 	// from review is two status returns, and a sprint of five committed
-	// items gaining two is already 40% scope churn.
-	r := rates{active: [2]float64{6, 30}, review: [2]float64{3, 14}, slots: 2, scopeAdd: 0.05,
+	// items gaining two is already 40% scope churn, so new work waits for
+	// the next sprint (only the scope stretch pulls work in, see
+	// unplannedArrivals).
+	r := rates{active: [2]float64{6, 30}, review: [2]float64{3, 14}, slots: 2,
 		shortBlock: 0.08, reassign: 0.08, bounce: 0.04, decider: -1, bugShare: 0.25}
 	switch t {
 	case teamPlatform:
@@ -49,10 +50,6 @@ func (o *org) rates(t int) rates {
 func (g *gen) ratesAt(t int, at time.Time) rates {
 	r := g.org.rates(t)
 	switch t {
-	case teamPlatform:
-		if g.in(famScope, at) {
-			r.scopeAdd = 0.7
-		}
 	case teamPayments:
 		if !g.in(famHandoff, at) {
 			r.churn = 0
