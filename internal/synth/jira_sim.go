@@ -182,8 +182,8 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 	si, addAt := -1, time.Time{}
 	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && it.unplanned {
 		si, addAt = cur, avail.Add(20*time.Minute)
-		if it.unplanned && !addAt.After(g.spec.End) {
-			g.truth.scopeAdded(it.key(), tm.Sprints[cur])
+		if !addAt.After(g.spec.End) {
+			g.truth.scopeChanged(it.key(), tm.Sprints[cur])
 		}
 	} else if nx := tm.nextSprint(avail); nx >= 0 {
 		si, addAt = nx, tm.Sprints[nx].Start.Add(-30*time.Minute)
@@ -191,6 +191,8 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 	if si < 0 {
 		return
 	}
+	it.add(addAt, lead, sprintItem(tm, nil, []int{si}))
+	si = g.deprioritise(it, r, si, lead)
 	// The owner is drawn for the sprint the item is planned in, so the
 	// WIP stretch holds the work planned during it.
 	planned := maxTime(addAt, tm.Sprints[si].Start)
@@ -198,7 +200,6 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 	if r.Float64() < 0.8 || t == teamWeb {
 		it.assignee = owner
 	}
-	it.add(addAt, lead, sprintItem(tm, nil, []int{si}))
 	ready := addWork(planned, between(r, 0, 4))
 	active := skewed(r, rt.active[0], rt.active[1])
 	if r.Float64() < rt.bigShare {
@@ -360,4 +361,23 @@ func (g *gen) unplannedArrivals() []arrival {
 		out[k] = arrival{at: workInstant(r, s.from, s.to), unplanned: true}
 	}
 	return out
+}
+
+// deprioritise plays the other half of the scope stretch: a fifth of the
+// platform items committed to a sprint that starts during it are taken out
+// of it within its first week, to make room for the unplanned work, and
+// moved to the next sprint. It returns the sprint the item is worked in.
+func (g *gen) deprioritise(it *jiraItem, r *rand.Rand, si, lead int) int {
+	tm := it.team
+	if tm.idx != teamPlatform || it.unplanned || si+1 >= len(tm.Sprints) || !g.in(famScope, tm.Sprints[si].Start) ||
+		r.Float64() >= 0.2 {
+		return si
+	}
+	at := addWork(tm.Sprints[si].Start, between(r, 4, 40))
+	if at.After(g.spec.End) {
+		return si
+	}
+	it.add(at, lead, sprintItem(tm, []int{si}, []int{si + 1}))
+	g.truth.scopeChanged(it.key(), tm.Sprints[si])
+	return si + 1
 }

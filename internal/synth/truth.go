@@ -115,9 +115,9 @@ type truth struct {
 	stalledSpan, waitSpan, decisionSpan, churnSpan, scope span
 }
 
-// scopeAdded records an item added to a running sprint of the scope
-// stretch.
-func (tr *truth) scopeAdded(key string, s sprint) {
+// scopeChanged records an item added to or taken out of a running sprint
+// of the scope stretch.
+func (tr *truth) scopeChanged(key string, s sprint) {
 	tr.scopeItems = append(tr.scopeItems, key)
 	if !slices.Contains(tr.scopeSprints, s.Name) {
 		tr.scopeSprints = append(tr.scopeSprints, s.Name)
@@ -357,7 +357,7 @@ func (g *gen) groundTruth() GroundTruth {
 	}
 	if len(o.teams) > teamPlatform {
 		add(Pattern{Family: famScope, Team: name(teamPlatform), SubjectKind: "team", Subject: name(teamPlatform), Items: tr.scopeItems,
-			Note: fmt.Sprintf("%d items added to %d running sprints after their start", len(tr.scopeItems), len(tr.scopeSprints))}, tr.scope)
+			Note: fmt.Sprintf("%d items added to or taken out of %d running sprints after their start", len(tr.scopeItems), len(tr.scopeSprints))}, tr.scope)
 	}
 	return gt
 }

@@ -273,6 +273,16 @@ func checkBounds(t *testing.T, ob *observed, res *synth.Result, p synth.Pattern)
 			t.Errorf("outside the stretch %d of %d items added after their sprint started, want at most 25%%", c[0], c[1])
 		}
 		inside = added[true][0]
+		removed := 0
+		for k, ts := range ob.removed {
+			if ob.team[k] == p.Team {
+				at(ts...)
+				removed += len(ts)
+			}
+		}
+		if removed == 0 {
+			t.Errorf("no %s item taken out of a running sprint", p.Team)
+		}
 	}
 	if inside == 0 {
 		t.Errorf("no %s behaviour inside its stretch %s..%s", p.Family, p.Start.Format(time.DateOnly), p.End.Format(time.DateOnly))

@@ -33,6 +33,7 @@ type observed struct {
 	assignAt  map[string][]time.Time    // key -> assignee changes
 	blockSpan map[string][][2]time.Time // key -> Blocked intervals
 	planned   map[string]plannedAt      // key -> first sprint planning
+	removed   map[string][]time.Time    // key -> taken out of a running sprint (not at its close)
 	merges    []merge                   // merged pull requests by people
 }
 
@@ -83,12 +84,14 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 		progress: map[string][][2]time.Time{}, requests: map[string]map[string]int{}, pickups: map[string][]float64{},
 		teamPickups: map[string][]float64{}, reviews: map[string]map[string]int{},
 		asked: map[string][]time.Time{}, carryAt: map[string][]time.Time{}, assignAt: map[string][]time.Time{},
-		blockSpan: map[string][][2]time.Time{}, planned: map[string]plannedAt{}}
+		blockSpan: map[string][][2]time.Time{}, planned: map[string]plannedAt{}, removed: map[string][]time.Time{}}
 	sprintStart := map[string]time.Time{}
-	eachLine(t, filepath.Join(dir, "jira", "sprints.jsonl"), func(_ int, s *struct{ Name, StartDate string }) {
+	closes := map[string]bool{}
+	eachLine(t, filepath.Join(dir, "jira", "sprints.jsonl"), func(_ int, s *struct{ Name, StartDate, CompleteDate string }) {
 		if s.StartDate == "" {
 			return // a future sprint
 		}
+		closes[s.CompleteDate] = true
 		at, err := time.Parse("2006-01-02T15:04:05.000Z", s.StartDate)
 		if err != nil {
 			t.Fatalf("sprint %s: %v", s.Name, err)
@@ -148,6 +151,9 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 					if *it.From != "" {
 						ob.carries[is.Key]++
 						ob.carryAt[is.Key] = append(ob.carryAt[is.Key], at)
+						if !closes[at.UTC().Format("2006-01-02T15:04:05.000Z")] {
+							ob.removed[is.Key] = append(ob.removed[is.Key], at)
+						}
 					} else if _, ok := ob.planned[is.Key]; !ok {
 						ob.planned[is.Key] = plannedAt{at: at, sprintStart: sprintStart[*it.ToString], team: ob.team[is.Key]}
 					}
