@@ -29,6 +29,11 @@ func init() { Register(approvalBottleneck{}) }
 // (25%) of the requests of a team it serves, critical when the median is
 // twice the agreement and the share is at least half, or two teams depend
 // on it; info when the waits are long but not concentrated on it.
+//
+// Episodes (review_episode.go): per reviewer and week, over a lookback
+// before the window, the median pickup of the requests waiting on them;
+// three weeks above the agreement reaching into the window make the
+// reviewer at least warn by the ladder, whatever the window's median.
 type approvalBottleneck struct{}
 
 var _ Module = approvalBottleneck{}

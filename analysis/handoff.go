@@ -24,6 +24,10 @@ import (
 // items: warn when 3 or more items and at least 10% of them churn,
 // critical at 25%; score = twice the share, capped at 1. Metric:
 // handoff_churn_share per team.
+//
+// Episodes (handoff_episode.go): per team and week, the share of the
+// moving items that bounced; two weeks above 10% (with at least two items)
+// reaching into the window make the team at least warn.
 type handoffChurn struct{}
 
 var _ Module = handoffChurn{}

@@ -16,99 +16,86 @@ const (
 	churnWeekItems = 2
 )
 
-// churnEventsSQL lists, from $1 to $2, every item event (kind 'active')
-// and, over the whole history up to $2, every bounce: a handoff (Jira
-// assignee change away from someone, GitHub assignment after the first),
-// a move back into a status the item had been in before, or a
-// changes-requested review. Epics and items without a team are left out.
-const churnEventsSQL = `WITH ev AS (
-	SELECT item_id, occurred_at, kind, from_value,
-		row_number() OVER (PARTITION BY item_id, kind ORDER BY occurred_at, event_id) AS rn
-	FROM item_events WHERE occurred_at < $2),
+// churnWeeksSQL counts, per team and week from $1 (a Monday, 00:00 UTC)
+// to $2, the items active that week (an event, or a bounce) and of them
+// the items that bounced that week and churn by the thresholds ($3
+// handoffs, $4 returns, $5 changes-requested rounds, counted over their
+// whole history up to $2). A bounce is a handoff (Jira assignee change
+// away from someone, GitHub assignment after the first), a move back into
+// a status the item had been in before, or a changes-requested review.
+// Epics and items without a team are left out. The week is the number of
+// whole weeks since $1.
+const churnWeeksSQL = `WITH moving AS (
+	SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
 firsts AS (
 	SELECT item_id, seq, start_at, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
-	FROM v_status_intervals WHERE start_at < $2),
+	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM moving)),
 seqd AS (
 	SELECT item_id, start_at, first_seq < seq AND first_seq < lag(first_seq) OVER w AS again
 	FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq)),
-marks AS (
-	SELECT item_id, occurred_at AS at, 'active' AS what FROM ev WHERE occurred_at >= $1
+assigned AS (
+	SELECT item_id, occurred_at, row_number() OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS rn
+	FROM item_events WHERE kind = 'assigned' AND occurred_at < $2 AND item_id IN (SELECT item_id FROM moving)),
+bounces AS (
+	SELECT item_id, occurred_at AS bounced_at, 'handoff' AS what FROM item_events
+	WHERE kind = 'assignee' AND coalesce(from_value, '') <> '' AND occurred_at < $2 AND item_id IN (SELECT item_id FROM moving)
 	UNION ALL
-	SELECT item_id, occurred_at, 'handoff' FROM ev
-	WHERE (kind = 'assignee' AND coalesce(from_value, '') <> '') OR (kind = 'assigned' AND rn > 1)
+	SELECT item_id, occurred_at, 'handoff' FROM assigned WHERE rn > 1
 	UNION ALL
 	SELECT item_id, start_at, 'return' FROM seqd WHERE again
 	UNION ALL
 	SELECT item_id, submitted_at, 'round' FROM reviews
-	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2)
-SELECT it.team, m.item_id, m.at, m.what FROM marks m JOIN items it USING (item_id)
+	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2),
+churning AS (
+	SELECT item_id FROM bounces GROUP BY item_id
+	HAVING count(*) FILTER (WHERE what = 'handoff') >= $3 OR count(*) FILTER (WHERE what = 'return') >= $4
+		OR count(*) FILTER (WHERE what = 'round') >= $5),
+bounced AS (
+	SELECT DISTINCT item_id, floor((epoch(bounced_at) - epoch($1::TIMESTAMPTZ)) / 604800)::INTEGER AS wk
+	FROM bounces WHERE bounced_at >= $1 AND item_id IN (SELECT item_id FROM churning)),
+active AS (
+	SELECT item_id, floor((epoch(occurred_at) - epoch($1::TIMESTAMPTZ)) / 604800)::INTEGER AS wk
+	FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2
+	UNION
+	SELECT item_id, wk FROM bounced)
+SELECT it.team, a.wk, count(*), count(b.item_id)
+FROM active a JOIN items it USING (item_id) LEFT JOIN bounced b USING (item_id, wk)
 WHERE it.team IS NOT NULL AND it.kind <> 'epic'
-ORDER BY it.team, m.item_id, m.at`
+GROUP BY ALL ORDER BY 1, 2`
 
-type churnMark struct {
-	item string
-	at   time.Time
-	what string
-}
-
-// churnSeries is, per team, the weekly share of its active items (an event
-// that week) that bounced that week and churn by the thresholds (their
-// handoffs, returns or changes-requested rounds up to the window's end),
-// 0 for a week with fewer than churnWeekItems of them; from the
-// lookback's start to the window's end.
+// churnSeries is, per team, the weekly share of its active items that
+// bounced that week and churn by the thresholds, 0 for a week with fewer
+// than churnWeekItems of them; from the lookback's start to the window's
+// end.
 func churnSeries(ctx context.Context, env *Env) (map[string][]Point, error) {
 	th := WithDefaults(env.Thresholds)
-	marks := map[string][]churnMark{}
-	err := queryEach(ctx, env.DB, churnEventsSQL, []any{lookbackFrom(env).UTC(), env.To.UTC()},
-		func(scan func(...any) error) error {
-			var team string
-			var m churnMark
-			if err := scan(&team, &m.item, &m.at, &m.what); err != nil {
-				return err
+	weeks := weekStarts(env)
+	if len(weeks) == 0 {
+		return nil, nil
+	}
+	out := map[string][]Point{}
+	args := []any{weeks[0], env.To.UTC(), th.AssigneeChanges, th.StatusReturns, th.ReviewRounds}
+	err := queryEach(ctx, env.DB, churnWeeksSQL, args, func(scan func(...any) error) error {
+		var team string
+		var wk, active, bounced int
+		if err := scan(&team, &wk, &active, &bounced); err != nil {
+			return err
+		}
+		s := out[team]
+		if s == nil {
+			s = make([]Point, len(weeks))
+			for i, at := range weeks {
+				s[i] = Point{At: at}
 			}
-			marks[team] = append(marks[team], m)
-			return nil
-		})
+			out[team] = s
+		}
+		if wk >= 0 && wk < len(s) && bounced >= churnWeekItems {
+			s[wk].Value = round2(float64(bounced) / float64(active))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("handoff churn per team and week: %w", err)
-	}
-	weeks := weekStarts(env)
-	out := map[string][]Point{}
-	for team, ms := range marks {
-		counts := map[string]map[string]int{}
-		for _, m := range ms {
-			if counts[m.item] == nil {
-				counts[m.item] = map[string]int{}
-			}
-			counts[m.item][m.what]++
-		}
-		churns := func(item string) bool {
-			c := counts[item]
-			return c["handoff"] >= th.AssigneeChanges || c["return"] >= th.StatusReturns || c["round"] >= th.ReviewRounds
-		}
-		active := make([]map[string]bool, len(weeks))
-		bounced := make([]map[string]bool, len(weeks))
-		for i := range weeks {
-			active[i], bounced[i] = map[string]bool{}, map[string]bool{}
-		}
-		for _, m := range ms {
-			i := weekIndex(weeks, m.at)
-			switch {
-			case i < 0:
-			case m.what == "active":
-				active[i][m.item] = true
-			case churns(m.item):
-				bounced[i][m.item] = true
-			}
-		}
-		series := make([]Point, len(weeks))
-		for i, wk := range weeks {
-			series[i] = Point{At: wk}
-			if n := len(bounced[i]); n >= churnWeekItems {
-				series[i].Value = round2(min(1, float64(n)/float64(max(len(active[i]), n))))
-			}
-		}
-		out[team] = series
 	}
 	return out, nil
 }

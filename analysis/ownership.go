@@ -17,6 +17,10 @@ func init() { Register(ownershipGap{}) }
 // Thresholds.MinSample of them a share of 20% is a warn finding, 50%
 // critical, anything above zero info; score = the share. Items in progress
 // or merged in the window that no team owns are one info finding.
+//
+// With a plan agreement on unreviewed_merges, each repository's merges
+// without an approving review are held to it over the window and per week
+// (ownership_episode.go): two weeks above it are an episode.
 type ownershipGap struct{}
 
 var _ Module = ownershipGap{}

@@ -15,6 +15,10 @@ import (
 // Thresholds.MinSample committed items over those sprints. Metrics:
 // scope_added_share (added/committed) for the window and per month of the
 // sprints' start.
+//
+// Episodes (scope_episode.go): per team and week, the churn of the sprints
+// under way; two weeks above the threshold (one two-week sprint) reaching
+// into the window make the team at least warn.
 type scopeChurn struct{}
 
 var _ Module = scopeChurn{}

@@ -41,6 +41,7 @@ func weekIndex(weeks []time.Time, t time.Time) int {
 	if len(weeks) == 0 {
 		return -1
 	}
+	t = t.UTC()
 	i := int(mondayOf(t).Sub(weeks[0]).Hours()/24) / 7
 	if t.Before(weeks[0]) || i >= len(weeks) {
 		return -1
