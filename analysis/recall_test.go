@@ -243,7 +243,7 @@ func TestRecallAcrossWindows(t *testing.T) {
 // that must stay quiet, control the control team's findings above info
 // (want 0 for both).
 //
-//	go test ./analysis -run '^$' -bench Recall -benchtime 1x
+//	go test ./analysis -run '^$' -bench Recall -benchtime 1x -v # -v: the whole table
 func BenchmarkRecall(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		tally := newTally()
