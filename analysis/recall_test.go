@@ -71,16 +71,9 @@ type recallCell struct {
 }
 
 // about says whether finding f is about planted pattern p: the same
-// family and subject, or, for a planted repository, the same family about
-// the team that owns it (unreviewed merges are judged per team).
+// family, team and subject.
 func about(f analysis.Finding, p synth.Pattern) bool {
-	if f.Pattern != p.Family || f.Team != p.Team {
-		return false
-	}
-	if f.SubjectKind == p.SubjectKind && f.Subject == p.Subject {
-		return true
-	}
-	return p.SubjectKind == "repo" && f.SubjectKind == "team" && f.Subject == p.Team
+	return f.Pattern == p.Family && f.Team == p.Team && f.SubjectKind == p.SubjectKind && f.Subject == p.Subject
 }
 
 // recallSeed analyses every window of one seed and returns, per planted

@@ -151,10 +151,7 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 			mark = "not looked for: no " + pt.Family + " module in this build"
 		}
 		for _, f := range fs {
-			// A planted repository is judged with the team that owns it.
-			subject := f.subject == show(pt.SubjectKind, pt.Subject) ||
-				(pt.SubjectKind == "repo" && f.kind == "team" && f.subject == pt.Team)
-			if f.pattern == pt.Family && subject && f.severity != "info" {
+			if f.pattern == pt.Family && f.subject == show(pt.SubjectKind, pt.Subject) && f.severity != "info" {
 				mark = "found (" + f.severity + ")"
 				found++
 				break
