@@ -15,12 +15,18 @@ var a1Families = []string{"approval_bottleneck", "silo", "ownership_gap", "wip_o
 // servers) and checks them against ground_truth.json: every planted
 // pattern of these families found as warn or critical with the right
 // team and subject, nothing above info on the control team; precision is
-// logged.
+// logged. The modules run with the generated plan's agreements, as reports
+// and the demo run them: merges without review are held to the plan's
+// "every merge reviewed", which the team's gap share over the whole
+// history would dilute.
 func TestPlantedReviewPatterns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and syncs the default organisation")
 	}
-	env, _, truth := syncedOrg(t)
+	shared, plan, truth := syncedOrg(t)
+	withPlan := *shared
+	withPlan.Agreements = analysis.PlanAgreements(plan)
+	env := &withPlan
 	var found []analysis.Finding
 	for _, name := range append(a1Families, "flow") {
 		start := time.Now()

@@ -157,7 +157,11 @@ func (a *app) demoTruth(res *synth.Result, fs []demoFinding, show func(kind, s s
 				break
 			}
 		}
-		fmt.Fprintf(a.stdout, "  planted %-20s %-22s %s\n", pt.Family, show(pt.SubjectKind, pt.Subject), mark)
+		when := "whole history"
+		if pt.Placement != "whole" {
+			when = pt.Start.Format(time.DateOnly) + " to " + pt.End.Format(time.DateOnly)
+		}
+		fmt.Fprintf(a.stdout, "  planted %-20s %-22s %-26s %s\n", pt.Family, show(pt.SubjectKind, pt.Subject), when, mark)
 	}
 	clean := "no warnings"
 	for _, f := range fs {

@@ -9,7 +9,13 @@
 // their pickup, blocked items wait for their blocker to be done. A few known
 // patterns are planted on purpose (an approval bottleneck, sprint carry-over,
 // a slow dependency, a slow decider, ownership ping-pong, a review silo, WIP
-// overload) next to a healthy control team.
+// overload, merges without review, sprint scope churn) next to a healthy
+// control team. Every pattern but the silo is a bounded stretch of
+// behaviour, placed by the seed before the last month, up to the end or in
+// the middle of the history (stretch.go); outside its stretch the team works
+// at healthy rates. The ground truth records the span each stretch actually
+// produced, and Pattern.Overlaps and Pattern.Absent say what a report
+// window should and must not find.
 //
 // Data leaves as files in a dataset directory, in the real API shapes that
 // connectors/jira/jiratest and connectors/github/githubtest serve: DIR/jira/

@@ -64,6 +64,8 @@ type gen struct {
 	// growthNext is the next growth arrival a blocker may pair with.
 	growthNext int
 	doneByKey  map[string]time.Time // platform deliveries for the plan
+	// stretches are the intended periods of the bounded planted families.
+	stretches map[string]stretch
 }
 
 // Generate writes the organisation described by spec into dir: the Jira
@@ -76,6 +78,7 @@ func Generate(dir string, spec Spec) (*Result, error) {
 	g := &gen{spec: spec, org: newOrg(spec), dir: dir, byAccount: map[string]int{}, partners: map[int]partner{},
 		slots: map[int][]time.Time{}, queues: map[int][]time.Time{}, lastEpic: map[int]string{}}
 	g.truth.end = spec.End
+	g.stretches = planStretches(spec)
 	g.res = g.result()
 	for i, p := range g.org.people {
 		if !p.Bot {

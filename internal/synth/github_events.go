@@ -143,14 +143,30 @@ func (g *gen) observePull(pr *pullSim) {
 			if !rq.byTeam && rq.reviewer == o.bottleneck {
 				tr.bottleneckReq++
 				asked = true
+				to := g.spec.End // still waiting at the end
 				if at := firstReviewAfter(pr, rq); g.seen(at) {
 					tr.pickupHours = append(tr.pickupHours, workHours(rq.at, at))
+					to = at
 				}
+				tr.bottleneckSpan.add(rq.at, to)
 			}
 		}
 		if asked {
 			tr.bottleneckPRs = append(tr.bottleneckPRs, key)
 		}
+	}
+	var cr []time.Time
+	for _, rv := range pr.reviews {
+		if rv.state == "CHANGES_REQUESTED" && g.seen(rv.at) {
+			cr = append(cr, rv.at)
+		}
+	}
+	if pr.team == teamPayments && len(cr) >= 2 && g.in(famHandoff, pr.ready) {
+		tr.churnPRSpan.add(cr[0], cr[len(cr)-1])
+	}
+	if pr.unreviewed && g.seen(pr.merged) {
+		tr.unreviewedPRs = append(tr.unreviewedPRs, key)
+		tr.unreviewedSpan.add(pr.ready, pr.merged)
 	}
 	if pr.team == teamData {
 		by := false

@@ -53,6 +53,7 @@ type pullSim struct {
 	assigned       bool
 	jiraKey        string
 	comments       []time.Time
+	unreviewed     bool // planted: merged with no review
 }
 
 func (g *gen) ghArrivals() []ghArrival {
@@ -76,6 +77,9 @@ func (g *gen) ghArrivals() []ghArrival {
 				as = append(as, ghArrival{at: workInstant(r, from, to), team: t, kind: ghBotPull})
 			}
 		}
+		if t == teamMobile {
+			as = append(as, g.unreviewedExtra()...)
+		}
 		for i := range as {
 			if as[i].team == t {
 				as[i].seq = seq
@@ -92,7 +96,7 @@ func (g *gen) ghArrivals() []ghArrival {
 func (g *gen) pickup(r *rand.Rand, p int, at time.Time) time.Time {
 	base, perQ := 3.0, 1.5
 	switch {
-	case p == g.org.bottleneck:
+	case p == g.org.bottleneck && g.in(famBottleneck, at):
 		base, perQ = 20, 4
 	case p == g.org.silo:
 		base, perQ = 3, 1
@@ -144,8 +148,9 @@ func (g *gen) chooseReviewers(r *rand.Rand, pr *pullSim) []request {
 	switch {
 	case a == o.bot:
 		byTeam()
-		person(g.teammate(r, t))
-	case (t == teamPlatform || t == teamGrowth) && o.bottleneck >= 0 && a != o.bottleneck && r.Float64() < 0.9:
+		person(g.teammate(r, t, o.bottleneck))
+	case (t == teamPlatform || t == teamGrowth) && o.bottleneck >= 0 && a != o.bottleneck && g.in(famBottleneck, pr.ready) &&
+		r.Float64() < 0.9:
 		person(o.bottleneck)
 		if r.Float64() < 0.2 {
 			person(g.teammate(r, t, a, o.bottleneck))
@@ -170,8 +175,9 @@ func (g *gen) chooseReviewers(r *rand.Rand, pr *pullSim) []request {
 	return rq
 }
 
-// firstState draws the outcome of a first review.
-func firstState(r *rand.Rand, t int) string {
+// firstState draws the outcome of a first review; churn marks the
+// handoff-churn stretch, when payments asks for changes twice as often.
+func firstState(r *rand.Rand, t int, churn bool) string {
 	x := r.Float64()
 	switch {
 	case t == teamWeb:
@@ -179,7 +185,7 @@ func firstState(r *rand.Rand, t int) string {
 			return "APPROVED"
 		}
 		return "COMMENTED"
-	case t == teamPayments && x < 0.4:
+	case churn && x < 0.4:
 		return "CHANGES_REQUESTED"
 	case x < 0.15:
 		return "CHANGES_REQUESTED"
@@ -208,6 +214,12 @@ func (g *gen) simPull(r *rand.Rand, a ghArrival, number int) *pullSim {
 	pr.ready = pr.created
 	if a.kind != ghBotPull && r.Float64() < 0.15 {
 		pr.draft, pr.ready = true, addWork(pr.created, between(r, 1, 8))
+	}
+	if a.kind == ghPull && a.team == teamMobile && g.in(famUnreviewed, pr.ready) {
+		// The unreviewed-merge stretch: nobody is asked, the author merges.
+		pr.merged = addWork(pr.ready, between(r, 0.5, 4))
+		pr.closed, pr.mergedBy, pr.unreviewed = pr.merged, pr.author, true
+		return pr
 	}
 	var approved time.Time
 	for _, rq := range g.chooseReviewers(r, pr) {
@@ -266,7 +278,8 @@ func (g *gen) swapReviewer(r *rand.Rand, pr *pullSim) {
 // rounds, until approval. It returns when the reviewer approved.
 func (g *gen) reviewRounds(r *rand.Rand, pr *pullSim, rq request) time.Time {
 	at := g.pickup(r, rq.reviewer, rq.at)
-	st := firstState(r, pr.team)
+	churn := pr.team == teamPayments && g.in(famHandoff, pr.ready)
+	st := firstState(r, pr.team, churn)
 	for round := 0; ; round++ {
 		rv := review{at: at, reviewer: rq.reviewer, state: st}
 		if st != "APPROVED" {
@@ -284,7 +297,7 @@ func (g *gen) reviewRounds(r *rand.Rand, pr *pullSim, rq request) time.Time {
 		pr.requests = append(pr.requests, request{at: fix, reviewer: rq.reviewer, byTeam: rq.byTeam, team: rq.team, reReq: true})
 		at = g.pickup(r, rq.reviewer, fix)
 		st = "APPROVED"
-		if pr.team == teamPayments && round == 0 && r.Float64() < 0.3 {
+		if churn && round == 0 && r.Float64() < 0.3 {
 			st = "CHANGES_REQUESTED"
 		}
 	}
@@ -299,4 +312,26 @@ func (g *gen) jiraKeyAt(t int, at time.Time, r *rand.Rand) string {
 		return ""
 	}
 	return g.org.teams[t].Project + "-" + itoa(max(1, n-r.IntN(min(n, 15))))
+}
+
+// unreviewedMin is the fewest pull requests merged without review that the
+// stretch plants; the repository's own pace is topped up to it.
+const unreviewedMin = 16
+
+// unreviewedExtra tops the mobile repository's pull requests inside the
+// unreviewed-merge stretch up to unreviewedMin.
+func (g *gen) unreviewedExtra() []ghArrival {
+	s, ok := g.stretches[famUnreviewed]
+	if !ok || teamMobile >= len(g.org.teams) {
+		return nil
+	}
+	// Arrivals are spread evenly over the months, so the stretch holds
+	// about its share of them.
+	per := float64(g.spec.PRsPerTeamMonth) * s.to.Sub(s.from).Hours() / (24 * 30.44)
+	r := newRand(g.spec.Seed, 22)
+	var out []ghArrival
+	for k := int(per); k < unreviewedMin; k++ {
+		out = append(out, ghArrival{at: workInstant(r, s.from, s.to), team: teamMobile, kind: ghPull})
+	}
+	return out
 }

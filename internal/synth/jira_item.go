@@ -20,19 +20,21 @@ type change struct {
 
 // jiraItem is one Jira issue while its life is simulated.
 type jiraItem struct {
-	team     *team
-	n        int
-	ty       int
-	created  time.Time
-	reporter int
-	assignee int // at creation
-	summary  string
-	labels   []string
-	points   *float64
-	priority int
-	epic     *jIssueRef
-	changes  []change
-	links    []jLink
+	team      *team
+	n         int
+	ty        int
+	created   time.Time
+	reporter  int
+	assignee  int // at creation
+	summary   string
+	labels    []string
+	points    *float64
+	priority  int
+	epic      *jIssueRef
+	changes   []change
+	links     []jLink
+	stalled   bool // planned during the stalled-commitment stretch
+	unplanned bool // pulled into the running sprint (scope stretch)
 }
 
 func issueID(t, n int) string { return strconv.Itoa((t+1)*1000000 + n) }

@@ -12,6 +12,9 @@ import (
 type arrival struct {
 	at   time.Time
 	epic bool
+	// unplanned work arrives during the scope stretch on top of the
+	// team's pace and is pulled into the running sprint.
+	unplanned bool
 }
 
 // partner is a planted cross-team dependency: the waiting issue (n in the
@@ -40,6 +43,9 @@ func (g *gen) planArrivals() {
 				as = append(as, arrival{at: workInstant(r, from, from.AddDate(0, 1, 0))})
 			}
 		}
+		if t == teamPlatform {
+			as = append(as, g.unplannedArrivals()...)
+		}
 		slices.SortStableFunc(as, func(a, b arrival) int { return a.at.Compare(b.at) })
 		g.arrivals = append(g.arrivals, as)
 	}
@@ -54,18 +60,18 @@ func (g *gen) runJira() error {
 		return err
 	}
 	for t := range g.org.teams {
-		rt := g.org.rates(t)
 		var epic *jIssueRef
 		for i, a := range g.arrivals[t] {
 			r := newRand(g.spec.Seed, 11, uint64(t), uint64(i))
 			it := g.newItem(t, i+1, a, r)
+			it.unplanned = a.unplanned
 			if a.epic {
 				g.simEpic(it, r)
 				epic = &jIssueRef{ID: issueID(t, it.n), Key: it.key(), Self: jiraBase + "/rest/api/2/issue/" + issueID(t, it.n)}
 				g.lastEpic[t] = it.key()
 			} else {
 				it.epic = epic
-				g.simWork(it, r, rt)
+				g.simWork(it, r)
 			}
 			issue, st := g.build(it)
 			g.observe(it, st)
@@ -118,31 +124,32 @@ func (g *gen) simEpic(it *jiraItem, r *rand.Rand) {
 	it.move(toWork(done), lead, stInProgress, stDone)
 }
 
-// pickAssignee draws the owner of a work item. Product owners (deciders)
-// take none; the overloaded person takes four times her share.
-func (g *gen) pickAssignee(t int, r *rand.Rand) int {
+// pickAssignee draws the owner of a work item available at 'at'. Product
+// owners (deciders) take none; during the WIP stretch the overloaded
+// person takes most of her team's work.
+func (g *gen) pickAssignee(t int, r *rand.Rand, at time.Time) int {
 	o := g.org
+	if o.overloaded >= 0 && o.people[o.overloaded].Team == t && g.in(famWIP, at) && r.Float64() < 0.8 {
+		return o.overloaded
+	}
 	var cands []int
 	for _, p := range o.teams[t].Members {
 		if p == o.slowDecider && len(o.teams[t].Members) > 1 {
 			continue
 		}
 		cands = append(cands, p)
-		if p == o.overloaded {
-			cands = append(cands, p, p, p)
-		}
 	}
 	return cands[r.IntN(len(cands))]
 }
 
-// take books the earliest free slot of person p from ready on and returns
-// when the work starts.
+// take books the earliest of the first k slots of person p from ready on
+// and returns when the work starts. A person's slot count may change over
+// time (the WIP stretch), so the slots grow to the largest k asked.
 func (g *gen) take(p, k int, ready time.Time, hours float64) time.Time {
-	s := g.slots[p]
-	if len(s) == 0 {
-		s = make([]time.Time, k)
-		g.slots[p] = s
+	if n := len(g.slots[p]); n < k {
+		g.slots[p] = append(g.slots[p], make([]time.Time, k-n)...)
 	}
+	s := g.slots[p][:k]
 	i := 0
 	for j := range s {
 		if s[j].Before(s[i]) {
@@ -157,26 +164,27 @@ func (g *gen) take(p, k int, ready time.Time, hours float64) time.Time {
 	return start
 }
 
-func (g *gen) simWork(it *jiraItem, r *rand.Rand, rt rates) {
+func (g *gen) simWork(it *jiraItem, r *rand.Rand) {
 	o, tm, t := g.org, it.team, it.team.idx
-	owner := g.pickAssignee(t, r)
-	if r.Float64() < 0.8 || t == teamWeb {
-		it.assignee = owner
-	}
 	lead := o.member(t, 0)
 	avail := it.created
 	if p, ok := g.partners[it.n]; ok && t == teamGrowth {
 		avail = g.waitForBlocker(it, r, p, lead)
 	}
+	rt := g.ratesAt(t, avail)
+	it.stalled = t == teamMobile && g.in(famStalled, avail)
 	var blocks *partner
-	if t == teamData && it.ty == tyStory && r.Float64() < 0.3 {
+	if t == teamData && it.ty == tyStory && g.in(famDependency, it.created) && r.Float64() < 0.9 {
 		if blocks = g.pairBlocker(it); blocks != nil {
 			avail = addWork(blocks.linkAt, between(r, 40, 90))
 		}
 	}
 	si, addAt := -1, time.Time{}
-	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && r.Float64() < rt.scopeAdd {
+	if cur := tm.sprintAt(avail); cur >= 0 && blocks == nil && it.unplanned {
 		si, addAt = cur, avail.Add(20*time.Minute)
+		if !addAt.After(g.spec.End) {
+			g.truth.scopeChanged(it.key(), tm.Sprints[cur])
+		}
 	} else if nx := tm.nextSprint(avail); nx >= 0 {
 		si, addAt = nx, tm.Sprints[nx].Start.Add(-30*time.Minute)
 	}
@@ -184,13 +192,21 @@ func (g *gen) simWork(it *jiraItem, r *rand.Rand, rt rates) {
 		return
 	}
 	it.add(addAt, lead, sprintItem(tm, nil, []int{si}))
-	ready := addWork(maxTime(addAt, tm.Sprints[si].Start), between(r, 0, 4))
+	si = g.deprioritise(it, r, si, lead)
+	// The owner is drawn for the sprint the item is planned in, so the
+	// WIP stretch holds the work planned during it.
+	planned := maxTime(addAt, tm.Sprints[si].Start)
+	owner := g.pickAssignee(t, r, planned)
+	if r.Float64() < 0.8 || t == teamWeb {
+		it.assignee = owner
+	}
+	ready := addWork(planned, between(r, 0, 4))
 	active := skewed(r, rt.active[0], rt.active[1])
 	if r.Float64() < rt.bigShare {
 		active = between(r, rt.big[0], rt.big[1])
 	}
 	slots := rt.slots
-	if owner == o.overloaded {
+	if owner == o.overloaded && g.in(famWIP, planned) {
 		active, slots = between(r, 100, 180), 10
 	}
 	start := g.take(owner, slots, ready, active)
@@ -251,7 +267,7 @@ func (g *gen) simFlow(it *jiraItem, r *rand.Rand, rt rates, owner int, start tim
 		it.move(cur, worker, stInProgress, stInReview)
 	}
 	cur = addWork(cur, skewed(r, rt.review[0], rt.review[1]))
-	if rt.decider >= 0 && it.ty != tyBug && r.Float64() < rt.decide {
+	if rt.decider >= 0 && (it.ty != tyBug || rt.decideBugs) && r.Float64() < rt.decide {
 		it.move(cur, worker, stInReview, stAwaiting)
 		cur = addWork(cur, between(r, rt.decideHours[0], rt.decideHours[1]))
 		it.move(cur, rt.decider, stAwaiting, stDone)
@@ -286,7 +302,7 @@ func (g *gen) pairBlocker(it *jiraItem) *partner {
 		if a.epic || a.at.Before(it.created.Add(24*time.Hour)) {
 			continue
 		}
-		if a.at.After(g.spec.End.AddDate(0, 0, -14)) {
+		if a.at.After(g.spec.End.AddDate(0, 0, -7)) {
 			return nil
 		}
 		n := g.growthNext + 1
@@ -329,4 +345,39 @@ func maxTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// unplannedArrivals doubles the platform team's pace during the scope
+// stretch with work that cannot wait for the next sprint.
+func (g *gen) unplannedArrivals() []arrival {
+	s, ok := g.stretches[famScope]
+	if !ok {
+		return nil
+	}
+	n := int(float64(g.spec.ItemsPerTeamMonth) * s.to.Sub(s.from).Hours() / (24 * 30.44))
+	r := newRand(g.spec.Seed, 12)
+	out := make([]arrival, n)
+	for k := range out {
+		out[k] = arrival{at: workInstant(r, s.from, s.to), unplanned: true}
+	}
+	return out
+}
+
+// deprioritise plays the other half of the scope stretch: a fifth of the
+// platform items committed to a sprint that starts during it are taken out
+// of it within its first week, to make room for the unplanned work, and
+// moved to the next sprint. It returns the sprint the item is worked in.
+func (g *gen) deprioritise(it *jiraItem, r *rand.Rand, si, lead int) int {
+	tm := it.team
+	if tm.idx != teamPlatform || it.unplanned || si+1 >= len(tm.Sprints) || !g.in(famScope, tm.Sprints[si].Start) ||
+		r.Float64() >= 0.2 {
+		return si
+	}
+	at := addWork(tm.Sprints[si].Start, between(r, 4, 40))
+	if at.After(g.spec.End) {
+		return si
+	}
+	it.add(at, lead, sprintItem(tm, []int{si}, []int{si + 1}))
+	g.truth.scopeChanged(it.key(), tm.Sprints[si])
+	return si + 1
 }

@@ -29,6 +29,37 @@ type Pattern struct {
 	Start   time.Time `json:"start"`
 	End     time.Time `json:"end"`
 	MinDays int       `json:"min_days"`
+	// Placement is where the generator put the stretch: "ended" (before
+	// the last month), "ongoing" (to the end), "middle" (a quarter into
+	// the history) or "whole" (the whole history: the silo).
+	Placement string `json:"placement"`
+}
+
+// SettleDays is the settling margin of the absence rule, in working days:
+// work started inside a stretch can still be open, waiting or carried for
+// a while after it, and findings about it may still show.
+const SettleDays = 10
+
+// Absent says whether a window [from, to) must not find the pattern: it
+// does not overlap the behaviour, widened by SettleDays working days on
+// either side, at all.
+func (p Pattern) Absent(from, to time.Time) bool {
+	return !from.Before(addWorkdays(p.End, SettleDays)) || !to.After(addWorkdays(p.Start, -SettleDays))
+}
+
+// addWorkdays moves t by n working days (Monday to Friday), keeping the time of day.
+func addWorkdays(t time.Time, n int) time.Time {
+	step := 1
+	if n < 0 {
+		step, n = -1, -n
+	}
+	for n > 0 {
+		t = t.AddDate(0, 0, step)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
 }
 
 // minDays is each family's minimum episode duration in working days, as
@@ -75,6 +106,23 @@ type truth struct {
 	pickupHours                       []float64
 	bottleneckReq, teamReqs           int
 	siloReviews, repoReviews          int
+	unreviewedPRs, scopeItems         []string
+	scopeSprints                      []string
+	// Spans of the bounded families as the generator produced them. The
+	// GitHub fields are written by the GitHub goroutine, the others by
+	// the Jira one.
+	bottleneckSpan, unreviewedSpan, churnPRSpan           span
+	stalledSpan, waitSpan, decisionSpan, churnSpan, scope span
+}
+
+// scopeChanged records an item added to or taken out of a running sprint
+// of the scope stretch.
+func (tr *truth) scopeChanged(key string, s sprint) {
+	tr.scopeItems = append(tr.scopeItems, key)
+	if !slices.Contains(tr.scopeSprints, s.Name) {
+		tr.scopeSprints = append(tr.scopeSprints, s.Name)
+	}
+	tr.scope.add(s.Start, minTime(s.Complete, tr.end))
 }
 
 func (tr *truth) blocker(blocker string, at time.Time) {
@@ -88,6 +136,7 @@ func (tr *truth) waited(key string, from, to time.Time) {
 	}
 	tr.waiting = append(tr.waiting, key)
 	tr.waitHours = append(tr.waitHours, workHours(from, minTime(to, tr.end)))
+	tr.waitSpan.add(from, minTime(to, tr.end))
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -102,7 +151,7 @@ func (g *gen) observe(it *jiraItem, st state) {
 	o, tr := g.org, &g.truth
 	t := it.team.idx
 	assignees, sprintChanges := 0, 0
-	var awaitAt, progressAt time.Time
+	var awaitAt, progressAt, firstAssign, lastChurn, firstSprint, lastSprint time.Time
 	owner := it.assignee
 	for _, c := range it.changes {
 		if c.at.After(g.spec.End) {
@@ -112,6 +161,10 @@ func (g *gen) observe(it *jiraItem, st state) {
 			switch ci.Field {
 			case "assignee":
 				assignees++
+				if firstAssign.IsZero() {
+					firstAssign = c.at
+				}
+				lastChurn = c.at
 				if !progressAt.IsZero() && owner == o.overloaded {
 					tr.wip = append(tr.wip, [2]time.Time{progressAt, c.at})
 					progressAt = time.Time{}
@@ -122,6 +175,10 @@ func (g *gen) observe(it *jiraItem, st state) {
 				}
 			case "Sprint":
 				sprintChanges++
+				if firstSprint.IsZero() {
+					firstSprint = c.at
+				}
+				lastSprint = c.at
 			case "status":
 				switch slices.Index(statusIDs, *ci.To) {
 				case stAwaiting:
@@ -131,14 +188,20 @@ func (g *gen) observe(it *jiraItem, st state) {
 						progressAt = c.at
 					}
 				case stInReview, stDone:
+					if slices.Index(statusIDs, *ci.From) == stInReview {
+						lastChurn = c.at // a return from review, or the end of it
+					}
 					if !progressAt.IsZero() {
 						tr.wip = append(tr.wip, [2]time.Time{progressAt, c.at})
 						progressAt = time.Time{}
 					}
 				}
 				if !awaitAt.IsZero() && slices.Index(statusIDs, *ci.To) == stDone && c.actor == o.slowDecider {
-					tr.decisions = append(tr.decisions, it.key())
-					tr.decisionHours = append(tr.decisionHours, workHours(awaitAt, c.at))
+					if h := workHours(awaitAt, c.at); h > decisionSLAHours {
+						tr.decisions = append(tr.decisions, it.key())
+						tr.decisionHours = append(tr.decisionHours, h)
+						tr.decisionSpan.add(awaitAt, c.at)
+					}
 					awaitAt = time.Time{}
 				}
 			}
@@ -158,11 +221,16 @@ func (g *gen) observe(it *jiraItem, st state) {
 	if t == teamPayments && assignees >= 4 {
 		tr.churn = append(tr.churn, it.key())
 		tr.churnChanges = append(tr.churnChanges, float64(assignees))
+		tr.churnSpan.add(firstAssign, lastChurn)
 	}
 	if t == teamMobile && sprintChanges >= 1 {
 		tr.mobileCommitted++
-		if sprintChanges >= 3 {
+		if it.stalled && sprintChanges >= 2 {
 			tr.carried = append(tr.carried, it.key())
+			if st.status != stDone {
+				lastSprint = g.spec.End // still carried at the end
+			}
+			tr.stalledSpan.add(firstSprint, lastSprint)
 		}
 		if sprintChanges >= 2 {
 			tr.carriedCommitted++
@@ -217,7 +285,16 @@ func capItems(keys []string) []string {
 	return keys
 }
 
-// groundTruth assembles the planted patterns that exist in this spec.
+// decisionSLAHours is the plan's decision SLA (2d) in working hours: a
+// decision slower than that is the planted latency.
+const decisionSLAHours = 16
+
+// wipLimit is the plan's WIP agreement: the overload is the time above it.
+const wipLimit = 3
+
+// groundTruth assembles the planted patterns that exist in this spec. A
+// bounded family is listed only when the generator produced its
+// behaviour, with the span it produced.
 func (g *gen) groundTruth() GroundTruth {
 	o, tr := g.org, &g.truth
 	gt := GroundTruth{Seed: g.spec.Seed, Patterns: []Pattern{}}
@@ -225,44 +302,96 @@ func (g *gen) groundTruth() GroundTruth {
 		gt.ControlTeam = o.teams[teamWeb].Name
 	}
 	name := func(t int) string { return o.teams[t].Name }
-	add := func(p Pattern) {
+	add := func(p Pattern, sp span) {
 		p.Items = capItems(p.Items)
-		if p.Start.IsZero() { // planted over the whole history
+		p.Placement = "whole"
+		if st, ok := g.stretches[p.Family]; ok {
+			if sp.from.IsZero() {
+				return // the stretch produced nothing in this spec
+			}
+			p.Placement = placeNames[st.place]
+			// Whole seconds, as the trackers write them.
+			p.Start, p.End = sp.from.Truncate(time.Second), sp.to.Truncate(time.Second)
+			if p.End.Before(sp.to) {
+				p.End = p.End.Add(time.Second)
+			}
+			p.Note += fmt.Sprintf("; planted %s to %s (%s)", sp.from.Format(time.DateOnly), sp.to.Format(time.DateOnly), p.Placement)
+		} else {
 			p.Start, p.End = g.spec.Start(), g.spec.End
 		}
 		p.MinDays = minDays[p.Family]
 		gt.Patterns = append(gt.Patterns, p)
 	}
 	if o.bottleneck >= 0 && len(o.teams) > teamGrowth {
-		add(Pattern{Family: "approval_bottleneck", Team: name(teamPlatform), SubjectKind: "person", Subject: o.people[o.bottleneck].ID,
+		add(Pattern{Family: famBottleneck, Team: name(teamPlatform), SubjectKind: "person", Subject: o.people[o.bottleneck].ID,
 			Items: tr.bottleneckPRs, Note: fmt.Sprintf("received %d of %d review requests (%.0f%%) on %s and %s pull requests; median pickup %.1f working hours over %d requests",
-				tr.bottleneckReq, tr.teamReqs, pct(tr.bottleneckReq, tr.teamReqs), name(teamPlatform), name(teamGrowth), median(tr.pickupHours), len(tr.pickupHours))})
+				tr.bottleneckReq, tr.teamReqs, pct(tr.bottleneckReq, tr.teamReqs), name(teamPlatform), name(teamGrowth), median(tr.pickupHours), len(tr.pickupHours))}, tr.bottleneckSpan)
 	}
 	if len(o.teams) > teamMobile {
-		add(Pattern{Family: "stalled_commitment", Team: name(teamMobile), SubjectKind: "team", Subject: name(teamMobile), Items: tr.carried,
-			Note: fmt.Sprintf("%d of %d sprint items carried over at least once, %d at least twice (listed)", tr.carriedCommitted, tr.mobileCommitted, len(tr.carried))})
+		add(Pattern{Family: famStalled, Team: name(teamMobile), SubjectKind: "team", Subject: name(teamMobile), Items: tr.carried,
+			Note: fmt.Sprintf("%d of %d sprint items carried over at least once, %d of them planned in the stretch (listed)", tr.carriedCommitted, tr.mobileCommitted, len(tr.carried))}, tr.stalledSpan)
 	}
 	if len(o.teams) > teamGrowth {
-		add(Pattern{Family: "dependency_delay", Team: name(teamGrowth), SubjectKind: "team_pair", Subject: name(teamGrowth) + "/" + name(teamData),
+		add(Pattern{Family: famDependency, Team: name(teamGrowth), SubjectKind: "team_pair", Subject: name(teamGrowth) + "/" + name(teamData),
 			Items: append(slices.Clone(tr.waiting), tr.blockers...),
-			Note:  fmt.Sprintf("%d %s items blocked by %s items (Blocked status, Flagged, blocks links); median wait %.1f working hours", len(tr.waiting), name(teamGrowth), name(teamData), median(tr.waitHours))})
+			Note:  fmt.Sprintf("%d %s items blocked by %s items (Blocked status, Flagged, blocks links); median wait %.1f working hours", len(tr.waiting), name(teamGrowth), name(teamData), median(tr.waitHours))}, tr.waitSpan)
 	}
 	if o.slowDecider >= 0 {
-		add(Pattern{Family: "decision_latency", Team: name(teamPayments), SubjectKind: "person", Subject: o.people[o.slowDecider].ID, Items: tr.decisions,
-			Note: fmt.Sprintf("%d items left Awaiting Approval when this person moved them, after a median %.1f working hours (SLA 2d)", len(tr.decisions), median(tr.decisionHours))})
-		add(Pattern{Family: "handoff_churn", Team: name(teamPayments), SubjectKind: "team", Subject: name(teamPayments), Items: tr.churn,
-			Note: fmt.Sprintf("%d items with 4 or more assignee changes (median %.0f) and 3-4 returns from In Review to In Progress", len(tr.churn), median(tr.churnChanges))})
+		add(Pattern{Family: famDecision, Team: name(teamPayments), SubjectKind: "person", Subject: o.people[o.slowDecider].ID, Items: tr.decisions,
+			Note: fmt.Sprintf("%d items left Awaiting Approval when this person moved them after more than the 2d SLA, a median %.1f working hours", len(tr.decisions), median(tr.decisionHours))}, tr.decisionSpan)
+		add(Pattern{Family: famHandoff, Team: name(teamPayments), SubjectKind: "team", Subject: name(teamPayments), Items: tr.churn,
+			Note: fmt.Sprintf("%d items with 4 or more assignee changes (median %.0f) and 3-4 returns from In Review to In Progress", len(tr.churn), median(tr.churnChanges))}, tr.churnSpan.join(tr.churnPRSpan))
 	}
 	if o.silo >= 0 {
 		repo := g.spec.Owner + "/" + o.teams[teamData].Repo
 		add(Pattern{Family: "silo", Team: name(teamData), SubjectKind: "repo", Subject: repo, Items: tr.siloPRs,
-			Note: fmt.Sprintf("%d of %d submitted reviews (%.0f%%) by one person", tr.siloReviews, tr.repoReviews, pct(tr.siloReviews, tr.repoReviews))})
+			Note: fmt.Sprintf("%d of %d submitted reviews (%.0f%%) by one person", tr.siloReviews, tr.repoReviews, pct(tr.siloReviews, tr.repoReviews))}, span{})
 	}
 	if o.overloaded >= 0 {
-		add(Pattern{Family: "wip_overload", Team: name(teamData), SubjectKind: "person", Subject: o.people[o.overloaded].ID, Items: tr.wipItems,
-			Note: fmt.Sprintf("up to %d items In Progress at once (four times the share of work, long items)", maxConcurrent(tr.wip))})
+		add(Pattern{Family: famWIP, Team: name(teamData), SubjectKind: "person", Subject: o.people[o.overloaded].ID, Items: tr.wipItems,
+			Note: fmt.Sprintf("up to %d items In Progress at once, above %d from the first to the last day listed", maxConcurrent(tr.wip), wipLimit)}, overSpan(tr.wip, wipLimit))
+	}
+	if len(o.teams) > teamMobile {
+		add(Pattern{Family: famUnreviewed, Team: name(teamMobile), SubjectKind: "repo", Subject: g.spec.Owner + "/" + o.teams[teamMobile].Repo,
+			Items: tr.unreviewedPRs, Note: fmt.Sprintf("%d pull requests merged by their authors with no review (none elsewhere)", len(tr.unreviewedPRs))}, tr.unreviewedSpan)
+	}
+	if len(o.teams) > teamPlatform {
+		add(Pattern{Family: famScope, Team: name(teamPlatform), SubjectKind: "team", Subject: name(teamPlatform), Items: tr.scopeItems,
+			Note: fmt.Sprintf("%d items added to or taken out of %d running sprints after their start", len(tr.scopeItems), len(tr.scopeSprints))}, tr.scope)
 	}
 	return gt
+}
+
+// overSpan is the first and last instant more than limit intervals are open at once.
+func overSpan(iv [][2]time.Time, limit int) span {
+	type edge struct {
+		at time.Time
+		d  int
+	}
+	var es []edge
+	for _, v := range iv {
+		es = append(es, edge{v[0], 1}, edge{v[1], -1})
+	}
+	slices.SortStableFunc(es, func(a, b edge) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return a.d - b.d
+	})
+	var sp span
+	n := 0
+	var over time.Time
+	for _, e := range es {
+		n += e.d
+		switch {
+		case n > limit && over.IsZero():
+			over = e.at
+		case n <= limit && !over.IsZero():
+			sp.add(over, e.at)
+			over = time.Time{}
+		}
+	}
+	return sp
 }
 
 func pct(a, b int) float64 {

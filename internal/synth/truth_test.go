@@ -27,11 +27,31 @@ type observed struct {
 	pickups     map[string][]float64      // reviewer -> working hours to first review
 	teamPickups map[string][]float64      // author team -> working hours
 	reviews     map[string]map[string]int // repo -> reviewer -> reviews
+	// When things happened, for the bounds of the planted stretches.
+	asked     map[string][]time.Time    // reviewer -> review requests by name
+	carryAt   map[string][]time.Time    // key -> carry-overs
+	assignAt  map[string][]time.Time    // key -> assignee changes
+	blockSpan map[string][][2]time.Time // key -> Blocked intervals
+	planned   map[string]plannedAt      // key -> first sprint planning
+	removed   map[string][]time.Time    // key -> taken out of a running sprint (not at its close)
+	merges    []merge                   // merged pull requests by people
+}
+
+type plannedAt struct {
+	at, sprintStart time.Time
+	team            string
+}
+
+type merge struct {
+	key, repo string
+	at        time.Time
+	reviewed  bool
 }
 
 type decision struct {
-	by    string
-	hours float64
+	by       string
+	hours    float64
+	from, at time.Time
 }
 
 type jiraLine struct {
@@ -62,7 +82,22 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 	ob := &observed{team: map[string]string{}, assignees: map[string]int{}, returns: map[string]int{}, carries: map[string]int{},
 		blocked: map[string]float64{}, blockedBy: map[string][]string{}, decisions: map[string]decision{},
 		progress: map[string][][2]time.Time{}, requests: map[string]map[string]int{}, pickups: map[string][]float64{},
-		teamPickups: map[string][]float64{}, reviews: map[string]map[string]int{}}
+		teamPickups: map[string][]float64{}, reviews: map[string]map[string]int{},
+		asked: map[string][]time.Time{}, carryAt: map[string][]time.Time{}, assignAt: map[string][]time.Time{},
+		blockSpan: map[string][][2]time.Time{}, planned: map[string]plannedAt{}, removed: map[string][]time.Time{}}
+	sprintStart := map[string]time.Time{}
+	closes := map[string]bool{}
+	eachLine(t, filepath.Join(dir, "jira", "sprints.jsonl"), func(_ int, s *struct{ Name, StartDate, CompleteDate string }) {
+		if s.StartDate == "" {
+			return // a future sprint
+		}
+		closes[s.CompleteDate] = true
+		at, err := time.Parse("2006-01-02T15:04:05.000Z", s.StartDate)
+		if err != nil {
+			t.Fatalf("sprint %s: %v", s.Name, err)
+		}
+		sprintStart[s.Name] = at
+	})
 	teamOf, byAccount, byLogin := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, tm := range res.Teams {
 		teamOf[tm.Project], teamOf[tm.Repo] = tm.Name, tm.Name
@@ -103,6 +138,7 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 				switch it.Field {
 				case "assignee":
 					ob.assignees[is.Key]++
+					ob.assignAt[is.Key] = append(ob.assignAt[is.Key], at)
 					if !progressAt.IsZero() && owner != "" {
 						ob.progress[owner] = append(ob.progress[owner], [2]time.Time{progressAt, at})
 						progressAt = at
@@ -114,6 +150,12 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 				case "Sprint":
 					if *it.From != "" {
 						ob.carries[is.Key]++
+						ob.carryAt[is.Key] = append(ob.carryAt[is.Key], at)
+						if !closes[at.UTC().Format("2006-01-02T15:04:05.000Z")] {
+							ob.removed[is.Key] = append(ob.removed[is.Key], at)
+						}
+					} else if _, ok := ob.planned[is.Key]; !ok {
+						ob.planned[is.Key] = plannedAt{at: at, sprintStart: sprintStart[*it.ToString], team: ob.team[is.Key]}
 					}
 				case "status":
 					from, to := *it.FromString, *it.ToString
@@ -129,6 +171,7 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 					}
 					if from == "Blocked" {
 						ob.blocked[is.Key] += at.Sub(blockedAt).Hours()
+						ob.blockSpan[is.Key] = append(ob.blockSpan[is.Key], [2]time.Time{blockedAt, at})
 					}
 					if to == "Blocked" {
 						blockedAt = at
@@ -137,13 +180,14 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 						awaitAt = at
 					}
 					if from == "Awaiting Approval" {
-						ob.decisions[is.Key] = decision{by: byAccount[h.Author.AccountID], hours: workHours(awaitAt, at)}
+						ob.decisions[is.Key] = decision{by: byAccount[h.Author.AccountID], hours: workHours(awaitAt, at), from: awaitAt, at: at}
 					}
 				}
 			}
 		}
 		if !blockedAt.IsZero() && ob.blocked[is.Key] == 0 {
 			ob.blocked[is.Key] = res.Spec.End.Sub(blockedAt).Hours()
+			ob.blockSpan[is.Key] = append(ob.blockSpan[is.Key], [2]time.Time{blockedAt, res.Spec.End})
 		}
 		if !progressAt.IsZero() && owner != "" {
 			ob.progress[owner] = append(ob.progress[owner], [2]time.Time{progressAt, res.Spec.End})
@@ -161,9 +205,20 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 			at  time.Time
 		}
 		asked := map[int][]req{}
-		eachLine(t, filepath.Join(repo, "pulls.jsonl"), func(_ int, p *struct{ Number int }) {
-			ob.team[fmt.Sprintf("%s#%d", full, p.Number)] = team
+		merged := map[int]merge{}
+		authors := map[int]string{}
+		eachLine(t, filepath.Join(repo, "pulls.jsonl"), func(_ int, p *struct {
+			Number   int
+			MergedAt *time.Time `json:"merged_at"`
+			User     struct{ Login string }
+		}) {
+			key := fmt.Sprintf("%s#%d", full, p.Number)
+			ob.team[key] = team
+			if author := byLogin[p.User.Login]; p.MergedAt != nil && author != "" {
+				merged[p.Number], authors[p.Number] = merge{key: key, repo: full, at: *p.MergedAt}, author
+			}
 		})
+
 		eachLine(t, filepath.Join(repo, "events.jsonl"), func(_ int, e *struct {
 			Event             string
 			CreatedAt         time.Time               `json:"created_at"`
@@ -182,6 +237,7 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 			}()
 			if e.RequestedReviewer != nil {
 				who = byLogin[e.RequestedReviewer.Login]
+				ob.asked[who] = append(ob.asked[who], e.CreatedAt)
 			}
 			ob.requests[team][who]++
 			asked[e.Issue.Number] = append(asked[e.Issue.Number], req{who, e.CreatedAt})
@@ -195,6 +251,10 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 			ob.reviews[full][who]++
 			var n int
 			fmt.Sscanf(r.PullRequestURL[strings.LastIndex(r.PullRequestURL, "/")+1:], "%d", &n)
+			if m, ok := merged[n]; ok && who != authors[n] && !r.SubmittedAt.After(m.at) {
+				m.reviewed = true
+				merged[n] = m
+			}
 			for i, q := range asked[n] {
 				if q.who == who && !q.at.After(r.SubmittedAt) {
 					h := workHours(q.at, r.SubmittedAt)
@@ -205,6 +265,9 @@ func observe(t *testing.T, dir string, res *synth.Result) *observed {
 				}
 			}
 		})
+		for _, m := range merged {
+			ob.merges = append(ob.merges, m)
+		}
 	}
 	return ob
 }
