@@ -85,29 +85,36 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 	from := builtFrom(version, stmts)
 	for _, d := range DerivedFacts() {
 		t0 := time.Now()
-		if d.Stable && version != "" {
-			current, err := builtCurrent(ctx, db, d.Name, from)
-			if err != nil {
-				return err
-			}
-			if current {
-				continue
-			}
-		}
-		if err := create(ctx, db, d); err != nil {
+		kept, err := prepareFact(ctx, db, d, version, from)
+		if err != nil {
 			return err
 		}
-		if !d.Stable {
-			continue
-		}
-		if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, builtFrom(version, stmts)); err != nil {
-			return fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
-		}
-		if err := env.observe.derived(ctx, db, d, t0); err != nil {
+		if err := env.observe.derived(ctx, db, d, t0, kept); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// prepareFact creates d, or keeps it (true) when it is a stable table
+// derived_builds says was built from the same inputs (from).
+func prepareFact(ctx context.Context, db *sql.DB, d Derived, version, from string) (bool, error) {
+	if d.Stable && version != "" {
+		current, err := builtCurrent(ctx, db, d.Name, from)
+		if err != nil || current {
+			return current, err
+		}
+	}
+	if err := create(ctx, db, d); err != nil {
+		return false, err
+	}
+	if !d.Stable {
+		return false, nil
+	}
+	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, from); err != nil {
+		return false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
+	}
+	return false, nil
 }
 
 func create(ctx context.Context, db *sql.DB, d Derived) error {

@@ -12,6 +12,7 @@ import (
 const (
 	StepView   = "view"   // a derived view: creating it is cheap, reading it is the cost
 	StepTable  = "table"  // a derived table, materialised by Prepare
+	StepKept   = "kept"   // a stable derived table kept: built earlier from the same inputs
 	StepModule = "module" // a pattern module
 	StepTrend  = "trend"  // comparing the findings with the previous period
 	StepWrite  = "write"  // writing the run, its findings and metrics
@@ -57,9 +58,9 @@ func (o stepObserver) active(ctx context.Context) bool {
 	return o.timings != nil || (o.log != nil && o.log.Enabled(ctx, slog.LevelDebug))
 }
 
-// derived records the creation of a derived fact that started at t0. A
+// derived records the creation (or keeping) of a derived fact from t0. A
 // table's rows are counted (cheap); a view's only with CountViews.
-func (o stepObserver) derived(ctx context.Context, db *sql.DB, d Derived, t0 time.Time) error {
+func (o stepObserver) derived(ctx context.Context, db *sql.DB, d Derived, t0 time.Time, kept bool) error {
 	if !o.active(ctx) {
 		return nil
 	}
@@ -67,6 +68,9 @@ func (o stepObserver) derived(ctx context.Context, db *sql.DB, d Derived, t0 tim
 	kind, rows := StepView, int64(-1)
 	if d.Table {
 		kind = StepTable
+	}
+	if kept {
+		kind = StepKept
 	}
 	if d.Table || (o.timings != nil && o.timings.CountViews) {
 		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+d.Name).Scan(&rows); err != nil {
