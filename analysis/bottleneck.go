@@ -243,7 +243,7 @@ func bottleneckFinding(env *Env, who string, l *reviewerLoad, teamTotals map[str
 		}
 		summary += fmt.Sprintf("; they receive %s review requests", strings.Join(parts, " and "))
 	} else {
-		summary += "; the requests are spread, so this is a slow reviewer more than a bottleneck"
+		summary += "; over the window no team sends a quarter of its review requests here, so the wait stays in this one queue rather than holding up a team"
 	}
 	summary += fmt.Sprintf(" (%s, %d still open", plural(len(l.waits), "request"), l.open)
 	if l.open > 0 {
