@@ -335,3 +335,36 @@ func TestScopeChurnBlip(t *testing.T) {
 	env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
 	checkEpisode(t, env, "scope_churn", "red", episodeWindow{name: "six months"}, time.Time{})
 }
+
+// TestUnapprovedMergesLimit: without a plan the config threshold plays the
+// agreement's part; a plan's agreement wins over it; with neither there
+// is no count to hold a repository against.
+func TestUnapprovedMergesLimit(t *testing.T) {
+	zero := 0
+	unapproved := map[int]string{}
+	for d := 3; len(unapproved) < 20; d += 9 {
+		if d%7 < 5 {
+			unapproved[d] = "commented"
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		threshold *int
+		plan      map[string]float64
+		want      bool
+	}{
+		{"config threshold 0, no plan", &zero, nil, true},
+		{"neither", nil, nil, false},
+		{"plan 30 wins over config 0", &zero, map[string]float64{"unreviewed_merges": 30}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := mergesFixture(t, "platform", unapproved)
+			env := f.env(f.at(0, 0), f.at(182, 0), f.at(182, 0))
+			env.Thresholds.UnreviewedMerges, env.Agreements = tc.threshold, tc.plan
+			fd := findingAbout(runA1(t, "ownership_gap", env).Findings, "repo", "acme/pay")
+			if got := fd != nil && rankOf(fd.Severity) >= rankOf(analysis.Warn); got != tc.want {
+				t.Errorf("acme/pay at warn or above: %v, want %v (finding %+v)", got, tc.want, fd)
+			}
+		})
+	}
+}

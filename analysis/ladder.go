@@ -83,6 +83,19 @@ func limits(env *Env) config.Thresholds {
 	return th
 }
 
+// unreviewedLimit is the most merges without an approving review a
+// repository may have: the plan's agreement, else the config threshold;
+// false when neither sets one.
+func unreviewedLimit(env *Env) (float64, bool) {
+	if v, ok := agreement(env, "unreviewed_merges"); ok {
+		return v, true
+	}
+	if n := env.Thresholds.UnreviewedMerges; n != nil {
+		return float64(*n), true
+	}
+	return 0, false
+}
+
 // agreement returns the plan's target for metric, if the plan sets one.
 func agreement(env *Env, metric string) (float64, bool) {
 	v, ok := env.Agreements[metric]

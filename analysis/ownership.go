@@ -37,17 +37,18 @@ Per team, over the window: tracker issues in progress (neither new nor done) tha
 assigned to while in progress, and pull requests merged without a review by someone other than
 the author (bot pull requests left out). Gap share = gaps / (issues in progress + merged pull
 requests). With at least min_sample (default 5) of those: warn from 20%, critical from 50%,
-info when there are gaps below that; score = the share. With a plan agreement on unreviewed_merges,
+info when there are gaps below that; score = the share. With a plan agreement on unreviewed_merges
+(else the config threshold thresholds.unreviewed_merges, when set),
 a team with more merges without an approving review than its target is at least warn (target 0: any), critical
 at twice a target above zero. Work that no team owns is one info
 finding.
-Per repository, with that agreement only: merges without an approving review by someone other
+Per repository, with that agreement or threshold only: merges without an approving review by someone other
 than the author (a comment is not an approval; bot pull requests left out). More of them in the
 window than the target is at least warn; an episode is 2 or more weeks (10 working days, one quiet
 week joined) with more of them than the target each week, read over a 120-day lookback so it is
 found whatever the window: at least warn, critical above the target in more than half of the
 window's weeks (or at twice a target above zero); the finding says when it started, peaked and
-ended and holds the weekly counts. Without the agreement the team's gap share judges alone.
+ended and holds the weekly counts. With neither, the team's gap share judges alone.
 Metrics: unreviewed_merges and unassigned_wip per team.`
 }
 
@@ -133,7 +134,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 // plan's unreviewed_merges agreement (none: info): above the target is
 // warn, twice a target above zero critical.
 func unreviewedSeverity(env *Env, unreviewed int) string {
-	target, ok := agreement(env, "unreviewed_merges")
+	target, ok := unreviewedLimit(env)
 	if !ok {
 		return Info
 	}

@@ -7,12 +7,12 @@ import (
 )
 
 // Merges without an approving review, per repository. The plan's
-// unreviewed_merges agreement is the limit: over the window, a repository
+// unreviewed_merges agreement (else the config threshold) is the limit: over the window, a repository
 // with more merges without an approving review (by someone other than the
 // author, bots' pull requests left out) than the target is at least warn;
 // per week, from the lookback's start, a stretch of weeks with more such
 // merges than the target lasting the family's minimum duration (one quiet
-// week joined) is an episode. Without the agreement there is no count to
+// week joined) is an episode. With neither there is no count to
 // hold them against, and the team's gap share judges ownership alone.
 
 type repoMerge struct {
@@ -49,7 +49,7 @@ func repoMerges(ctx context.Context, env *Env) (map[string][]repoMerge, error) {
 // approving review break the plan's unreviewed_merges agreement over the
 // window or in an episode reaching into it.
 func unapprovedFindings(ctx context.Context, env *Env, res *Result) error {
-	target, ok := agreement(env, "unreviewed_merges")
+	target, ok := unreviewedLimit(env)
 	if !ok {
 		return nil
 	}

@@ -126,10 +126,14 @@ type Thresholds struct {
 	StatusReturns   int      `yaml:"status_returns"`   // 2
 	ReviewRounds    int      `yaml:"review_rounds"`    // 2 changes-requested rounds
 	ScopeChurn      float64  `yaml:"scope_churn"`      // 0.25 of committed scope
-	ReviewerShare   float64  `yaml:"reviewer_share"`   // 0.5: one person's share of a repo's reviews
-	CrossTeamShare  float64  `yaml:"cross_team_share"` // 0.1
-	ThroughputWeeks int      `yaml:"throughput_weeks"` // 12 weeks of history for forecasts
-	ForecastTrials  int      `yaml:"forecast_trials"`  // 10000
+	// UnreviewedMerges is how many merges without an approving review a
+	// repository may have in a window; unset (nil), they are judged only
+	// as part of a team's ownership gaps. A plan agreement wins.
+	UnreviewedMerges *int    `yaml:"unreviewed_merges"`
+	ReviewerShare    float64 `yaml:"reviewer_share"`   // 0.5: one person's share of a repo's reviews
+	CrossTeamShare   float64 `yaml:"cross_team_share"` // 0.1
+	ThroughputWeeks  int     `yaml:"throughput_weeks"` // 12 weeks of history for forecasts
+	ForecastTrials   int     `yaml:"forecast_trials"`  // 10000
 }
 
 // Calendar says when people work, so waits over weekends and holidays are

@@ -157,6 +157,9 @@ func (v *validator) validateThresholds(t Thresholds) {
 			v.addf("thresholds."+name, "%d is negative", n)
 		}
 	}
+	if t.UnreviewedMerges != nil && *t.UnreviewedMerges < 0 {
+		v.addf("thresholds.unreviewed_merges", "%d is negative", *t.UnreviewedMerges)
+	}
 	shares := map[string]float64{"aging_percentile": t.AgingPercentile, "scope_churn": t.ScopeChurn,
 		"reviewer_share": t.ReviewerShare, "cross_team_share": t.CrossTeamShare}
 	for _, name := range slices.Sorted(maps.Keys(shares)) {
