@@ -92,8 +92,8 @@ func compareFindings(f, p Finding, found bool) string {
 // baseline an earlier analysis of this window kept (same data, as-of time,
 // config and patterns), else by running the modules over it and keeping
 // their findings as that baseline.
-func previousPeriod(ctx context.Context, st *store.Store, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
-	prev, ok, err := storedPrevious(ctx, st, env, opts)
+func previousPeriod(ctx context.Context, st *store.Store, version string, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
+	prev, ok, err := storedPrevious(ctx, st, version, env, opts)
 	if err != nil || ok {
 		return prev, err
 	}
