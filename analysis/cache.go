@@ -185,8 +185,8 @@ func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 	return runKey{config: config.String, data: data.String, patterns: strings.TrimSpace(patterns.String)}, nil
 }
 
-// storedPrevious reads the findings of the period of the same length
-// before env's window from its stored run, when that run is current (same
+// storedPrevious reads the findings of the previous period of env's
+// window (previousWindow) from its stored run, when that run is current (same
 // inputs, config, engine and as-of time, every pattern): the months of a
 // health trend are analysed oldest first, so each month's trend costs no
 // second pass over the modules. ok is false when there is no such run.
@@ -195,7 +195,8 @@ func storedPrevious(ctx context.Context, st *store.Store, version string, env En
 		return nil, false, nil
 	}
 	prev := env
-	prev.From, prev.To, prev.Now = env.From.Add(-env.To.Sub(env.From)), env.From, env.From
+	prev.From, prev.To = previousWindow(env.From, env.To)
+	prev.Now = prev.To
 	id := RunID(prev.From, prev.To)
 	want, err := windowKey(ctx, st, version, prev, opts.ConfigHash)
 	if err != nil {

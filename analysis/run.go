@@ -105,7 +105,7 @@ func analyze(ctx context.Context, st *store.Store, opts Options, version string,
 	if err != nil {
 		return Summary{}, err
 	}
-	sum.Findings = applyTrend(sum.Findings, prev)
+	sum.Findings = applyTrend(sum.Findings, prev, isCalendarMonth(env.From, env.To))
 	env.observe.step(ctx, "trend", StepTrend, t0, len(sum.Findings))
 	sum.Metrics = len(metrics)
 	t0 = time.Now()
