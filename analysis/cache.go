@@ -29,14 +29,46 @@ type runKey struct {
 // the fingerprint of the window's inputs (store.WindowInputs), the as-of
 // time (a window that reaches past now ages its open work differently
 // every hour; a closed window's is its end, so it never ages) and the
-// engine that computed it.
-func windowKey(ctx context.Context, st *store.Store, env Env, configHash string) (runKey, error) {
-	inputs, err := st.WindowInputs(ctx, env.To)
+// engine that computed it. version is the store's data version, read once
+// per call chain.
+func windowKey(ctx context.Context, st *store.Store, version string, env Env, configHash string) (runKey, error) {
+	inputs, err := windowInputs(ctx, st, version, env.To)
 	if err != nil {
 		return runKey{}, fmt.Errorf("analyze %s: %w", RunID(env.From, env.To), err)
 	}
 	at := asOf(env).UTC().Truncate(time.Hour).Format(time.RFC3339)
 	return runKey{config: configHash, data: inputs + "@" + at + "#" + engineVersion()}, nil
+}
+
+// inputsMemo keeps the fingerprints of recent windows' inputs by data
+// version and window end: a window's inputs are a function of the two (the
+// data version covers every table WindowInputs reads), so the months of a
+// report, each of which also reads its previous month's key, fingerprint
+// each window once per data version.
+var inputsMemo = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+func windowInputs(ctx context.Context, st *store.Store, version string, to time.Time) (string, error) {
+	k := version + "|" + to.UTC().Format(time.RFC3339Nano)
+	inputsMemo.Lock()
+	v, ok := inputsMemo.m[k]
+	inputsMemo.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := st.WindowInputs(ctx, to)
+	if err != nil {
+		return "", err
+	}
+	inputsMemo.Lock()
+	defer inputsMemo.Unlock()
+	if len(inputsMemo.m) >= 256 { // a long-lived process sees many versions
+		clear(inputsMemo.m)
+	}
+	inputsMemo.m[k] = v
+	return v, nil
 }
 
 // engineVersion fingerprints the analysis code a run was computed by, so
@@ -102,7 +134,11 @@ type WindowRun struct {
 func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, error) {
 	opts.Patterns = nil
 	run := WindowRun{ID: RunID(opts.Env.From, opts.Env.To), From: opts.Env.From, To: opts.Env.To}
-	want, err := windowKey(ctx, st, opts.Env, opts.ConfigHash)
+	version, err := st.DataVersion(ctx)
+	if err != nil {
+		return run, err
+	}
+	want, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)
 	if err != nil {
 		return run, err
 	}
@@ -120,7 +156,7 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	if st.ReadOnly() {
 		return run, fmt.Errorf("analyze %s: the store is open read-only and holds no current analysis of this window (%s)", run.ID, run.Why)
 	}
-	sum, err := Analyze(ctx, st, opts)
+	sum, err := analyze(ctx, st, opts, version, want)
 	if err != nil {
 		return run, err
 	}
@@ -169,19 +205,20 @@ func storedKey(ctx context.Context, db *sql.DB, id string) (runKey, error) {
 	return runKey{config: config.String, data: data.String, patterns: strings.TrimSpace(patterns.String)}, nil
 }
 
-// storedPrevious reads the findings of the period of the same length
-// before env's window from its stored run, when that run is current (same
+// storedPrevious reads the findings of the previous period of env's
+// window (previousWindow) from its stored run, when that run is current (same
 // inputs, config, engine and as-of time, every pattern): the months of a
 // health trend are analysed oldest first, so each month's trend costs no
 // second pass over the modules. ok is false when there is no such run.
-func storedPrevious(ctx context.Context, st *store.Store, env Env, opts Options) ([]Finding, bool, error) {
+func storedPrevious(ctx context.Context, st *store.Store, version string, env Env, opts Options) ([]Finding, bool, error) {
 	if len(opts.Patterns) > 0 {
 		return nil, false, nil
 	}
 	prev := env
-	prev.From, prev.To, prev.Now = env.From.Add(-env.To.Sub(env.From)), env.From, env.From
+	prev.From, prev.To = previousWindow(env.From, env.To)
+	prev.Now = prev.To
 	id := RunID(prev.From, prev.To)
-	want, err := windowKey(ctx, st, prev, opts.ConfigHash)
+	want, err := windowKey(ctx, st, version, prev, opts.ConfigHash)
 	if err != nil {
 		return nil, false, err
 	}

@@ -125,9 +125,14 @@ func churnItems(ctx context.Context, env *Env) (map[string][]churnItem, error) {
 	SELECT item_id, count(*) FILTER (WHERE kind = 'assignee' AND coalesce(from_value, '') <> '')
 		+ greatest(count(*) FILTER (WHERE kind = 'assigned') - 1, 0) AS handoffs
 	FROM item_events WHERE occurred_at < $2 GROUP BY item_id HAVING max(occurred_at) >= $1),
-firsts AS (
-	SELECT item_id, seq, state_class, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
+ivs AS (
+	SELECT item_id, seq, state_class, lower(status) AS ls
 	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM active)),
+firsts AS (
+	-- the first seq of each item's status by a grouping joined back (see churnWeeksSQL)
+	SELECT v.item_id, v.seq, v.state_class, f.first_seq
+	FROM ivs v JOIN (SELECT item_id, ls, min(seq) AS first_seq FROM ivs GROUP BY ALL) f
+		ON f.item_id = v.item_id AND f.ls IS NOT DISTINCT FROM v.ls),
 seqd AS (
 	SELECT item_id,
 		first_seq < seq AND first_seq < lag(first_seq) OVER w AS again,

@@ -27,9 +27,15 @@ const (
 // whole weeks since $1.
 const churnWeeksSQL = `WITH moving AS (
 	SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
-firsts AS (
-	SELECT item_id, seq, start_at, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
+ivs AS (
+	SELECT item_id, seq, start_at, lower(status) AS ls
 	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM moving)),
+firsts AS (
+	-- the first seq of each item's status by a grouping joined back: a
+	-- window partitioned by item and status costs several times as much
+	SELECT v.item_id, v.seq, v.start_at, f.first_seq
+	FROM ivs v JOIN (SELECT item_id, ls, min(seq) AS first_seq FROM ivs GROUP BY ALL) f
+		ON f.item_id = v.item_id AND f.ls IS NOT DISTINCT FROM v.ls),
 seqd AS (
 	SELECT item_id, start_at, first_seq < seq AND first_seq < lag(first_seq) OVER w AS again
 	FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq)),

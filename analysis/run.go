@@ -50,19 +50,25 @@ func RunID(from, to time.Time) string {
 // writes the run, its findings and its metrics in one transaction,
 // replacing an earlier run of the same window.
 func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
-	env := opts.Env
-	env.DB = st.DB()
-	env.Now = asOf(env)
-	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
-	key, err := windowKey(ctx, st, env, opts.ConfigHash)
-	if err != nil {
-		return Summary{}, err
-	}
 	// The stable derived tables follow the whole store, not one window.
 	version, err := st.DataVersion(ctx)
 	if err != nil {
 		return Summary{}, err
 	}
+	key, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)
+	if err != nil {
+		return Summary{}, err
+	}
+	return analyze(ctx, st, opts, version, key)
+}
+
+// analyze is Analyze with the store's data version and the window's key
+// already read (Ensure reads them to decide whether to analyse at all).
+func analyze(ctx context.Context, st *store.Store, opts Options, version string, key runKey) (Summary, error) {
+	env := opts.Env
+	env.DB = st.DB()
+	env.Now = asOf(env)
+	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
 	if err := prepare(ctx, env.DB, &env, version); err != nil {
 		return Summary{}, err
 	}
@@ -95,11 +101,11 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	}
 	key.patterns = strings.Join(opts.Patterns, ",")
 	t0 := time.Now()
-	prev, err := previousPeriod(ctx, st, env, opts, mods, key)
+	prev, err := previousPeriod(ctx, st, version, env, opts, mods, key)
 	if err != nil {
 		return Summary{}, err
 	}
-	sum.Findings = applyTrend(sum.Findings, prev)
+	sum.Findings = applyTrend(sum.Findings, prev, isCalendarMonth(env.From, env.To))
 	env.observe.step(ctx, "trend", StepTrend, t0, len(sum.Findings))
 	sum.Metrics = len(metrics)
 	t0 = time.Now()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/systemic-dev/systemic/internal/store"
 )
@@ -22,18 +23,37 @@ const (
 
 // TrendText is the trend rule, for `analyze --explain` and the glossary.
 const TrendText = `Trend (every family): each finding is compared with the same pattern and subject over the
-previous period of the same length: new (not found there), ongoing (same severity, score within
+previous period (the calendar month before for a calendar month, else the period of the same length
+before the window): new (not found there), ongoing (same severity, score within
 0.1), worse or better (graver or milder severity, else a score 0.1 or more higher or lower), resolved
 (warn or critical there, gone now: listed as an info finding saying so).`
 
 // trendKey identifies a finding across periods.
 func trendKey(f Finding) string { return f.Pattern + "\x00" + f.SubjectKind + "\x00" + f.Subject }
 
-// previousFindings runs the modules over the period of the same length
-// that ends where env's window starts.
+// previousWindow is the period a window's findings are compared with:
+// the calendar month before for a calendar month in UTC (the month a
+// report's health trend analysed just before, whose stored run is then
+// read instead of running the modules again), else the period of the same
+// length that ends where the window starts.
+func previousWindow(from, to time.Time) (time.Time, time.Time) {
+	if isCalendarMonth(from, to) {
+		return from.AddDate(0, -1, 0), from
+	}
+	return from.Add(-to.Sub(from)), from
+}
+
+// isCalendarMonth says whether from..to is one calendar month in UTC.
+func isCalendarMonth(from, to time.Time) bool {
+	from = from.UTC()
+	return from.Day() == 1 && from.Equal(from.Truncate(24*time.Hour)) && to.Equal(from.AddDate(0, 1, 0))
+}
+
+// previousFindings runs the modules over the previous period of env's
+// window (previousWindow).
 func previousFindings(ctx context.Context, env Env, mods []Module) ([]Finding, error) {
-	span := env.To.Sub(env.From)
-	env.From, env.To, env.Now = env.From.Add(-span), env.From, env.From
+	env.From, env.To = previousWindow(env.From, env.To)
+	env.Now = env.To
 	var out []Finding
 	for _, m := range mods {
 		res, err := m.Run(ctx, &env)
@@ -46,8 +66,13 @@ func previousFindings(ctx context.Context, env Env, mods []Module) ([]Finding, e
 }
 
 // applyTrend sets each finding's trend against the previous period's and
-// appends an info finding for each warn or critical one that is gone.
-func applyTrend(fs, prev []Finding) []Finding {
+// appends an info finding for each warn or critical one that is gone;
+// month says the previous period is the calendar month before.
+func applyTrend(fs, prev []Finding, month bool) []Finding {
+	period := "the previous period of the same length"
+	if month {
+		period = "the month before"
+	}
 	before := map[string]Finding{}
 	for _, f := range prev {
 		before[trendKey(f)] = f
@@ -65,7 +90,7 @@ func applyTrend(fs, prev []Finding) []Finding {
 		}
 		seen[trendKey(p)] = true
 		fs = append(fs, Finding{Pattern: p.Pattern, Severity: Info, Team: p.Team, SubjectKind: p.SubjectKind,
-			Subject: p.Subject, Summary: fmt.Sprintf("Resolved: %s in the previous period of the same length, not found in this one.", p.Severity),
+			Subject: p.Subject, Summary: fmt.Sprintf("Resolved: %s in %s, not found in this one.", p.Severity, period),
 			Evidence: Evidence{People: p.Evidence.People, Trend: TrendResolved}})
 	}
 	return fs
@@ -87,13 +112,13 @@ func compareFindings(f, p Finding, found bool) string {
 	return TrendOngoing
 }
 
-// previousPeriod returns the findings of the period of the same length
-// before env's window: from its stored run when current, else from the
+// previousPeriod returns the findings of the previous period of env's
+// window (previousWindow): from its stored run when current, else from the
 // baseline an earlier analysis of this window kept (same data, as-of time,
 // config and patterns), else by running the modules over it and keeping
 // their findings as that baseline.
-func previousPeriod(ctx context.Context, st *store.Store, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
-	prev, ok, err := storedPrevious(ctx, st, env, opts)
+func previousPeriod(ctx context.Context, st *store.Store, version string, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
+	prev, ok, err := storedPrevious(ctx, st, version, env, opts)
 	if err != nil || ok {
 		return prev, err
 	}

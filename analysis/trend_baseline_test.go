@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
@@ -41,5 +42,29 @@ func TestTrendBaselineKept(t *testing.T) {
 	}
 	if _, from3 := analyze(); from3 == from2 {
 		t.Errorf("changed data kept the baseline computed from %s", from2)
+	}
+}
+
+// TestMonthTrendReadsMonthBefore checks that a calendar month analysed
+// after the month before compares with that month's stored run instead of
+// running the modules over a period of its own length (a report's health
+// months are analysed oldest first): no baseline is kept for it.
+func TestMonthTrendReadsMonthBefore(t *testing.T) {
+	ctx := context.Background()
+	st := benchStore(t, 0.005)
+	oct := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	for _, from := range []time.Time{oct.AddDate(0, -1, 0), oct} {
+		opts := analysis.Options{Env: analysis.Env{From: from, To: from.AddDate(0, 1, 0), Now: oct.AddDate(0, 1, 0),
+			Calendar: config.Calendar{Timezone: "UTC"}}}
+		if _, err := analysis.Analyze(ctx, st, opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM trend_baselines WHERE run_id = '2026-10-01..2026-11-01'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Error("October ran the modules over a previous period instead of reading September's stored run")
 	}
 }

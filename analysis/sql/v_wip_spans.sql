@@ -20,8 +20,9 @@ WITH ae AS (
 	SELECT e.item_id, e.occurred_at,
 		CASE WHEN e.from_id LIKE it.source || '/%' THEN e.from_id ELSE it.source || '/' || e.from_id END AS from_id,
 		CASE WHEN e.to_id LIKE it.source || '/%' THEN e.to_id ELSE it.source || '/' || e.to_id END AS to_id,
-		row_number() OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS rn,
-		lead(e.occurred_at) OVER (PARTITION BY e.item_id ORDER BY e.occurred_at, e.event_id) AS next_at
+		-- partitioned on the item's integer row id: cheaper than its text id
+		row_number() OVER (PARTITION BY it.rowid ORDER BY e.occurred_at, e.event_id) AS rn,
+		lead(e.occurred_at) OVER (PARTITION BY it.rowid ORDER BY e.occurred_at, e.event_id) AS next_at
 	FROM item_events e JOIN items it USING (item_id)
 	WHERE e.kind = 'assignee' AND it.kind <> 'pull_request' AND it.key NOT LIKE '%#%'
 ),

@@ -11,10 +11,12 @@ import (
 // inputTables are the tables connectors write: everything an analysis
 // reads. Analysis output (runs, metrics, findings, health_snapshots) and
 // pseudonym numbers are left out, so writing results does not change the
-// version of the data they were computed from.
+// version of the data they were computed from. It holds every table
+// WindowInputs reads (statuses and team ownership included), so a window's
+// inputs are a function of the data version and the window's end.
 var inputTables = []string{"sources", "sync_state", "identities", "people", "teams", "team_members",
 	"items", "item_events", "sprints", "sprint_items", "links", "pull_requests", "reviews",
-	"review_requests", "comments"}
+	"review_requests", "comments", "statuses", "team_ownership"}
 
 // DataVersion fingerprints the stored tracker data: a row count and an
 // order-independent hash of every row of every input table. Any insert,

@@ -45,3 +45,35 @@ func TestDataVersionFollowsInputsOnly(t *testing.T) {
 		t.Fatal("writing analysis results changed the data version")
 	}
 }
+
+// TestDataVersionFollowsStatusesAndOwnership: the stable derived tables
+// read the status categories and a window's inputs read team ownership, so
+// a change to either is a new data version.
+func TestDataVersionFollowsStatusesAndOwnership(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, q := range []string{
+		`INSERT INTO statuses VALUES ('jira', '1', 'To Do', 'new')`,
+		`UPDATE statuses SET status_category = 'indeterminate'`,
+		`INSERT INTO team_ownership VALUES ('t1', NULL, 'project', 'P1')`,
+	} {
+		before, err := st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		after, err := st.DataVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after == before {
+			t.Errorf("%s did not change the data version", q)
+		}
+	}
+}
