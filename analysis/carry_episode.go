@@ -95,6 +95,44 @@ func episodeEnd(e Episode) string {
 	return "ended " + e.End.Format(time.DateOnly)
 }
 
+// holdEpisode raises f to at least its episode's severity (windowPeriods:
+// the window's length in the series' periods), keeps the stronger score,
+// records the episode with its timeline and adds sentence to the summary.
+func (f *Finding) holdEpisode(ep Episode, timeline []Point, windowPeriods int, score float64, sentence string) {
+	f.Severity = atLeast(f.Severity, episodeSeverity(ep, windowPeriods))
+	f.Score = max(f.Score, score)
+	f.Evidence.Episode, f.Evidence.Timeline = &ep, timeline
+	if f.Evidence.Values == nil {
+		f.Evidence.Values = map[string]float64{}
+	}
+	f.Evidence.Values["episode_weeks"] = float64(ep.Periods)
+	f.Summary = joinSentences(f.Summary, sentence)
+}
+
+// teamFinding returns res's finding about team (at indexes them), adding
+// the one blank makes when there is none.
+func teamFinding(res *Result, at map[string]int, team string, blank func() (Finding, error)) (*Finding, error) {
+	if i, ok := at[team]; ok {
+		return &res.Findings[i], nil
+	}
+	f, err := blank()
+	if err != nil {
+		return nil, err
+	}
+	res.Findings = append(res.Findings, f)
+	at[team] = len(res.Findings) - 1
+	return &res.Findings[len(res.Findings)-1], nil
+}
+
+// findingsByTeam indexes res's findings by team.
+func findingsByTeam(res *Result) map[string]int {
+	at := map[string]int{}
+	for i, f := range res.Findings {
+		at[f.Team] = i
+	}
+	return at
+}
+
 func joinSentences(a, b string) string {
 	if a == "" {
 		return b

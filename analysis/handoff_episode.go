@@ -114,28 +114,17 @@ func churnEpisodes(ctx context.Context, env *Env, res *Result) error {
 	if err != nil {
 		return err
 	}
-	at := map[string]int{}
-	for i, f := range res.Findings {
-		at[f.Team] = i
-	}
+	at := findingsByTeam(res)
 	for _, team := range sortedKeys(series) {
 		s := series[team]
 		ep, weeks, ok := weekEpisode(env, "handoff_churn", s, churnWeekShare)
 		if !ok {
 			continue
 		}
-		i, found := at[team]
-		if !found {
-			res.Findings = append(res.Findings, Finding{Pattern: "handoff_churn", Severity: Info, Team: team,
-				SubjectKind: "team", Subject: team, Evidence: Evidence{Values: map[string]float64{}}})
-			i = len(res.Findings) - 1
-		}
-		f := &res.Findings[i]
-		f.Severity = atLeast(f.Severity, episodeSeverity(ep, weeks))
-		f.Score = max(f.Score, round2(min(1, 2*ep.Median)))
-		f.Evidence.Episode, f.Evidence.Timeline = &ep, s
-		f.Evidence.Values["episode_weeks"] = float64(ep.Periods)
-		f.Summary = joinSentences(f.Summary, fmt.Sprintf(
+		f, _ := teamFinding(res, at, team, func() (Finding, error) {
+			return Finding{Pattern: "handoff_churn", Severity: Info, Team: team, SubjectKind: "team", Subject: team}, nil
+		})
+		f.holdEpisode(ep, s, weeks, round2(min(1, 2*ep.Median)), fmt.Sprintf(
 			"Work bounced between people or back to earlier states in %s from the week of %s: more than %.0f%% of the items moving each week, the most in the week of %s (%.0f%%); %s.",
 			plural(ep.Periods, "week"), ep.Start.Format(time.DateOnly), churnWeekShare*100,
 			ep.Peak.Format(time.DateOnly), ep.PeakValue*100, episodeEnd(ep)))

@@ -89,10 +89,7 @@ func unapprovedFindings(ctx context.Context, env *Env, res *Result) error {
 		}
 		f := unapprovedFinding(repo, mostOf(teams), merged, unapproved, target, items)
 		if inEpisode {
-			f.Severity = atLeast(f.Severity, episodeSeverity(ep, windowWeeks))
-			f.Evidence.Episode, f.Evidence.Timeline = &ep, series
-			f.Evidence.Values["episode_weeks"] = float64(ep.Periods)
-			f.Summary = joinSentences(f.Summary, fmt.Sprintf(
+			f.holdEpisode(ep, series, windowWeeks, 0, fmt.Sprintf(
 				"Merges without an approving review kept coming, %s, in %s from the week of %s, the most in the week of %s (%s); %s.",
 				aboveTarget(target), plural(ep.Periods, "week"), ep.Start.Format(time.DateOnly),
 				ep.Peak.Format(time.DateOnly), plural(int(ep.PeakValue), "merge"), episodeEnd(ep)))

@@ -50,14 +50,7 @@ ORDER BY reviewer, requested_at, key`
 // pickup episode: at least warn, the weekly timeline in the evidence and
 // when it started, peaked and ended in the summary.
 func pickupEpisode(f *Finding, ep Episode, series []Point, weeks int, limitDays float64) {
-	f.Severity = atLeast(f.Severity, episodeSeverity(ep, weeks))
-	f.Score = max(f.Score, overScore(ep.Median, limitDays))
-	f.Evidence.Episode, f.Evidence.Timeline = &ep, series
-	if f.Evidence.Values == nil {
-		f.Evidence.Values = map[string]float64{}
-	}
-	f.Evidence.Values["episode_weeks"] = float64(ep.Periods)
-	f.Summary = joinSentences(f.Summary, fmt.Sprintf(
+	f.holdEpisode(ep, series, weeks, overScore(ep.Median, limitDays), fmt.Sprintf(
 		"Reviews waiting on this person took a median above %s for %s from the week of %s, the slowest in the week of %s (%s working days); %s.",
 		workingDays(limitDays), plural(ep.Periods, "week"), ep.Start.Format(time.DateOnly), ep.Peak.Format(time.DateOnly),
 		num(ep.PeakValue), episodeEnd(ep)))

@@ -74,32 +74,22 @@ func scopeEpisodes(ctx context.Context, env *Env, limit float64, res *Result) er
 	if err != nil {
 		return err
 	}
-	at := map[string]int{}
-	for i, f := range res.Findings {
-		at[f.Team] = i
-	}
+	at := findingsByTeam(res)
 	for _, team := range sortedKeys(series) {
 		s := series[team]
 		ep, weeks, ok := weekEpisode(env, "scope_churn", s, limit)
 		if !ok {
 			continue
 		}
-		i, found := at[team]
-		if !found {
+		f, err := teamFinding(res, at, team, func() (Finding, error) {
 			items, err := scopeItems(ctx, env, team)
-			if err != nil {
-				return err
-			}
-			res.Findings = append(res.Findings, Finding{Pattern: "scope_churn", Severity: Info, Team: team,
-				SubjectKind: "team", Subject: team, Evidence: Evidence{Values: map[string]float64{}, Items: items}})
-			i = len(res.Findings) - 1
+			return Finding{Pattern: "scope_churn", Severity: Info, Team: team, SubjectKind: "team", Subject: team,
+				Evidence: Evidence{Items: items}}, err
+		})
+		if err != nil {
+			return err
 		}
-		f := &res.Findings[i]
-		f.Severity = atLeast(f.Severity, episodeSeverity(ep, weeks))
-		f.Score = max(f.Score, overScore(ep.Median, limit))
-		f.Evidence.Episode, f.Evidence.Timeline = &ep, s
-		f.Evidence.Values["episode_weeks"] = float64(ep.Periods)
-		f.Summary = joinSentences(f.Summary, fmt.Sprintf(
+		f.holdEpisode(ep, s, weeks, overScore(ep.Median, limit), fmt.Sprintf(
 			"The sprints under way changed by more than %.0f%% of their commitment in %s from the week of %s, the most in the week of %s (%.0f%%); %s.",
 			limit*100, plural(ep.Periods, "week"), ep.Start.Format(time.DateOnly), ep.Peak.Format(time.DateOnly),
 			ep.PeakValue*100, episodeEnd(ep)))
