@@ -186,8 +186,8 @@ func wipFinding(person string, p *personWIP, med, peak, limit float64, windowDay
 	}
 	return Finding{Pattern: "wip_overload", Severity: ladder(med, limit, share), Team: p.team, SubjectKind: "person",
 		Subject: person, Score: overScore(med, limit),
-		Summary: fmt.Sprintf("Works on a median %s issues at once (agreement %s), up to %s; above the agreement on %d of %d working days.",
-			num(med), num(limit), num(peak), over, len(p.counts)),
+		Summary: fmt.Sprintf("Works on a median %s at once (agreement %s), up to %s; above the agreement on %d of %d working days.",
+			issues(med), num(limit), num(peak), over, len(p.counts)),
 		Evidence: Evidence{Values: map[string]float64{"median_wip": med, "max_wip": peak, "limit": limit,
 			"days": float64(len(p.counts)), "days_over": float64(over)}, People: []string{person}}}
 }
@@ -236,4 +236,12 @@ func num(x float64) string {
 		return fmt.Sprintf("%d", int64(x))
 	}
 	return fmt.Sprintf("%.1f", x)
+}
+
+// issues says a number of issues ("1 issue", "2.5 issues").
+func issues(n float64) string {
+	if n == 1 {
+		return "1 issue"
+	}
+	return num(n) + " issues"
 }
