@@ -238,6 +238,11 @@ func TestUnapprovedMergesAnyWindow(t *testing.T) {
 				if fd == nil || rankOf(fd.Severity) < rankOf(analysis.Warn) {
 					t.Fatalf("findings %+v, want acme/pay at warn or above", findingBriefs(res.Findings))
 				}
+				// The report ties a finding to the unreviewed_merges agreement
+				// by this value: the metric's own name, as the team finding has it.
+				if n := fd.Evidence.Values["unreviewed_merges"]; n < 1 {
+					t.Errorf("acme/pay evidence unreviewed_merges = %v, want the window's count", n)
+				}
 				if web := findingAbout(res.Findings, "repo", "acme/web"); web != nil {
 					t.Errorf("acme/web: %s %s, want nothing (every merge approved)", web.Severity, web.Summary)
 				}

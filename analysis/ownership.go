@@ -118,7 +118,7 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 		}
 		res.Findings = append(res.Findings, Finding{Pattern: "ownership_gap", Severity: sev, Team: team, SubjectKind: "team",
 			Subject: team, Score: round2(share),
-			Summary: fmt.Sprintf("%s of %s work in the window had no owner: %d of %d issues in progress had nobody assigned and %d of %d merged pull requests had no review.",
+			Summary: fmt.Sprintf("%s of %s work in the window had no owner: %d of %d issues in progress had nobody assigned and %d of %d merged pull requests had no approving review.",
 				percent(share), possessive(team), unassigned, wip, unreviewed, merged),
 			Evidence: Evidence{Values: map[string]float64{"gap_share": round2(share), "unassigned_wip": float64(unassigned),
 				"issues_in_progress": float64(wip), "unreviewed_merges": float64(unreviewed), "merged_pull_requests": float64(merged)},

@@ -110,7 +110,7 @@ func unapprovedFinding(repo, team string, merged, unapproved int, target float64
 		Summary: fmt.Sprintf("%d of %s merged into %s in the window had no approving review; the plan's agreement allows %s.",
 			unapproved, plural(merged, "pull request"), repo, num(target)),
 		Evidence: Evidence{Values: map[string]float64{"merged_pull_requests": float64(merged),
-			"unapproved_merges": float64(unapproved), "agreement": target, "unapproved_share": round2(share)},
+			"unreviewed_merges": float64(unapproved), "agreement": target, "unreviewed_share": round2(share)},
 			Items: topItems(items, 20)}}
 }
 
