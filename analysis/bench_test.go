@@ -2,10 +2,7 @@ package analysis_test
 
 import (
 	"context"
-	"os"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -75,7 +72,7 @@ func benchAnalyze(b *testing.B, st *store.Store, run string) {
 			b.Fatal(err)
 		}
 	}
-	cpu0 := cpuSeconds()
+	cpu0 := benchstore.CPUSeconds()
 	for b.Loop() {
 		if cold {
 			if _, err := st.DB().ExecContext(ctx, "DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines"); err != nil {
@@ -87,35 +84,10 @@ func benchAnalyze(b *testing.B, st *store.Store, run string) {
 		}
 	}
 	// CPU seconds per run show the cost apart from other load on the machine.
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(len(sum.Findings)), "findings")
 	b.ReportMetric(float64(sum.Metrics), "metrics")
-	b.ReportMetric(peakMiB(), "peak-MiB")
-}
-
-// cpuSeconds is the user and system CPU time of the process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
-// peakMiB reads the process's peak resident set size (Linux only; 0
-// elsewhere).
-func peakMiB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
+	b.ReportMetric(benchstore.PeakMiB(), "peak-MiB")
 }
 
 var benchStart = benchstore.Start

@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"context"
+	"github.com/systemic-dev/systemic/internal/benchstore"
 	"testing"
 	"time"
 
@@ -68,16 +69,16 @@ func BenchmarkIncremental(b *testing.B) {
 		return reused
 	}
 	b.Run("fingerprint", func(b *testing.B) {
-		cpu0 := cpuSeconds()
+		cpu0 := benchstore.CPUSeconds()
 		for b.Loop() {
 			if _, err := st.WindowInputs(ctx, months[2].To); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+		b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	})
 	b.Run("six-months-cold", func(b *testing.B) {
-		cpu0 := cpuSeconds()
+		cpu0 := benchstore.CPUSeconds()
 		for b.Loop() {
 			b.StopTimer()
 			if _, err := st.DB().Exec(`DELETE FROM runs`); err != nil {
@@ -88,13 +89,13 @@ func BenchmarkIncremental(b *testing.B) {
 				b.Fatalf("%d months reused from an empty cache", n)
 			}
 		}
-		b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+		b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	})
 	b.Run("six-months-after-a-new-day", func(b *testing.B) {
 		ensureAll(b)
 		day := 0
 		var reused int
-		cpu0 := cpuSeconds()
+		cpu0 := benchstore.CPUSeconds()
 		for b.Loop() {
 			b.StopTimer()
 			day++
@@ -102,7 +103,7 @@ func BenchmarkIncremental(b *testing.B) {
 			b.StartTimer()
 			reused = ensureAll(b)
 		}
-		b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+		b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 		b.ReportMetric(float64(reused), "months-reused")
 	})
 }

@@ -2,10 +2,6 @@ package reports_test
 
 import (
 	"context"
-	"os"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,7 +42,7 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 	for _, run := range []string{"cold", "warm"} {
 		b.Run(run, func(b *testing.B) {
 			var rep *reports.Report
-			cpu0 := cpuSeconds()
+			cpu0 := benchstore.CPUSeconds()
 			for b.Loop() {
 				if run == "cold" {
 					if _, err := st.DB().ExecContext(ctx, `DELETE FROM runs; DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines`); err != nil {
@@ -57,33 +53,9 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(len(rep.Findings)), "findings")
-			b.ReportMetric(peakMiB(), "peak-MiB")
+			b.ReportMetric(benchstore.PeakMiB(), "peak-MiB")
 		})
 	}
-}
-
-// cpuSeconds is the user and system CPU time of the process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
-// peakMiB reads the process's peak resident set size (Linux only).
-func peakMiB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 64)
-			return kb / 1024
-		}
-	}
-	return 0
 }

@@ -250,12 +250,15 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// maxConcurrent is the most intervals open at once.
-func maxConcurrent(iv [][2]time.Time) int {
-	type edge struct {
-		at time.Time
-		d  int
-	}
+// edge is an interval opening (+1) or closing (-1) at an instant.
+type edge struct {
+	at time.Time
+	d  int
+}
+
+// edges are the openings and closings of intervals in time order, a
+// closing before an opening at the same instant.
+func edges(iv [][2]time.Time) []edge {
 	var es []edge
 	for _, v := range iv {
 		es = append(es, edge{v[0], 1}, edge{v[1], -1})
@@ -266,6 +269,12 @@ func maxConcurrent(iv [][2]time.Time) int {
 		}
 		return a.d - b.d
 	})
+	return es
+}
+
+// maxConcurrent is the most intervals open at once.
+func maxConcurrent(iv [][2]time.Time) int {
+	es := edges(iv)
 	n, best := 0, 0
 	for _, e := range es {
 		n += e.d
@@ -364,20 +373,7 @@ func (g *gen) groundTruth() GroundTruth {
 
 // overSpan is the first and last instant more than limit intervals are open at once.
 func overSpan(iv [][2]time.Time, limit int) span {
-	type edge struct {
-		at time.Time
-		d  int
-	}
-	var es []edge
-	for _, v := range iv {
-		es = append(es, edge{v[0], 1}, edge{v[1], -1})
-	}
-	slices.SortStableFunc(es, func(a, b edge) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return a.d - b.d
-	})
+	es := edges(iv)
 	var sp span
 	n := 0
 	var over time.Time

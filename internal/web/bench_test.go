@@ -2,11 +2,11 @@ package web_test
 
 import (
 	"context"
+	"github.com/systemic-dev/systemic/internal/benchstore"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
-	"syscall"
 	"testing"
 	"time"
 
@@ -63,12 +63,6 @@ FROM (SELECT range AS i, CASE WHEN range % 5 = 0 THEN 'indeterminate' ELSE 'done
 	return path
 }
 
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-}
-
 // BenchmarkFindingsPage serves the findings page of one month of a store
 // of 100,000 items, filtered by a different team, pattern or severity on
 // each request. Writing the pseudonymised copy at start (start-s) and the
@@ -100,23 +94,23 @@ func BenchmarkFindingsPage(b *testing.B) {
 	}
 	// The pseudonymised copy is written when the server starts (serve
 	// warms up before it listens); the first page then builds the model.
-	cpu0 := cpuSeconds()
+	cpu0 := benchstore.CPUSeconds()
 	start := time.Now()
 	if err := s.Warm(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	warm, warmCPU := time.Since(start), cpuSeconds()-cpu0
-	cpu0 = cpuSeconds()
+	warm, warmCPU := time.Since(start), benchstore.CPUSeconds()-cpu0
+	cpu0 = benchstore.CPUSeconds()
 	cold := serve(urls[0])
-	coldCPU := cpuSeconds() - cpu0
+	coldCPU := benchstore.CPUSeconds() - cpu0
 	var took []time.Duration
 	i := 0
-	cpu0 = cpuSeconds()
+	cpu0 = benchstore.CPUSeconds()
 	for b.Loop() {
 		took = append(took, serve(urls[i%len(urls)]))
 		i++
 	}
-	b.ReportMetric((cpuSeconds()-cpu0)/float64(len(took)), "cpu-s/op")
+	b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(len(took)), "cpu-s/op")
 	// Reported after the loop: b.Loop's first call drops earlier metrics.
 	b.ReportMetric(warm.Seconds(), "start-s")
 	b.ReportMetric(warmCPU, "start-cpu-s")
