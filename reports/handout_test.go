@@ -45,11 +45,20 @@ func printedPages(t *testing.T, page string, a4 bool) int {
 	pdf := filepath.Join(dir, "page.pdf")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+html)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chromium --print-to-pdf: %v\n%s", err, out)
+	// Headless Chromium now and then dies of a signal on a loaded machine
+	// before printing; such a crash is tried again (three runs in all),
+	// any other failure is the test's.
+	for run := 1; ; run++ {
+		cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+filepath.Join(dir, "profile"),
+			"--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+html)
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			break
+		}
+		if exit, ok := err.(*exec.ExitError); !ok || exit.Exited() || run == 3 || ctx.Err() != nil {
+			t.Fatalf("chromium --print-to-pdf (run %d): %v\n%s", run, err, out)
+		}
 	}
 	out, err := exec.Command(pdfinfo, pdf).CombinedOutput()
 	if err != nil {
