@@ -218,11 +218,13 @@ func storedPrevious(ctx context.Context, st *store.Store, version string, env En
 	prev.From, prev.To = previousWindow(env.From, env.To)
 	prev.Now = prev.To
 	id := RunID(prev.From, prev.To)
-	want, err := windowKey(ctx, st, version, prev, opts.ConfigHash)
-	if err != nil {
+	got, err := storedKey(ctx, st.DB(), id)
+	if err != nil || got.data == "" || got.patterns != "" || got.config != opts.ConfigHash {
+		// no complete run of the previous period to reuse: spare
+		// fingerprinting its inputs
 		return nil, false, err
 	}
-	got, err := storedKey(ctx, st.DB(), id)
+	want, err := windowKey(ctx, st, version, prev, opts.ConfigHash)
 	if err != nil || got != want {
 		return nil, false, err
 	}
