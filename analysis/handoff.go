@@ -120,34 +120,15 @@ func (m handoffChurn) Run(ctx context.Context, env *Env) (Result, error) {
 // its handoffs, status returns, reopens and changes-requested rounds up to
 // the window's end.
 func churnItems(ctx context.Context, env *Env) (map[string][]churnItem, error) {
-	q := `WITH active AS (
-	-- one pass over the events: which items moved in the window, and their handoffs up to its end
-	SELECT item_id, count(*) FILTER (WHERE kind = 'assignee' AND coalesce(from_value, '') <> '')
-		+ greatest(count(*) FILTER (WHERE kind = 'assigned') - 1, 0) AS handoffs
-	FROM item_events WHERE occurred_at < $2 GROUP BY item_id HAVING max(occurred_at) >= $1),
-ivs AS (
-	SELECT item_id, seq, state_class, lower(status) AS ls
-	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM active)),
-firsts AS (
-	-- the first seq of each item's status by a grouping joined back (see churnWeeksSQL)
-	SELECT v.item_id, v.seq, v.state_class, f.first_seq
-	FROM ivs v JOIN (SELECT item_id, ls, min(seq) AS first_seq FROM ivs GROUP BY ALL) f
-		ON f.item_id = v.item_id AND f.ls IS NOT DISTINCT FROM v.ls),
-seqd AS (
-	SELECT item_id,
-		first_seq < seq AND first_seq < lag(first_seq) OVER w AS again,
-		state_class <> 'done' AND lag(state_class) OVER w = 'done' AS reopen
-	FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq)),
-returns AS (
-	SELECT item_id, count(*) FILTER (WHERE again) AS n, count(*) FILTER (WHERE reopen) AS reopens
-	FROM seqd GROUP BY item_id),
-rounds AS (
-	SELECT item_id, count(*) AS n FROM reviews
-	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2 AND item_id IN (SELECT item_id FROM active)
-	GROUP BY item_id)
-SELECT it.team, it.key, coalesce(it.url, ''), a.handoffs, coalesce(r.n, 0), coalesce(r.reopens, 0), coalesce(x.n, 0)
-FROM active a JOIN items it USING (item_id)
-LEFT JOIN returns r USING (item_id) LEFT JOIN rounds x USING (item_id)
+	q := `WITH active AS (SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
+bounces AS (
+	-- each active item's bounces up to the window's end
+	SELECT item_id, count(*) FILTER (WHERE kind = 'handoff') AS handoffs, count(*) FILTER (WHERE kind = 'return') AS returns,
+		count(*) FILTER (WHERE kind = 'reopen') AS reopens, count(*) FILTER (WHERE kind = 'round') AS rounds
+	FROM v_bounces WHERE bounced_at < $2 AND item_id IN (SELECT item_id FROM active) GROUP BY item_id)
+SELECT it.team, it.key, coalesce(it.url, ''), coalesce(b.handoffs, 0), coalesce(b.returns, 0), coalesce(b.reopens, 0),
+	coalesce(b.rounds, 0)
+FROM active a JOIN items it USING (item_id) LEFT JOIN bounces b USING (item_id)
 WHERE it.team IS NOT NULL AND it.kind <> 'epic'
 ORDER BY it.team, it.key`
 	out := map[string][]churnItem{}

@@ -27,31 +27,10 @@ const (
 // whole weeks since $1.
 const churnWeeksSQL = `WITH moving AS (
 	SELECT DISTINCT item_id FROM item_events WHERE occurred_at >= $1 AND occurred_at < $2),
-ivs AS (
-	SELECT item_id, seq, start_at, lower(status) AS ls
-	FROM v_status_intervals WHERE start_at < $2 AND item_id IN (SELECT item_id FROM moving)),
-firsts AS (
-	-- the first seq of each item's status by a grouping joined back: a
-	-- window partitioned by item and status costs several times as much
-	SELECT v.item_id, v.seq, v.start_at, f.first_seq
-	FROM ivs v JOIN (SELECT item_id, ls, min(seq) AS first_seq FROM ivs GROUP BY ALL) f
-		ON f.item_id = v.item_id AND f.ls IS NOT DISTINCT FROM v.ls),
-seqd AS (
-	SELECT item_id, start_at, first_seq < seq AND first_seq < lag(first_seq) OVER w AS again
-	FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq)),
-assigned AS (
-	SELECT item_id, occurred_at, row_number() OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS rn
-	FROM item_events WHERE kind = 'assigned' AND occurred_at < $2 AND item_id IN (SELECT item_id FROM moving)),
 bounces AS (
-	SELECT item_id, occurred_at AS bounced_at, 'handoff' AS what FROM item_events
-	WHERE kind = 'assignee' AND coalesce(from_value, '') <> '' AND occurred_at < $2 AND item_id IN (SELECT item_id FROM moving)
-	UNION ALL
-	SELECT item_id, occurred_at, 'handoff' FROM assigned WHERE rn > 1
-	UNION ALL
-	SELECT item_id, start_at, 'return' FROM seqd WHERE again
-	UNION ALL
-	SELECT item_id, submitted_at, 'round' FROM reviews
-	WHERE upper(state) = 'CHANGES_REQUESTED' AND submitted_at < $2),
+	-- the moving items' handoffs and returns, and every changes-requested round, up to $2 (v_bounces)
+	SELECT item_id, bounced_at, kind AS what FROM v_bounces
+	WHERE bounced_at < $2 AND (kind = 'round' OR (kind IN ('handoff', 'return') AND item_id IN (SELECT item_id FROM moving)))),
 churning AS (
 	SELECT item_id FROM bounces GROUP BY item_id
 	HAVING count(*) FILTER (WHERE what = 'handoff') >= $3 OR count(*) FILTER (WHERE what = 'return') >= $4

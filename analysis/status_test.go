@@ -92,3 +92,28 @@ FROM v_status_intervals ORDER BY key, seq`
 		})
 	}
 }
+
+// TestBouncesMovesBack checks the returns and reopens of v_bounces: back
+// to a status first reached before the one left is a return (a second
+// trip to review is not), statuses compare without case, and leaving done
+// for work is a reopen and a return.
+func TestBouncesMovesBack(t *testing.T) {
+	s := newScenario(t)
+	s.item("A-1", "red", "In Progress", day(0, 9))
+	s.move("A-1", day(0, 10), "To Do", "In Progress", "")
+	s.move("A-1", day(0, 11), "In Progress", "In Review", "")
+	s.move("A-1", day(0, 12), "In Review", "in progress", "")
+	s.move("A-1", day(0, 13), "in progress", "In Review", "")
+	s.move("A-1", day(0, 14), "In Review", "Done", "")
+	s.move("A-1", day(0, 15), "Done", "In Progress", "")
+	env := s.env(day(0, 0), day(7, 0), day(3, 17))
+	got := rows(t, env.DB, `SELECT bounced_at, kind FROM v_bounces ORDER BY bounced_at, kind`)
+	want := [][]string{
+		{"2026-01-05T12:00", "return"},
+		{"2026-01-05T15:00", "reopen"},
+		{"2026-01-05T15:00", "return"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("v_bounces (-want +got):\n%s", diff)
+	}
+}
