@@ -29,11 +29,19 @@ SELECT c.person, coalesce(t.team, p.team) AS team, c.day, c.items
 FROM counted c LEFT JOIN teams t USING (person, day) LEFT JOIN v_people p ON p.person_id = c.person`
 
 // TestWIPMatchesDaySpread checks v_wip against spreadWIP on the benchmark
-// organisation for as-of times at midnight, within a day, months back
+// organisation, with some people moving team, for as-of times at midnight, within a day, months back
 // (stretches ended after it count through their end) and past the data.
 func TestWIPMatchesDaySpread(t *testing.T) {
 	st := benchStore(t, 0.05)
 	ctx := context.Background()
+	// A tenth of the people move team on a date, so the team of a day
+	// follows dated memberships for them and their one team for the rest.
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO team_members
+SELECT 't' || ((i + 1) % 20), 'p' || i, TIMESTAMPTZ '2026-03-01 10:00:00+00', NULL FROM range(0, 500, 10) r(i);
+UPDATE team_members SET until = TIMESTAMPTZ '2026-03-01 10:00:00+00'
+WHERE since IS NULL AND CAST(substr(person_id, 2) AS INTEGER) % 10 = 0`); err != nil {
+		t.Fatal(err)
+	}
 	for _, now := range []time.Time{
 		benchstore.Start.AddDate(1, 0, 0),
 		benchstore.Start.AddDate(0, 6, 14).Add(13*time.Hour + 30*time.Minute),
