@@ -181,7 +181,24 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	st, err := store.Open(ctx, path)
-	return st, locked(path, err)
+	if err != nil {
+		return nil, locked(path, err)
+	}
+	return a.tuned(ctx, st)
+}
+
+// tuned applies the config's storage.memory_limit to an opened store (a
+// --db without a config keeps the store's default).
+func (a *app) tuned(ctx context.Context, st *store.Store) (*store.Store, error) {
+	cfg, err := a.config()
+	if err != nil || cfg.Storage.MemoryLimit == "" {
+		return st, nil
+	}
+	if err := st.SetMemoryLimit(ctx, cfg.Storage.MemoryLimit); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // locked turns the store's lock error into one plain sentence naming the
@@ -208,7 +225,10 @@ func (a *app) openReadOnly(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	st, err := store.OpenReadOnly(ctx, path)
-	return st, locked(path, err)
+	if err != nil {
+		return nil, locked(path, err)
+	}
+	return a.tuned(ctx, st)
 }
 
 // openExisting opens an existing database for writing: analyze and report

@@ -23,6 +23,9 @@ type Config struct {
 // Storage says where the DuckDB database lives.
 type Storage struct {
 	Path string `yaml:"path"` // default systemic.duckdb, relative to the config file
+	// MemoryLimit caps DuckDB's memory (default store.DefaultMemoryLimit,
+	// 768MiB); larger work spills to disk beside the database.
+	MemoryLimit string `yaml:"memory_limit"`
 }
 
 // Source is one tracker to sync: kind jira or github. Fields that belong to

@@ -64,6 +64,14 @@ func TestProblems(t *testing.T) {
 			want: []string{"systemic.yaml:5: sources[0].auth.token: environment variable GITHUB_TOKEN is not set; export it before running systemic"},
 		},
 		{
+			name: "a memory limit that is not a size",
+			yaml: `storage: {memory_limit: "1GB'; DROP TABLE items; --"}
+sources:
+  - {name: gh, kind: github, auth: {token: abc}, repos: [acme/api]}
+`,
+			want: []string{`systemic.yaml:1: storage.memory_limit: "1GB'; DROP TABLE items; --" is not a memory size; give one such as 512MB or 2GiB`},
+		},
+		{
 			name: "unknown keys are errors, each with its line",
 			yaml: `storage: {path: x.duckdb}
 sources:

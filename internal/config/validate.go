@@ -17,9 +17,17 @@ var (
 	customField = regexp.MustCompile(`^customfield_\d+$`)
 	clock       = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d$`)
 	weekdays    = map[string]time.Weekday{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
+	memorySize  = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 )
 
+// ValidMemoryLimit says whether limit reads as a memory size DuckDB takes
+// for storage.memory_limit, such as 512MB or 2GiB.
+func ValidMemoryLimit(limit string) bool { return memorySize.MatchString(limit) }
+
 func (v *validator) validate(cfg *Config) {
+	if m := cfg.Storage.MemoryLimit; m != "" && !ValidMemoryLimit(m) {
+		v.addf("storage.memory_limit", "%q is not a memory size; give one such as 512MB or 2GiB", m)
+	}
 	if len(cfg.Sources) == 0 {
 		v.addf("sources", "no sources configured; add a jira or github source (see config.example.yaml)")
 	}
