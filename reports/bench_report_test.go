@@ -2,9 +2,12 @@ package reports_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/benchstore"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
@@ -18,8 +21,11 @@ import (
 // "cold" run starts from a store whose analyses are all out of date, as
 // after a sync: the seven windows are analysed, sharing the derived tables
 // that do not depend on the window; a "warm" run builds the report again
-// over the same data, reusing every window. It reports CPU seconds per run and the peak
-// resident memory (VmHWM) as peak-MiB.
+// over the same data, reusing every window; a "new-event" run follows a
+// sync that added one event to an October issue, as a monthly job sees
+// it: the derived tables are built again, October is analysed again, the
+// five months before it are reused. It reports CPU seconds per run and the
+// peak resident memory (VmHWM) as peak-MiB.
 func BenchmarkBuildAnalyzed(b *testing.B) {
 	if testing.Short() {
 		b.Skip("fills a store of 2M events")
@@ -36,16 +42,35 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	now := to.Add(36 * time.Hour)
 	cfg := &config.Config{}
-	opts := reports.Options{From: to.AddDate(0, -1, 0), To: to, Period: "2026-10", Now: now, Analyze: analyzer(st, cfg, now)}
+	analysed := 0 // windows analysed again rather than reused
+	ensure := func(ctx context.Context, from, to time.Time) error {
+		run, err := analysis.Ensure(ctx, st, analysis.Options{Env: analysis.Env{From: from, To: to, Now: now,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, ConfigHash: analysis.Hash(cfg)})
+		if !run.Cached {
+			analysed++
+		}
+		return err
+	}
+	opts := reports.Options{From: to.AddDate(0, -1, 0), To: to, Period: "2026-10", Now: now, Analyze: ensure}
 	// cold: every analysis out of date, as after a sync; warm: the
 	// report built again over the same data (every window reused).
-	for _, run := range []string{"cold", "warm"} {
+	added := 0
+	for _, run := range []string{"cold", "warm", "new-event"} {
 		b.Run(run, func(b *testing.B) {
 			var rep *reports.Report
+			analysed = 0
 			cpu0 := benchstore.CPUSeconds()
 			for b.Loop() {
-				if run == "cold" {
+				switch run {
+				case "cold":
 					if _, err := st.DB().ExecContext(ctx, `DELETE FROM runs; DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines`); err != nil {
+						b.Fatal(err)
+					}
+				case "new-event":
+					// issue 62280 is created in mid-October 2026
+					added++
+					if _, err := st.DB().ExecContext(ctx, `INSERT INTO item_events
+SELECT 'jira:new-' || ?, 'jira:62280', TIMESTAMPTZ '2026-10-20 10:00:00+00', NULL, 'comment', NULL, NULL, NULL, NULL, NULL`, added); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -55,6 +80,7 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 			}
 			b.ReportMetric((benchstore.CPUSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(len(rep.Findings)), "findings")
+			b.ReportMetric(float64(analysed)/float64(b.N), "analysed/op")
 			b.ReportMetric(benchstore.PeakMiB(), "peak-MiB")
 		})
 	}
