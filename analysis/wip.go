@@ -193,7 +193,9 @@ func wipFinding(person string, p *personWIP, med, peak, limit float64, windowDay
 }
 
 // wipEvidence lists, in one query for all findings, the issues each
-// flagged person held in the window with the working days in progress.
+// flagged person held in the window with the working days in progress:
+// the 20 longest per person, ranked in SQL as topItems ranks them (the
+// rounded working days, then the key) and only they joined to their URL.
 func wipEvidence(ctx context.Context, env *Env, fs []Finding) error {
 	if len(fs) == 0 {
 		return nil
@@ -204,13 +206,18 @@ func wipEvidence(ctx context.Context, env *Env, fs []Finding) error {
 		people = append(people, sqlString(f.Subject))
 		at[f.Subject] = i
 	}
-	q := `SELECT s.person, s.key, any_value(it.url), sum(work_hours(greatest(s.start_at, $1), least(coalesce(s.end_at, $3), $2)))
-FROM v_wip_spans s JOIN items it USING (item_id)
-WHERE s.person IN (` + strings.Join(people, ", ") + `) AND s.start_at < $2 AND coalesce(s.end_at, $3) > $1
-GROUP BY s.person, s.key ORDER BY s.person, s.key`
+	q := `WITH held AS (
+	SELECT person, key, any_value(item_id) AS item_id,
+		sum(work_hours(greatest(start_at, $1), least(coalesce(end_at, $3), $2))) AS wh
+	FROM v_wip_spans
+	WHERE person IN (` + strings.Join(people, ", ") + `) AND start_at < $2 AND coalesce(end_at, $3) > $1
+	GROUP BY person, key
+	QUALIFY row_number() OVER (PARTITION BY person ORDER BY round(wh / $4 * 100) / 100 DESC, key) <= ` + fmt.Sprint(wipEvidenceItems) + `
+)
+SELECT h.person, h.key, it.url, h.wh FROM held h JOIN items it USING (item_id) ORDER BY h.person, h.key`
 	day := dayHours(env)
 	items := map[string][]EvidenceItem{}
-	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
+	err := queryEach(ctx, env.DB, q, append(windowArgs(env), day), func(scan func(...any) error) error {
 		var person string
 		var it EvidenceItem
 		var wh float64
@@ -225,10 +232,13 @@ GROUP BY s.person, s.key ORDER BY s.person, s.key`
 		return fmt.Errorf("wip evidence: %w", err)
 	}
 	for person, its := range items {
-		fs[at[person]].Evidence.Items = topItems(its, 20)
+		fs[at[person]].Evidence.Items = topItems(its, wipEvidenceItems)
 	}
 	return nil
 }
+
+// wipEvidenceItems is how many issues a wip_overload finding lists.
+const wipEvidenceItems = 20
 
 // num writes x without decimals when whole, else with one.
 func num(x float64) string {
