@@ -78,7 +78,7 @@ func (b buckets) percentiles(res *Result, name string, ps []float64, minSample i
 	}
 }
 
-func sortedBucketKeys(b buckets) [][2]string {
+func sortedBucketKeys[V any](b map[[2]string]V) [][2]string {
 	idx := map[string][2]string{}
 	for k := range b {
 		idx[k[0]+"\x00"+k[1]] = k
@@ -93,7 +93,7 @@ func sortedBucketKeys(b buckets) [][2]string {
 func (m flow) Run(ctx context.Context, env *Env) (Result, error) {
 	th := WithDefaults(env.Thresholds)
 	var res Result
-	steps := []func(context.Context, *Env, *Result, int) error{flowTimes, flowEfficiency, flowWIP, flowReviews}
+	steps := []func(context.Context, *Env, *Result, int) error{flowTimes, flowWIP, flowReviews}
 	for _, step := range steps {
 		if err := step(ctx, env, &res, th.MinSample); err != nil {
 			return Result{}, err
@@ -102,28 +102,43 @@ func (m flow) Run(ctx context.Context, env *Env) (Result, error) {
 	return res, nil
 }
 
-// flowTimes: lead time, cycle time and throughput of the resolved issues.
+// flowTimes: lead time, cycle time, throughput and flow efficiency of the
+// issues resolved in the window, from one pass over their status
+// intervals (only the resolved issues' intervals are grouped).
 func flowTimes(ctx context.Context, env *Env, res *Result, minSample int) error {
-	const q = `WITH started AS (
-	SELECT item_id, min(start_at) AS started_at FROM v_status_intervals
-	WHERE state_class NOT IN ('new', 'done') GROUP BY 1
+	const q = `WITH done AS (
+	SELECT item_id, team, resolved_at, created_at FROM items
+	WHERE status_category = 'done' AND resolved_at >= $1 AND resolved_at < $2 AND team IS NOT NULL
+		AND kind = 'issue' AND key NOT LIKE '%#%'
+),
+worked AS (
+	SELECT item_id, min(start_at) AS started_at,
+		sum(work_hours) FILTER (WHERE state_class = 'active') AS active_wh, sum(work_hours) AS wh
+	FROM v_status_intervals
+	WHERE state_class NOT IN ('new', 'done') AND item_id IN (SELECT item_id FROM done)
+	GROUP BY 1
 )
-SELECT it.team, it.resolved_at, nonneg(epoch(it.resolved_at) - epoch(it.created_at)) / 86400.0,
-	nonneg(epoch(it.resolved_at) - epoch(s.started_at)) / 86400.0
-FROM items it LEFT JOIN started s USING (item_id)
-WHERE it.status_category = 'done' AND it.resolved_at >= $1 AND it.resolved_at < $2 AND it.team IS NOT NULL
-	AND it.kind = 'issue' AND it.key NOT LIKE '%#%' AND it.created_at IS NOT NULL
-ORDER BY it.resolved_at, it.item_id`
+SELECT d.team, d.resolved_at, d.created_at IS NOT NULL, nonneg(epoch(d.resolved_at) - epoch(d.created_at)) / 86400.0,
+	nonneg(epoch(d.resolved_at) - epoch(w.started_at)) / 86400.0, w.item_id IS NOT NULL, w.active_wh, w.wh
+FROM done d LEFT JOIN worked w USING (item_id)
+ORDER BY d.resolved_at, d.item_id`
 	lead, cycle, done := buckets{}, buckets{}, buckets{}
+	eff := efficiencies{}
 	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
 		var team string
 		var at time.Time
-		var lt float64
-		var ct *float64
-		if err := scan(&team, &at, &lt, &ct); err != nil {
+		var created, worked bool
+		var lt, ct, active, total *float64
+		if err := scan(&team, &at, &created, &lt, &ct, &worked, &active, &total); err != nil {
 			return err
 		}
-		lead.add(team, at, lt, false)
+		if worked {
+			eff.add(team, at, active, total)
+		}
+		if !created {
+			return nil // no lead time, and flow times count only what has one
+		}
+		lead.add(team, at, *lt, false)
 		done.add(team, at, 1, true)
 		if ct != nil {
 			cycle.add(team, at, *ct, false)
@@ -136,6 +151,7 @@ ORDER BY it.resolved_at, it.item_id`
 	lead.percentiles(res, "lead_time_p%d_days", []float64{0.5, 0.85}, minSample)
 	cycle.percentiles(res, "cycle_time_p%d_days", []float64{0.5, 0.85}, minSample)
 	throughput(res, env, done)
+	eff.metrics(res, minSample)
 	return nil
 }
 
@@ -163,38 +179,43 @@ func throughput(res *Result, env *Env, done buckets) {
 	}
 }
 
-// flowEfficiency: active working hours over all working hours between
-// start and done, for the issues resolved in the window.
-func flowEfficiency(ctx context.Context, env *Env, res *Result, minSample int) error {
-	const q = `SELECT it.team, strftime(make_timestamp(epoch_us(it.resolved_at)), '%Y-%m'),
-	sum(s.work_hours) FILTER (WHERE s.state_class = 'active'), sum(s.work_hours), count(DISTINCT it.item_id)
-FROM items it JOIN v_status_intervals s USING (item_id)
-WHERE it.status_category = 'done' AND it.resolved_at >= $1 AND it.resolved_at < $2 AND it.team IS NOT NULL
-	AND it.kind = 'issue' AND it.key NOT LIKE '%#%' AND s.state_class NOT IN ('new', 'done')
-GROUP BY GROUPING SETS ((1, 2), (1)) ORDER BY 1, 2 NULLS LAST`
-	return queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
-		var team string
-		var period *string
-		var active *float64
-		var total float64
-		var n int
-		if err := scan(&team, &period, &active, &total, &n); err != nil {
-			return err
+// efficiencies sums, per team and period (month of resolution, "all"),
+// the working hours resolved issues spent between start and done and the
+// active share of them.
+type efficiencies map[[2]string]*efficiency
+
+type efficiency struct {
+	active, total float64
+	items         int
+}
+
+func (e efficiencies) add(team string, at time.Time, active, total *float64) {
+	for _, p := range []string{at.UTC().Format("2006-01"), "all"} {
+		k := [2]string{team, p}
+		if e[k] == nil {
+			e[k] = &efficiency{}
 		}
-		p := "all"
-		if period != nil {
-			p = *period
-		}
-		if n < minSample || total <= 0 {
-			return nil
-		}
-		v := 0.0
+		e[k].items++
 		if active != nil {
-			v = *active / total
+			e[k].active += *active
 		}
-		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team", Scope: team, Metric: "flow_efficiency", Period: p, Value: round2(v), N: n})
-		return nil
-	})
+		if total != nil {
+			e[k].total += *total
+		}
+	}
+}
+
+// metrics emits flow_efficiency per team, its months in order then "all",
+// for the periods with at least minSample issues and working hours.
+func (e efficiencies) metrics(res *Result, minSample int) {
+	for _, k := range sortedBucketKeys(e) { // "all" sorts after the months
+		v := e[k]
+		if v.items < minSample || v.total <= 0 {
+			continue
+		}
+		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team", Scope: k[0], Metric: "flow_efficiency", Period: k[1],
+			Value: round2(v.active / v.total), N: v.items})
+	}
 }
 
 // flowWIP: the team's issues in progress on an average day of the window.

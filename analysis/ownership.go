@@ -52,59 +52,53 @@ ended and holds the weekly counts. With neither, the team's gap share judges alo
 Metrics: unreviewed_merges and unassigned_wip per team.`
 }
 
-type gapItem struct {
-	team, key, url, kind string
-	gap                  bool
+// gapItem is one item a finding lists: an issue or a pull request.
+type gapItem struct{ key, url, kind string }
+
+// teamGaps is one team's work in the window: the counts, and the items a
+// finding lists (its gaps, or every item of the unowned work), at most
+// gapListed of them in key order.
+type teamGaps struct {
+	wip, unassigned, merged, unreviewed int
+	items                               []gapItem
 }
+
+// gapListed is how many items an ownership_gap finding lists.
+const gapListed = 20
 
 func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 	th := WithDefaults(env.Thresholds)
-	items, err := gapItems(ctx, env)
+	byTeam, err := gapItems(ctx, env)
 	if err != nil {
 		return Result{}, err
 	}
-	byTeam := map[string][]gapItem{}
-	for _, it := range items {
-		byTeam[it.team] = append(byTeam[it.team], it)
-	}
 	var res Result
 	for _, team := range sortedKeys(byTeam) {
-		its := byTeam[team]
+		g := byTeam[team]
 		if team == "" {
-			res.Findings = append(res.Findings, unownedFinding(its))
+			res.Findings = append(res.Findings, unownedFinding(g))
 			continue
 		}
-		var wip, unassigned, merged, unreviewed int
 		var ev []EvidenceItem
-		for _, it := range its {
-			if it.kind == "issue" {
-				wip++
-			} else {
-				merged++
-			}
-			if !it.gap {
-				continue
-			}
+		for _, it := range g.items {
 			note := "in progress with nobody assigned"
-			if it.kind == "issue" {
-				unassigned++
-			} else {
-				unreviewed++
+			if it.kind != "issue" {
 				note = "merged without an approving review"
 			}
 			ev = append(ev, EvidenceItem{Key: it.key, URL: it.url, Note: note})
 		}
 		res.Metrics = append(res.Metrics,
-			Metric{ScopeKind: "team", Scope: team, Metric: "unreviewed_merges", Period: "all", Value: float64(unreviewed), N: merged},
-			Metric{ScopeKind: "team", Scope: team, Metric: "unassigned_wip", Period: "all", Value: float64(unassigned), N: wip})
-		if len(its) < th.MinSample && unreviewedSeverity(env, unreviewed) == Info {
-			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s in progress or merged", team, plural(len(its), "item")))
+			Metric{ScopeKind: "team", Scope: team, Metric: "unreviewed_merges", Period: "all", Value: float64(g.unreviewed), N: g.merged},
+			Metric{ScopeKind: "team", Scope: team, Metric: "unassigned_wip", Period: "all", Value: float64(g.unassigned), N: g.wip})
+		all, gaps := g.wip+g.merged, g.unassigned+g.unreviewed
+		if all < th.MinSample && unreviewedSeverity(env, g.unreviewed) == Info {
+			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %s in progress or merged", team, plural(all, "item")))
 			continue
 		}
-		if len(ev) == 0 {
+		if gaps == 0 {
 			continue
 		}
-		share := float64(len(ev)) / float64(len(its))
+		share := float64(gaps) / float64(all)
 		sev := Info
 		switch {
 		case share >= gapCritical:
@@ -112,16 +106,13 @@ func (m ownershipGap) Run(ctx context.Context, env *Env) (Result, error) {
 		case share >= gapWarn:
 			sev = Warn
 		}
-		sev = atLeast(sev, unreviewedSeverity(env, unreviewed))
-		if len(ev) > 20 {
-			ev = ev[:20]
-		}
+		sev = atLeast(sev, unreviewedSeverity(env, g.unreviewed))
 		res.Findings = append(res.Findings, Finding{Pattern: "ownership_gap", Severity: sev, Team: team, SubjectKind: "team",
 			Subject: team, Score: round2(share),
 			Summary: fmt.Sprintf("%s of %s work in the window had no owner: %d of %d issues in progress had nobody assigned and %d of %d merged pull requests had no approving review.",
-				percent(share), possessive(team), unassigned, wip, unreviewed, merged),
-			Evidence: Evidence{Values: map[string]float64{"gap_share": round2(share), "unassigned_wip": float64(unassigned),
-				"issues_in_progress": float64(wip), "unreviewed_merges": float64(unreviewed), "merged_pull_requests": float64(merged)},
+				percent(share), possessive(team), g.unassigned, g.wip, g.unreviewed, g.merged),
+			Evidence: Evidence{Values: map[string]float64{"gap_share": round2(share), "unassigned_wip": float64(g.unassigned),
+				"issues_in_progress": float64(g.wip), "unreviewed_merges": float64(g.unreviewed), "merged_pull_requests": float64(g.merged)},
 				Items: ev}})
 	}
 	if err := unapprovedFindings(ctx, env, &res); err != nil {
@@ -141,42 +132,61 @@ func unreviewedSeverity(env *Env, unreviewed int) string {
 	return ladder(float64(unreviewed), target, 0)
 }
 
-func unownedFinding(its []gapItem) Finding {
+func unownedFinding(g *teamGaps) Finding {
 	var ev []EvidenceItem
-	for _, it := range its {
-		if len(ev) < 20 {
-			ev = append(ev, EvidenceItem{Key: it.key, URL: it.url, Note: "no team owns it"})
-		}
+	for _, it := range g.items {
+		ev = append(ev, EvidenceItem{Key: it.key, URL: it.url, Note: "no team owns it"})
 	}
+	n := g.wip + g.merged
 	return Finding{Pattern: "ownership_gap", Severity: Info, Team: "", SubjectKind: "team", Subject: "unowned", Score: 0,
-		Summary:  fmt.Sprintf("%s in progress or merged in the window belong to no team: map their projects, components or repositories to a team in the config.", plural(len(its), "item")),
-		Evidence: Evidence{Values: map[string]float64{"items": float64(len(its))}, Items: ev}}
+		Summary:  fmt.Sprintf("%s in progress or merged in the window belong to no team: map their projects, components or repositories to a team in the config.", plural(n, "item")),
+		Evidence: Evidence{Values: map[string]float64{"items": float64(n)}, Items: ev}}
 }
 
-// gapItems lists the window's issues in progress and merged pull requests
-// with whether each is a gap.
-func gapItems(ctx context.Context, env *Env) ([]gapItem, error) {
-	const q = `WITH prog AS (
+// gapItems counts, per team, the window's issues in progress and merged
+// pull requests and the gaps among them, and lists the first gapListed
+// items of each team in key order (its gaps; every item of the unowned
+// work, team ""): the counts and lists are taken in SQL, a few hundred
+// rows come back instead of every item.
+func gapItems(ctx context.Context, env *Env) (map[string]*teamGaps, error) {
+	q := `WITH prog AS (
 	SELECT DISTINCT item_id FROM v_status_intervals
 	WHERE state_class NOT IN ('new', 'done') AND key NOT LIKE '%#%'
 		AND start_at < $2 AND coalesce(end_at, $3) > $1
 ),
 held AS (
 	SELECT DISTINCT item_id FROM v_wip_spans WHERE start_at < $2 AND coalesce(end_at, $3) > $1
+),
+work AS (
+	SELECT coalesce(it.team, '') AS team, it.key, coalesce(it.url, '') AS url, 'issue' AS kind, h.item_id IS NULL AS gap
+	FROM prog JOIN items it USING (item_id) LEFT JOIN held h USING (item_id)
+	UNION ALL
+	SELECT coalesce(team, ''), key, coalesce(url, ''), 'pull_request', unreviewed_merge
+	FROM v_pr_phases WHERE merged_at >= $1 AND merged_at < $2 AND NOT author_bot
 )
-SELECT coalesce(it.team, ''), it.key, coalesce(it.url, ''), 'issue', h.item_id IS NULL
-FROM prog JOIN items it USING (item_id) LEFT JOIN held h USING (item_id)
+SELECT team, NULL AS key, NULL AS url, NULL AS kind,
+	count(*) FILTER (WHERE kind = 'issue'), count(*) FILTER (WHERE kind = 'issue' AND gap),
+	count(*) FILTER (WHERE kind <> 'issue'), count(*) FILTER (WHERE kind <> 'issue' AND gap)
+FROM work GROUP BY team
 UNION ALL
-SELECT coalesce(team, ''), key, coalesce(url, ''), 'pull_request', unreviewed_merge
-FROM v_pr_phases WHERE merged_at >= $1 AND merged_at < $2 AND NOT author_bot
-ORDER BY 1, 2`
-	var out []gapItem
+SELECT * FROM (
+	SELECT team, key, url, kind, NULL, NULL, NULL, NULL FROM work WHERE gap OR team = ''
+	QUALIFY row_number() OVER (PARTITION BY team ORDER BY key, kind) <= ` + fmt.Sprint(gapListed) + `)
+ORDER BY 1, 2 NULLS FIRST, 4`
+	out := map[string]*teamGaps{}
 	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
-		var it gapItem
-		if err := scan(&it.team, &it.key, &it.url, &it.kind, &it.gap); err != nil {
+		var team string
+		var key, url, kind *string
+		var wip, unassigned, merged, unreviewed *int
+		if err := scan(&team, &key, &url, &kind, &wip, &unassigned, &merged, &unreviewed); err != nil {
 			return err
 		}
-		out = append(out, it)
+		if key == nil { // the team's counts, first
+			out[team] = &teamGaps{wip: *wip, unassigned: *unassigned, merged: *merged, unreviewed: *unreviewed}
+			return nil
+		}
+		g := out[team]
+		g.items = append(g.items, gapItem{key: *key, url: *url, kind: *kind})
 		return nil
 	})
 	if err != nil {

@@ -68,17 +68,33 @@ func (m silo) Run(ctx context.Context, env *Env) (Result, error) {
 }
 
 func windowReviews(ctx context.Context, env *Env) ([]submitted, error) {
-	const q = `WITH owner AS (SELECT value AS repo, min(team) AS team FROM team_ownership WHERE kind = 'repo' GROUP BY 1)
-SELECT it.key, coalesce(it.url, ''), p.repo, coalesce(o.team, it.team, ''), v.person_id,
-	coalesce(team_at(v.person_id, r.submitted_at), ''), coalesce(a.person_id, ''),
-	coalesce(team_at(a.person_id, r.submitted_at), '')
-FROM reviews r JOIN pull_requests p USING (item_id) JOIN items it USING (item_id)
-JOIN v_identity v ON v.identity_id = r.reviewer_id
-LEFT JOIN v_identity a ON a.identity_id = p.author_id
-LEFT JOIN owner o ON o.repo = p.repo
-WHERE r.submitted_at >= $1 AND r.submitted_at < $2 AND NOT v.is_bot
-	AND v.person_id IS DISTINCT FROM a.person_id
-ORDER BY p.repo, r.submitted_at, r.review_id`
+	// The teams of reviewer and author at the review are team_at's rule
+	// (the alphabetically first team the person was a member of then, else
+	// their current team) taken set-wise: once per person and instant in
+	// one join, not as correlated subqueries per row.
+	const q = `WITH owner AS (SELECT value AS repo, min(team) AS team FROM team_ownership WHERE kind = 'repo' GROUP BY 1),
+rv AS (
+	SELECT r.review_id, r.submitted_at, it.key, coalesce(it.url, '') AS url, p.repo,
+		coalesce(o.team, it.team, '') AS repo_team, v.person_id AS reviewer, a.person_id AS author
+	FROM reviews r JOIN pull_requests p USING (item_id) JOIN items it USING (item_id)
+	JOIN v_identity v ON v.identity_id = r.reviewer_id
+	LEFT JOIN v_identity a ON a.identity_id = p.author_id
+	LEFT JOIN owner o ON o.repo = p.repo
+	WHERE r.submitted_at >= $1 AND r.submitted_at < $2 AND NOT v.is_bot
+		AND v.person_id IS DISTINCT FROM a.person_id
+),
+team_then AS (
+	SELECT x.person, x.at, coalesce(
+		min(m.team) FILTER (WHERE (m.since IS NULL OR m.since <= x.at) AND (m.until IS NULL OR m.until > x.at)),
+		min(m.team) FILTER (WHERE m.until IS NULL)) AS team
+	FROM (SELECT reviewer AS person, submitted_at AS at FROM rv UNION SELECT author, submitted_at FROM rv WHERE author IS NOT NULL) x
+	JOIN team_members m ON m.person_id = x.person
+	GROUP BY x.person, x.at
+)
+SELECT rv.key, rv.url, rv.repo, rv.repo_team, rv.reviewer, coalesce(tr.team, ''), coalesce(rv.author, ''), coalesce(ta.team, '')
+FROM rv LEFT JOIN team_then tr ON tr.person = rv.reviewer AND tr.at = rv.submitted_at
+LEFT JOIN team_then ta ON ta.person = rv.author AND ta.at = rv.submitted_at
+ORDER BY rv.repo, rv.submitted_at, rv.review_id`
 	var out []submitted
 	err := queryEach(ctx, env.DB, q, windowArgs(env)[:2], func(scan func(...any) error) error {
 		var s submitted

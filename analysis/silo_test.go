@@ -70,3 +70,32 @@ func TestSilo(t *testing.T) {
 		t.Errorf("not enough data (-want +got):\n%s", d)
 	}
 }
+
+// TestSiloTeamAtReview: a review counts for the reviewer's team at the
+// time it was given, not their team now.
+func TestSiloTeamAtReview(t *testing.T) {
+	f := newFixture(t)
+	for _, p := range [][2]string{{"dan", "web"}, {"eve", "web"}, {"gus", "platform"}} {
+		f.person(p[0], p[1])
+	}
+	f.exec("INSERT INTO team_ownership VALUES ('web', NULL, 'repo', 'acme/web')")
+	for d := 0; d < 13; d++ {
+		if d == 6 {
+			f.moveTeam("gus", "web", f.at(d, 9))
+			continue
+		}
+		key := fmt.Sprintf("acme/web#%d", d+1)
+		f.pr(fxPR{Key: key, Author: "dan", Created: f.at(d, 9)})
+		f.review(key, "gus", "APPROVED", f.at(d, 12))
+	}
+	env := f.env(f.at(0, 0), f.at(14, 0), f.at(14, 0))
+	res := runA1(t, "silo", env)
+	got := map[string]analysis.Metric{}
+	for _, m := range res.Metrics {
+		got[m.Metric+" "+m.Scope] = m
+	}
+	// Of the 12 reviews on web's pull requests, gus gave 6 as platform's.
+	if m := got["cross_team_review_share web"]; m.Value != 0.5 || m.N != 12 {
+		t.Errorf("web's cross-team review share %v of %d reviews, want 0.5 of 12 (gus's before his move)", m.Value, m.N)
+	}
+}

@@ -74,7 +74,8 @@ type teamStall struct {
 	carriedItems       []EvidenceItem
 	// committedBy and carriedBy count items per assignee (person id).
 	committedBy, carriedBy map[string]int
-	cycles                 []float64 // hours, done items
+	done                   int     // items done by now with a cycle time
+	cyclePct               float64 // their aging percentile cycle time, hours
 	wip                    []wipItem
 }
 
@@ -93,7 +94,7 @@ func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
 		return teams[team]
 	}
 	var res Result
-	steps := []func(context.Context, *Env, func(string) *teamStall) error{stallCommitted, stallCarried, stallCycles, stallWIP}
+	steps := []func(context.Context, *Env, func(string) *teamStall) error{stallCommitted, stallCarried, stallWork}
 	for _, step := range steps {
 		if err := step(ctx, env, get); err != nil {
 			return Result{}, fmt.Errorf("stalled commitment: %w", err)
@@ -109,9 +110,9 @@ func (m stalledCommitment) Run(ctx context.Context, env *Env) (Result, error) {
 		ts := teams[team]
 		res.Metrics = append(res.Metrics, Metric{ScopeKind: "team", Scope: team, Metric: "carry_over_items",
 			Period: "all", Value: float64(ts.carried), N: ts.committed})
-		if ts.committed < th.MinSample && len(ts.cycles) < th.MinSample {
+		if ts.committed < th.MinSample && ts.done < th.MinSample {
 			res.NotEnoughData = append(res.NotEnoughData, fmt.Sprintf("%s: %d committed and %d done items (minimum %d)",
-				team, ts.committed, len(ts.cycles), th.MinSample))
+				team, ts.committed, ts.done, th.MinSample))
 			continue
 		}
 		if f, ok := stallFinding(env, th, idleLimit, team, ts); ok {
@@ -135,8 +136,8 @@ type stuckWork struct {
 func findStuck(env *Env, minSample int, pct, idleLimit float64, ts *teamStall) stuckWork {
 	sw := stuckWork{cyclePctDays: math.NaN()}
 	p := math.Inf(1)
-	if len(ts.cycles) >= minSample {
-		p = Quantile(ts.cycles, pct)
+	if ts.done >= minSample {
+		p = ts.cyclePct
 		sw.cyclePctDays = p / 24
 	}
 	for _, w := range ts.wip {
@@ -202,7 +203,7 @@ func stallFinding(env *Env, th config.Thresholds, idleLimit float64, team string
 	}
 	values := map[string]float64{"committed_items": float64(ts.committed), "carried_over_items": float64(ts.carried),
 		"carry_over_share": round2(rate), "wip_items": float64(len(ts.wip)), "aging_items": float64(sw.aging),
-		"inactive_items": float64(sw.idle), "done_items": float64(len(ts.cycles))}
+		"inactive_items": float64(sw.idle), "done_items": float64(ts.done)}
 	if !math.IsNaN(sw.cyclePctDays) {
 		values["cycle_time_pct_days"] = round2(sw.cyclePctDays)
 	}
@@ -287,58 +288,57 @@ ORDER BY c.team, c.key`
 const trackedWork = `(SELECT item_id FROM items WHERE kind NOT IN ('epic', 'pull_request')
 	AND source NOT IN (SELECT name FROM sources WHERE kind = 'github'))`
 
-// stallCycles reads the cycle times (first start to first done, hours) of
-// each team's items done by now.
-func stallCycles(ctx context.Context, env *Env, get func(string) *teamStall) error {
-	const q = `SELECT team, (epoch(done_at) - epoch(started_at)) / 3600.0 FROM (
-	SELECT any_value(team) AS team,
-		min(start_at) FILTER (WHERE state_class = 'done') AS done_at,
-		min(start_at) FILTER (WHERE state_class NOT IN ('new', 'done')) AS started_at
-	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1 AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
-	GROUP BY item_id)
-WHERE done_at IS NOT NULL AND started_at IS NOT NULL AND started_at <= done_at`
-	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC()}, func(scan func(...any) error) error {
-		var team string
-		var h float64
-		if err := scan(&team, &h); err != nil {
-			return err
-		}
-		ts := get(team)
-		ts.cycles = append(ts.cycles, h)
-		return nil
-	})
-}
-
-// stallWIP reads the items in progress at now: their age since work
-// started and the working hours since their last event, comment or review.
-func stallWIP(ctx context.Context, env *Env, get func(string) *teamStall) error {
-	const q = `WITH cur AS (
-	SELECT item_id, team, status FROM v_status_intervals
-	WHERE start_at <= $1 AND (end_at IS NULL OR end_at > $1) AND team IS NOT NULL
-		AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
-		AND state_class NOT IN ('new', 'done')),
-started AS (
-	SELECT item_id, min(start_at) AS started_at FROM v_status_intervals
-	WHERE state_class <> 'new' AND item_id IN (SELECT item_id FROM cur) GROUP BY item_id),
+// stallWork reads, from one pass over the tracked work's status
+// intervals, each team's cycle times (first start to first done, hours, of
+// the items done by now: their count and the aging percentile, the
+// empirical quantile Quantile takes) and the items in progress at now with
+// their age since work started and the working hours since their last
+// event, comment or review.
+func stallWork(ctx context.Context, env *Env, get func(string) *teamStall) error {
+	const q = `WITH per_item AS MATERIALIZED (
+	SELECT item_id, any_value(team) AS team,
+		min(start_at) FILTER (WHERE state_class = 'done' AND start_at <= $1) AS done_at,
+		min(start_at) FILTER (WHERE state_class NOT IN ('new', 'done') AND start_at <= $1) AS started_at,
+		min(start_at) FILTER (WHERE state_class <> 'new') AS entered_at,
+		any_value(status) FILTER (WHERE state_class NOT IN ('new', 'done') AND start_at <= $1
+			AND (end_at IS NULL OR end_at > $1)) AS cur_status
+	FROM v_status_intervals WHERE team IS NOT NULL AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
+	GROUP BY item_id
+),
+cycles AS (
+	SELECT team, count(*) AS n,
+		list_sort(list((epoch(done_at) - epoch(started_at)) / 3600.0))[greatest(ceil($2 * count(*)), 1)::BIGINT] AS pct
+	FROM per_item WHERE done_at IS NOT NULL AND started_at IS NOT NULL AND started_at <= done_at
+	GROUP BY team
+),
+cur AS (SELECT item_id, team, cur_status AS status, entered_at AS started_at FROM per_item WHERE cur_status IS NOT NULL),
 act AS (
 	SELECT item_id, max(ts) AS last_at FROM (
 		SELECT item_id, occurred_at AS ts FROM item_events WHERE item_id IN (SELECT item_id FROM cur)
 		UNION ALL SELECT item_id, created_at FROM comments WHERE item_id IN (SELECT item_id FROM cur)
 		UNION ALL SELECT item_id, submitted_at FROM reviews WHERE item_id IN (SELECT item_id FROM cur))
 	WHERE ts <= $1 GROUP BY item_id)
+SELECT team, NULL AS key, NULL AS url, NULL AS status, n::DOUBLE, pct FROM cycles
+UNION ALL
 SELECT c.team, it.key, coalesce(it.url, ''), c.status,
-	greatest(epoch($1::TIMESTAMPTZ) - epoch(s.started_at), 0) / 3600.0,
-	work_hours(greatest(a.last_at, it.created_at, s.started_at), $1::TIMESTAMPTZ)
-FROM cur c JOIN items it USING (item_id) JOIN started s USING (item_id) LEFT JOIN act a USING (item_id)
-ORDER BY c.team, it.key`
-	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC()}, func(scan func(...any) error) error {
+	greatest(epoch($1::TIMESTAMPTZ) - epoch(c.started_at), 0) / 3600.0,
+	work_hours(greatest(a.last_at, it.created_at, c.started_at), $1::TIMESTAMPTZ)
+FROM cur c JOIN items it USING (item_id) LEFT JOIN act a USING (item_id)
+ORDER BY 1, 2 NULLS FIRST`
+	pct := math.Min(math.Max(limits(env).AgingPercentile, 0), 1)
+	return queryEach(ctx, env.DB, q, []any{nowOf(env).UTC(), pct}, func(scan func(...any) error) error {
 		var team string
-		var w wipItem
-		if err := scan(&team, &w.key, &w.url, &w.status, &w.ageHours, &w.idleWH); err != nil {
+		var key, url, status *string
+		var a, b float64
+		if err := scan(&team, &key, &url, &status, &a, &b); err != nil {
 			return err
 		}
 		ts := get(team)
-		ts.wip = append(ts.wip, w)
+		if key == nil { // the team's cycle times
+			ts.done, ts.cyclePct = int(a), b
+			return nil
+		}
+		ts.wip = append(ts.wip, wipItem{key: *key, url: *url, status: *status, ageHours: a, idleWH: b})
 		return nil
 	})
 }

@@ -2,6 +2,8 @@ package analysis_test
 
 import (
 	"math"
+	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/systemic-dev/systemic/analysis"
@@ -54,4 +56,40 @@ func TestBootstrapMedianCI(t *testing.T) {
 	if lo, hi := analysis.BootstrapMedianCI([]float64{4}, 0.9, 100, 1); lo != 4 || hi != 4 {
 		t.Errorf("one value: [%v %v], want [4 4]", lo, hi)
 	}
+}
+
+// TestBootstrapMedianCIResamples holds the interval to its definition:
+// resample with the seeded source, take each resample's median, read the
+// percentiles; odd and even sizes, ties, a single value.
+func TestBootstrapMedianCIResamples(t *testing.T) {
+	gen := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 2, 3, 4, 7, 10, 25, 64} {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = float64(gen.IntN(9)) * 1.5 // few distinct values: ties
+		}
+		for _, seed := range []uint64{1, 7} {
+			wantLo, wantHi := resampledMedianCI(xs, 0.9, 300, seed)
+			lo, hi := analysis.BootstrapMedianCI(xs, 0.9, 300, seed)
+			if lo != wantLo || hi != wantHi {
+				t.Errorf("n=%d seed=%d: [%v %v], want [%v %v] (xs %v)", n, seed, lo, hi, wantLo, wantHi, xs)
+			}
+		}
+	}
+}
+
+// resampledMedianCI is the bootstrap written out: every resample sorted.
+func resampledMedianCI(xs []float64, level float64, rounds int, seed uint64) (float64, float64) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	meds := make([]float64, rounds)
+	sample := make([]float64, len(xs))
+	for r := range meds {
+		for i := range sample {
+			sample[i] = xs[rng.IntN(len(xs))]
+		}
+		meds[r] = analysis.Median(sample)
+	}
+	sort.Float64s(meds)
+	alpha := (1 - level) / 2
+	return analysis.Quantile(meds, alpha), analysis.Quantile(meds, 1-alpha)
 }

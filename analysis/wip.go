@@ -49,8 +49,8 @@ working days each was in progress within the window.`
 
 type personWIP struct {
 	team   string
-	counts []float64         // working days of the window with work in progress
-	byDay  map[int64]float64 // day number -> issues in progress, lookback included
+	counts []float64 // working days of the window with work in progress
+	byDay  []float64 // issues in progress on each of dailyWIP's days, lookback included
 }
 
 func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
@@ -83,7 +83,7 @@ func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
 		}
 		series := make([]Point, len(days))
 		for i, d := range days {
-			series[i] = Point{At: d, Value: p.byDay[dayNumber(d)]}
+			series[i] = Point{At: d, Value: p.byDay[i]}
 		}
 		ep, inEpisode := worst(findEpisodes(series, limit, MinEpisodeDays["wip_overload"], 2, env.From, env.To))
 		if med <= limit && !inEpisode {
@@ -111,63 +111,83 @@ func (m wipOverload) Run(ctx context.Context, env *Env) (Result, error) {
 // dailyWIP reads the in-progress counts per person and working day from
 // the lookback's start to the window's end; counts holds the window's days
 // with work in progress, days every working day of the series in order.
+// One row per person comes back, its days packed in a list (day number
+// times 2^32 plus the count): a row through database/sql costs more than
+// the person's whole list.
 func dailyWIP(ctx context.Context, env *Env) (map[string]*personWIP, []time.Time, error) {
+	days, index, working := wipDays(env)
+	q := `SELECT person, arg_max(coalesce(team, ''), day) FILTER (WHERE day >= $3::DATE),
+	list((day - $4::DATE) * 4294967296 + items)
+FROM v_wip WHERE day >= $1::DATE AND day < $2::DATE AND ` + working + `
+GROUP BY person HAVING count(*) FILTER (WHERE day >= $3::DATE) > 0`
+	from := dayNumber(env.From.UTC().Truncate(24 * time.Hour))
+	args := []any{lookbackFrom(env).UTC().Format(time.DateOnly), env.To.UTC().Format(time.DateOnly),
+		env.From.UTC().Format(time.DateOnly), epochMonday.Format(time.DateOnly)}
+	people := map[string]*personWIP{}
+	err := queryEach(ctx, env.DB, q, args, func(scan func(...any) error) error {
+		p := &personWIP{byDay: make([]float64, len(days))}
+		var person string
+		var packed []any
+		if err := scan(&person, &p.team, &packed); err != nil {
+			return err
+		}
+		for _, v := range packed {
+			x, ok := v.(int64)
+			if !ok {
+				return fmt.Errorf("person %s: day %v is %T, not a packed BIGINT", person, v, v)
+			}
+			day, items := x>>32, float64(x&(1<<32-1))
+			if i, ok := index[day]; ok {
+				p.byDay[i] = items
+			}
+			if day >= from {
+				p.counts = append(p.counts, items) // in no order: median, peak, sums of counts
+			}
+		}
+		people[person] = p
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("wip per person: %w", err)
+	}
+	return people, days, nil
+}
+
+// wipDays lists the working days of the calendar from the lookback's
+// start to the window's end (or now, when earlier), with each day
+// number's position among them, and the SQL condition that keeps the
+// working days of v_wip (weekdays by the calendar, holidays left out).
+func wipDays(env *Env) ([]time.Time, map[int64]int, string) {
 	w := resolveCalendar(env.Calendar)
 	holiday := map[int64]bool{}
-	for _, h := range w.holidays {
-		holiday[h] = true
+	mask := 0
+	for i, on := range w.days {
+		if on {
+			mask |= 1 << i
+		}
 	}
-	working := func(d time.Time) bool {
-		n := dayNumber(d)
-		return w.days[n%7] && !holiday[n]
+	cond := fmt.Sprintf("(%d >> ((day - DATE '%s') %% 7)::INTEGER) & 1 = 1", mask, epochMonday.Format(time.DateOnly))
+	if len(w.holidays) > 0 {
+		var hs []string
+		for _, h := range w.holidays {
+			holiday[h] = true
+			hs = append(hs, fmt.Sprint(h))
+		}
+		cond += fmt.Sprintf(" AND (day - DATE '%s') NOT IN (%s)", epochMonday.Format(time.DateOnly), strings.Join(hs, ", "))
 	}
 	end := env.To
 	if now := asOf(*env); now.Before(end) {
 		end = now
 	}
 	var days []time.Time
+	index := map[int64]int{}
 	for d := lookbackFrom(env).UTC().Truncate(24 * time.Hour); d.Before(end); d = d.AddDate(0, 0, 1) {
-		if working(d) {
+		if n := dayNumber(d); w.days[n%7] && !holiday[n] {
+			index[n] = len(days)
 			days = append(days, d)
 		}
 	}
-	people := map[string]*personWIP{}
-	const q = `SELECT person, coalesce(team, ''), day::TIMESTAMP, items FROM v_wip
-WHERE day >= $1::DATE AND day < $2::DATE ORDER BY person, day`
-	from := env.From.UTC().Truncate(24 * time.Hour)
-	err := queryEach(ctx, env.DB, q, []any{lookbackFrom(env).UTC().Format(time.DateOnly), env.To.UTC().Format(time.DateOnly)},
-		func(scan func(...any) error) error {
-			var person, team string
-			var day time.Time
-			var items int
-			if err := scan(&person, &team, &day, &items); err != nil {
-				return err
-			}
-			if !working(day) {
-				return nil
-			}
-			p := people[person]
-			if p == nil {
-				p = &personWIP{byDay: map[int64]float64{}}
-				people[person] = p
-			}
-			p.byDay[dayNumber(day)] = float64(items)
-			if day.Before(from) {
-				return nil
-			}
-			p.team = team // the latest day's team
-			p.counts = append(p.counts, float64(items))
-			return nil
-		})
-	if err != nil {
-		return nil, nil, fmt.Errorf("wip per person: %w", err)
-	}
-	for id, p := range people {
-		if len(p.counts) == 0 { // work in progress before the window only
-			delete(people, id)
-		}
-	}
-	return people, days, nil
+	return days, index, "(" + cond + ")"
 }
 
 // dayNumber numbers days from epochMonday.
@@ -193,7 +213,9 @@ func wipFinding(person string, p *personWIP, med, peak, limit float64, windowDay
 }
 
 // wipEvidence lists, in one query for all findings, the issues each
-// flagged person held in the window with the working days in progress.
+// flagged person held in the window with the working days in progress:
+// the 20 longest per person, ranked in SQL as topItems ranks them (the
+// rounded working days, then the key) and only they joined to their URL.
 func wipEvidence(ctx context.Context, env *Env, fs []Finding) error {
 	if len(fs) == 0 {
 		return nil
@@ -204,13 +226,18 @@ func wipEvidence(ctx context.Context, env *Env, fs []Finding) error {
 		people = append(people, sqlString(f.Subject))
 		at[f.Subject] = i
 	}
-	q := `SELECT s.person, s.key, any_value(it.url), sum(work_hours(greatest(s.start_at, $1), least(coalesce(s.end_at, $3), $2)))
-FROM v_wip_spans s JOIN items it USING (item_id)
-WHERE s.person IN (` + strings.Join(people, ", ") + `) AND s.start_at < $2 AND coalesce(s.end_at, $3) > $1
-GROUP BY s.person, s.key ORDER BY s.person, s.key`
+	q := `WITH held AS (
+	SELECT person, key, any_value(item_id) AS item_id,
+		sum(work_hours(greatest(start_at, $1), least(coalesce(end_at, $3), $2))) AS wh
+	FROM v_wip_spans
+	WHERE person IN (` + strings.Join(people, ", ") + `) AND start_at < $2 AND coalesce(end_at, $3) > $1
+	GROUP BY person, key
+	QUALIFY row_number() OVER (PARTITION BY person ORDER BY round(wh / $4 * 100) / 100 DESC, key) <= ` + fmt.Sprint(wipEvidenceItems) + `
+)
+SELECT h.person, h.key, it.url, h.wh FROM held h JOIN items it USING (item_id) ORDER BY h.person, h.key`
 	day := dayHours(env)
 	items := map[string][]EvidenceItem{}
-	err := queryEach(ctx, env.DB, q, windowArgs(env), func(scan func(...any) error) error {
+	err := queryEach(ctx, env.DB, q, append(windowArgs(env), day), func(scan func(...any) error) error {
 		var person string
 		var it EvidenceItem
 		var wh float64
@@ -225,10 +252,13 @@ GROUP BY s.person, s.key ORDER BY s.person, s.key`
 		return fmt.Errorf("wip evidence: %w", err)
 	}
 	for person, its := range items {
-		fs[at[person]].Evidence.Items = topItems(its, 20)
+		fs[at[person]].Evidence.Items = topItems(its, wipEvidenceItems)
 	}
 	return nil
 }
+
+// wipEvidenceItems is how many issues a wip_overload finding lists.
+const wipEvidenceItems = 20
 
 // num writes x without decimals when whole, else with one.
 func num(x float64) string {

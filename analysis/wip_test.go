@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/config"
 )
 
 func runA1(t *testing.T, name string, env *analysis.Env) analysis.Result {
@@ -87,5 +89,43 @@ func TestWIPOverloadNoData(t *testing.T) {
 	res := runA1(t, "wip_overload", env)
 	if len(res.Findings)+len(res.Metrics)+len(res.NotEnoughData) != 0 {
 		t.Errorf("empty store gave %+v", res)
+	}
+}
+
+// TestWIPOverloadHolidays: the calendar's weekends and holidays are not
+// working days of the series, whichever day of the week the window holds.
+func TestWIPOverloadHolidays(t *testing.T) {
+	f := newFixture(t)
+	f.person("ann", "platform")
+	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
+	for i := 1; i <= 5; i++ {
+		key := fmt.Sprintf("PLAT-%d", i)
+		f.issue(fxIssue{Key: key, Team: "platform", Assignee: "ann", Status: "In Progress", Created: f.at(-1, 9)})
+		f.status(key, f.at(0, 9), "To Do", "In Progress", "ann")
+	}
+	env := f.env(f.at(0, 0), f.at(21, 0), f.at(21, 0))
+	weekdays := 0
+	var holiday time.Time
+	for d := f.at(0, 0); d.Before(f.at(21, 0)); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			weekdays++
+			holiday = d // the last weekday
+		}
+	}
+	for _, tc := range []struct {
+		name     string
+		holidays []config.Date
+		want     int
+	}{{"no holiday", nil, weekdays}, {"one holiday", []config.Date{{Time: holiday}}, weekdays - 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env.Calendar.Holidays = tc.holidays
+			res := runA1(t, "wip_overload", env)
+			if len(res.Findings) != 1 {
+				t.Fatalf("findings %+v, want ann's", res.Findings)
+			}
+			if got := res.Findings[0].Evidence.Values["days"]; got != float64(tc.want) {
+				t.Errorf("%v working days with work in progress, want %d", got, tc.want)
+			}
+		})
 	}
 }
