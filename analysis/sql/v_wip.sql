@@ -54,7 +54,7 @@ added AS (
 	WHERE items > 0
 ),
 before AS (
-	SELECT person, day, coalesce(s.items, 0) + coalesce(a.items, 0) AS items
+	SELECT person, day, CAST(coalesce(s.items, 0) + coalesce(a.items, 0) AS BIGINT) AS items
 	FROM (SELECT d.* FROM v_wip_days_stable d, cut c WHERE d.day < c.today) s
 	FULL JOIN added a USING (person, day)
 ),
