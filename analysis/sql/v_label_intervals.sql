@@ -8,6 +8,8 @@
 -- removed_by: the person who removed it (NULL while on or unknown)
 --
 -- @order 10
+-- @table
+-- @stable
 -- @dialect duckdb
 WITH ev AS (
 	SELECT item_id, event_id, occurred_at, actor_id, kind, from_value, to_value FROM item_events
