@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/systemic-dev/systemic/internal/privacy"
 )
@@ -60,4 +61,11 @@ func redactAttr(a slog.Attr) slog.Attr {
 
 // errorText is how an error is printed to the user: without credentials
 // in any URL it quotes.
-func errorText(err error) string { return privacy.RedactURLs(err.Error()) }
+func errorText(err error) string {
+	text := privacy.RedactURLs(err.Error())
+	if strings.Contains(text, "Out of Memory Error") {
+		// DuckDB's own advice names its SQL settings; ours is the config key
+		text += "\n\nsystemic: DuckDB reached its memory cap: raise storage.memory_limit in the config (default 768MiB, or 256MiB per core), e.g. memory_limit: 4GiB"
+	}
+	return text
+}

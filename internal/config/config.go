@@ -23,8 +23,8 @@ type Config struct {
 // Storage says where the DuckDB database lives.
 type Storage struct {
 	Path string `yaml:"path"` // default systemic.duckdb, relative to the config file
-	// MemoryLimit caps DuckDB's memory (default store.DefaultMemoryLimit,
-	// 768MiB); larger work spills to disk beside the database.
+	// MemoryLimit caps DuckDB's memory (default 768MiB, or 256MiB per
+	// thread when more); larger work spills to disk beside the database.
 	MemoryLimit string `yaml:"memory_limit"`
 }
 

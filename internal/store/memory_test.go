@@ -2,11 +2,12 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
 
-// TestMemoryLimit checks a store opens with DefaultMemoryLimit, takes
+// TestMemoryLimit checks a store opens with its default cap, takes
 // another size, and refuses text that is not one before it reaches SQL.
 func TestMemoryLimit(t *testing.T) {
 	ctx := context.Background()
@@ -22,8 +23,13 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		return v
 	}
-	if got := read(); got != "768.0 MiB" {
-		t.Errorf("default memory limit %q, want 768.0 MiB", got)
+	var threads int
+	if err := s.DB().QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS INTEGER)").Scan(&threads); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%d.0 MiB", max(768, 256*threads))
+	if got := read(); got != want {
+		t.Errorf("default memory limit %q with %d threads, want %s", got, threads, want)
 	}
 	if err := s.SetMemoryLimit(ctx, "512MiB"); err != nil {
 		t.Fatal(err)

@@ -93,21 +93,34 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: readOnly, writer: make(chan struct{}, 1)}
-	if err := s.SetMemoryLimit(ctx, DefaultMemoryLimit); err != nil {
+	limit, err := s.defaultMemoryLimit(ctx)
+	if err == nil {
+		err = s.SetMemoryLimit(ctx, limit)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// DefaultMemoryLimit caps the memory DuckDB holds for a store (its buffers
-// and the hash tables and sorts of a query), which otherwise grows to 80%
-// of the machine's memory: beyond it, large operations spill to a
-// temporary directory beside the database. The process as a whole (Go's
-// heap, DuckDB's own allocations) stays under 1 GiB with it at 2M events.
-const DefaultMemoryLimit = "768MiB"
+// defaultMemoryLimit caps the memory DuckDB holds for a store (its buffers
+// and the hash tables and sorts of a query) unless the config sets
+// storage.memory_limit: 768 MiB, or 256 MiB per thread DuckDB runs when
+// that is more (each thread needs room of its own). Without a cap DuckDB
+// takes up to 80% of the machine; with it, large operations spill to a
+// temporary directory beside the database. On 2 threads the process as a
+// whole (Go's heap, DuckDB's own allocations) stays under 1 GiB at 2M
+// events.
+func (s *Store) defaultMemoryLimit(ctx context.Context) (string, error) {
+	var threads int
+	if err := s.db.QueryRowContext(ctx, "SELECT CAST(current_setting('threads') AS INTEGER)").Scan(&threads); err != nil {
+		return "", fmt.Errorf("database %s: read threads: %w", s.name(), err)
+	}
+	return fmt.Sprintf("%dMiB", max(768, 256*threads)), nil
+}
 
-// SetMemoryLimit sets the store's memory cap (see DefaultMemoryLimit).
+// SetMemoryLimit sets the store's memory cap (see defaultMemoryLimit).
 func (s *Store) SetMemoryLimit(ctx context.Context, limit string) error {
 	if !config.ValidMemoryLimit(limit) {
 		return fmt.Errorf("memory limit %q: give a size such as 512MB or 2GiB", limit)
