@@ -134,7 +134,7 @@ type WindowRun struct {
 func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, error) {
 	opts.Patterns = nil
 	run := WindowRun{ID: RunID(opts.Env.From, opts.Env.To), From: opts.Env.From, To: opts.Env.To}
-	version, err := st.DataVersion(ctx)
+	version, err := dataVersion(ctx, st, opts)
 	if err != nil {
 		return run, err
 	}

@@ -89,6 +89,10 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 	defer db.ExecContext(ctx, "RESET preserve_insertion_order")
 	defer db.ExecContext(ctx, "RESET disabled_compression_methods")
 	from := builtFrom(version, stmts)
+	basis, rebuilt, err := upkeepFirst(ctx, db, env, stmts, version, from)
+	if err != nil {
+		return err
+	}
 	for _, d := range DerivedFacts() {
 		t0 := time.Now()
 		kept, err := prepareFact(ctx, db, d, version, from)
@@ -99,7 +103,34 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 			return err
 		}
 	}
+	if rebuilt {
+		return recordItemInputs(ctx, db, basis)
+	}
 	return nil
+}
+
+// upkeepFirst brings the stable tables up to date per changed item when
+// the data changed since they were built (see upkeep.go); rebuilt says
+// they are to be built anew instead, and the items' inputs recorded after.
+func upkeepFirst(ctx context.Context, db *sql.DB, env *Env, stmts []string, version, from string) (basis string, rebuilt bool, err error) {
+	if version == "" {
+		return "", false, nil
+	}
+	if n, err := stableBuilt(ctx, db, from); err != nil || n == len(stableFacts()) {
+		return "", false, err
+	}
+	t0 := time.Now()
+	if basis, err = upkeepBasis(ctx, db, stmts); err != nil {
+		return "", false, err
+	}
+	n, ok, err := upkeep(ctx, db, basis, from)
+	if err != nil {
+		return "", false, err
+	}
+	if ok {
+		env.observe.step(ctx, "item upkeep", StepUpkeep, t0, n)
+	}
+	return basis, !ok, nil
 }
 
 // prepareFact creates d, or keeps it (true) when it is a stable table

@@ -23,6 +23,18 @@ type Options struct {
 	ConfigHash string
 	// Timings, when set, receives the time and rows of every step.
 	Timings *Timings
+	// DataVersion is the store's data version when the caller has read it
+	// already ("": read it). A report reads it once for all its windows:
+	// analysing a window writes no input.
+	DataVersion string
+}
+
+// dataVersion is opts.DataVersion, else the store's.
+func dataVersion(ctx context.Context, st *store.Store, opts Options) (string, error) {
+	if opts.DataVersion != "" {
+		return opts.DataVersion, nil
+	}
+	return st.DataVersion(ctx)
 }
 
 // asOf is the moment open work is aged at: the window's end, or now when
@@ -53,7 +65,7 @@ func RunID(from, to time.Time) string {
 // replacing an earlier run of the same window.
 func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	// The stable derived tables follow the whole store, not one window.
-	version, err := st.DataVersion(ctx)
+	version, err := dataVersion(ctx, st, opts)
 	if err != nil {
 		return Summary{}, err
 	}

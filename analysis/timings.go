@@ -13,6 +13,7 @@ const (
 	StepView   = "view"   // a derived view: creating it is cheap, reading it is the cost
 	StepTable  = "table"  // a derived table, materialised by Prepare
 	StepKept   = "kept"   // a stable derived table kept: built earlier from the same inputs
+	StepUpkeep = "upkeep" // the stable tables' rows of the items a sync changed, built again (rows: items)
 	StepModule = "module" // a pattern module
 	StepTrend  = "trend"  // comparing the findings with the previous period
 	StepWrite  = "write"  // writing the run, its findings and metrics

@@ -103,12 +103,20 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		return err
 	}
 	var windows windowTally
+	var version string // read once: analysing a window writes no input
 	res, err := reports.Generate(ctx, st, reports.Options{
 		Plan: plan, From: r.window.From, To: r.window.To, Period: r.window.Label, Formats: r.formats,
 		OutDir: r.out, Names: r.names || cfg.Privacy.Names, Audience: audience, Salt: cfg.Privacy.Salt, Thresholds: cfg.Thresholds, Calendar: cfg.Calendar,
 		Now: a.now().UTC(), Coverage: r.coverage,
 		Analyze: func(ctx context.Context, from, to time.Time) error {
-			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to)
+			if version == "" {
+				v, err := st.DataVersion(ctx)
+				if err != nil {
+					return err
+				}
+				version = v
+			}
+			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to, version)
 			if err == nil {
 				windows.add(run)
 			}

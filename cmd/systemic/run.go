@@ -157,13 +157,14 @@ func analysisHash(cfg *config.Config, agreements map[string]float64) string {
 
 // ensureAnalysis makes the store hold a current analysis of [from, to):
 // reused when nothing changed since it was computed, else computed again.
-func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time) (analysis.WindowRun, error) {
+// version is the store's data version, read once for all of a report's windows.
+func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time, version string) (analysis.WindowRun, error) {
 	start := time.Now()
 	agreements := analysis.PlanAgreements(plan)
 	run, err := analysis.Ensure(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
 			From: from, To: to, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
-		ConfigHash: analysisHash(cfg, agreements),
+		ConfigHash: analysisHash(cfg, agreements), DataVersion: version,
 	})
 	if err != nil {
 		return run, err

@@ -1,0 +1,284 @@
+package analysis
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Per-item upkeep of the stable tables. After a sync that touched some
+// items, rebuilding every stable table costs seconds at a few million
+// events; their rows depend on one item's own rows (and on the small
+// tables of people, teams and statuses), so only the rows of the items the
+// sync changed are built again. What each item was built from is kept in
+// derived_item_inputs: a hash of its rows in itemTables.
+//
+// Two tables reach across items and get their own scope:
+//   - v_blocked_stable reads the blocker's status and key: an item blocked
+//     by a changed item is built again too (blocks links, one hop, which
+//     is all a row reads);
+//   - v_wip_days_stable counts a person's issues per day: the people who
+//     held a changed item (before or after) get their days counted again.
+//
+// Anything else that changes (people, identities, teams, memberships,
+// ownership, statuses, the calendar and state config, a definition)
+// rebuilds every stable table, as does a sync that touched more than a
+// quarter of the items.
+
+// itemInputsSQL fingerprints every item: its row and its rows in the
+// tables the stable tables read per item. Links count for both ends.
+const itemInputsSQL = `SELECT item_id, sum(h) AS fp FROM (
+	SELECT item_id, hash(x) AS h FROM items x
+	UNION ALL SELECT item_id, hash(x) FROM item_events x
+	UNION ALL SELECT item_id, hash(x) FROM pull_requests x
+	UNION ALL SELECT item_id, hash(x) FROM reviews x
+	UNION ALL SELECT item_id, hash(x) FROM review_requests x
+	UNION ALL SELECT from_item, hash(x) FROM links x
+	UNION ALL SELECT to_item, hash(x) FROM links x)
+GROUP BY item_id`
+
+// sharedInputs are the tables every item's stable rows may read.
+var sharedInputs = []string{"identities", "people", "teams", "team_members", "team_ownership", "statuses"}
+
+// upkeepScope names, for the stable tables not kept per item, the column
+// that scopes their upkeep and the temporary table listing its values.
+var upkeepScope = map[string][2]string{"v_wip_days_stable": {"person", "upkeep_people"}}
+
+// upkeepMark is the derived_builds row saying what the per-item record was
+// made with: the definitions and macros, and the shared inputs.
+const upkeepMark = "_item_upkeep"
+
+// upkeepBasis fingerprints what per-item upkeep takes as unchanged: every
+// statement of the prelude but env_now(), every definition, and the
+// shared inputs' rows.
+func upkeepBasis(ctx context.Context, db *sql.DB, prelude []string) (string, error) {
+	parts := make([]string, len(sharedInputs))
+	for i, t := range sharedInputs {
+		parts[i] = fmt.Sprintf("SELECT '%s' AS t, count(*)::VARCHAR || ':' || coalesce(sum(hash(x))::VARCHAR, '0') AS v FROM %s x", t, t)
+	}
+	var shared string
+	q := "SELECT string_agg(t || '=' || v, ';' ORDER BY t) FROM (" + strings.Join(parts, " UNION ALL ") + ")"
+	if err := db.QueryRowContext(ctx, q).Scan(&shared); err != nil {
+		return "", fmt.Errorf("prepare: shared inputs: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, builtFrom("definitions", prelude), shared)
+	return hex.EncodeToString(h.Sum(nil)[:12]), nil
+}
+
+// recordItemInputs keeps what the stable tables were just built from.
+func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
+	for _, q := range []string{
+		"CREATE OR REPLACE TABLE derived_item_inputs AS " + itemInputsSQL,
+		"INSERT OR REPLACE INTO derived_builds VALUES ('" + upkeepMark + "', '" + basis + "', now())",
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare: record the items' inputs: %w", err)
+		}
+	}
+	return nil
+}
+
+// upkeep brings every stable table up to date for the items changed since
+// derived_item_inputs was recorded and records the new state (stable
+// tables then count as built from from). It returns the number of items
+// built again, or ok false when upkeep does not apply and every stable
+// table is to be rebuilt.
+func upkeep(ctx context.Context, db *sql.DB, basis, from string) (n int, ok bool, err error) {
+	stable := stableFacts()
+	if have, err := stableBuilt(ctx, db, ""); err != nil || have < len(stable) {
+		return 0, false, err
+	}
+	var mark string
+	err = db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?
+AND EXISTS (SELECT 1 FROM duckdb_tables() WHERE table_name = 'derived_item_inputs' AND schema_name = 'main')`, upkeepMark).Scan(&mark)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && mark != basis) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("prepare: read the items' inputs: %w", err)
+	}
+	// A connection of its own: the narrowing views of shadowed must never
+	// serve another query, so the connection is discarded after.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, false, fmt.Errorf("prepare: %w", err)
+	}
+	defer conn.Close()
+	defer conn.Raw(func(any) error { return driver.ErrBadConn })
+	n, ok, err = upkeepOn(ctx, conn, stable)
+	if err != nil || !ok {
+		return n, ok, err
+	}
+	for _, d := range stable {
+		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, from); err != nil {
+			return 0, false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE derived_item_inputs AS SELECT * FROM upkeep_inputs"); err != nil {
+		return 0, false, fmt.Errorf("prepare: record the items' inputs: %w", err)
+	}
+	return n, true, nil
+}
+
+func upkeepOn(ctx context.Context, conn *sql.Conn, stable []Derived) (int, bool, error) {
+	exec := func(q string) error {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare: item upkeep: %w\n%s", err, q)
+		}
+		return nil
+	}
+	var db string
+	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		return 0, false, fmt.Errorf("prepare: %w", err)
+	}
+	for _, q := range []string{
+		"CREATE OR REPLACE TEMP TABLE upkeep_inputs AS " + itemInputsSQL,
+		`CREATE OR REPLACE TEMP TABLE upkeep_items AS SELECT coalesce(a.item_id, b.item_id) AS item_id
+FROM derived_item_inputs a FULL JOIN upkeep_inputs b USING (item_id) WHERE a.fp IS DISTINCT FROM b.fp`,
+		`INSERT INTO upkeep_items SELECT DISTINCT l.to_item FROM links l
+WHERE l.type = 'blocks' AND l.from_item IN (SELECT item_id FROM upkeep_items)
+AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`,
+	} {
+		if err := exec(q); err != nil {
+			return 0, false, err
+		}
+	}
+	var changed, all int
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM upkeep_items), (SELECT count(*) FROM upkeep_inputs)`).
+		Scan(&changed, &all); err != nil {
+		return 0, false, fmt.Errorf("prepare: %w", err)
+	}
+	if changed*4 > all {
+		return 0, false, nil
+	}
+	// The changed items' rows of the store's per-item tables, read once.
+	for _, r := range itemReads() {
+		if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE upkeep_rows_%s AS SELECT * FROM %s.main.%s WHERE item_id IN (SELECT item_id FROM upkeep_items)",
+			r[0], quoteIdent(db), r[0])); err != nil {
+			return 0, false, err
+		}
+	}
+	people := "SELECT DISTINCT person FROM v_wip_spans WHERE item_id IN (SELECT item_id FROM upkeep_items)"
+	if err := exec("CREATE OR REPLACE TEMP TABLE upkeep_people AS " + people); err != nil {
+		return 0, false, err
+	}
+	for _, d := range stable {
+		col, list := "item_id", "upkeep_items"
+		if s, ok := upkeepScope[d.Name]; ok {
+			col, list = s[0], s[1]
+		}
+		in := fmt.Sprintf("%s IN (SELECT %s FROM %s)", col, col, list)
+		if err := exec(fmt.Sprintf("DELETE FROM %s WHERE %s", d.Name, in)); err != nil {
+			return 0, false, err
+		}
+		if err := shadowed(ctx, conn, db, d.Name, func() error {
+			return exec(fmt.Sprintf("INSERT INTO %s SELECT * FROM (%s) WHERE %s", d.Name, d.SQL, in))
+		}); err != nil {
+			return 0, false, err
+		}
+		if d.Name == "v_wip_spans" { // and the people who hold the changed items now
+			if err := exec("INSERT INTO upkeep_people " + people + " EXCEPT SELECT person FROM upkeep_people"); err != nil {
+				return 0, false, err
+			}
+		}
+	}
+	return changed, true, nil
+}
+
+// upkeepReads lists, per stable table, the relations it reads that its
+// upkeep narrows (by the column and list named) to what the changed rows
+// need. A relation read whole is only a cost: rows a definition yields for
+// other items are dropped. Most tables read only their own item's rows
+// (itemReads); v_blocked_stable reads the blocker's row and status too, so
+// only its events are narrowed.
+var upkeepReads = map[string][][3]string{
+	"v_blocked_stable":  {{"item_events", "item_id", "upkeep_items"}},
+	"v_bounces":         append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
+	"v_wip_spans":       append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
+	"v_wip_ranges":      {{"v_wip_spans", "item_id", "upkeep_items"}},
+	"v_wip_days_stable": {{"v_wip_spans", "person", "upkeep_people"}},
+}
+
+// isItemTable says whether t is one of the store's per-item tables.
+func isItemTable(t string) bool {
+	for _, r := range itemReads() {
+		if r[0] == t {
+			return true
+		}
+	}
+	return false
+}
+
+// itemReads are the store's per-item tables narrowed to the changed items.
+func itemReads() [][3]string {
+	var out [][3]string
+	for _, t := range []string{"items", "item_events", "pull_requests", "reviews", "review_requests"} {
+		out = append(out, [3]string{t, "item_id", "upkeep_items"})
+	}
+	return out
+}
+
+// shadowed runs build with temporary views named as the relations table's
+// upkeep narrows (upkeepReads, else itemReads) in front of the store's own
+// (name resolution finds a temporary view first, views included), and
+// drops them after.
+func shadowed(ctx context.Context, conn *sql.Conn, db, table string, build func() error) error {
+	reads, ok := upkeepReads[table]
+	if !ok {
+		reads = itemReads()
+	}
+	for _, r := range reads {
+		// rowid too: definitions partition on a table's integer row id
+		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT *, rowid AS rowid FROM %s.main.%s WHERE %s IN (SELECT %s FROM %s)",
+			r[0], quoteIdent(db), r[0], r[1], r[1], r[2])
+		if r[1] == "item_id" && r[2] == "upkeep_items" && isItemTable(r[0]) {
+			q = fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %[1]s AS SELECT *, rowid AS rowid FROM upkeep_rows_%[1]s", r[0])
+		}
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("prepare %s: item upkeep: %w", table, err)
+		}
+	}
+	err := build()
+	for _, r := range reads {
+		if _, dropErr := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp.main."+r[0]); dropErr != nil && err == nil {
+			err = fmt.Errorf("prepare %s: item upkeep: %w", table, dropErr)
+		}
+	}
+	return err
+}
+
+func stableFacts() []Derived {
+	var out []Derived
+	for _, d := range DerivedFacts() {
+		if d.Stable {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// stableBuilt counts the stable tables that exist and were built (from
+// from, or from anything when from is "").
+func stableBuilt(ctx context.Context, db *sql.DB, from string) (int, error) {
+	var names []string
+	for _, d := range stableFacts() {
+		names = append(names, d.Name)
+	}
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds b
+JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
+WHERE b.name IN (SELECT unnest(?::VARCHAR[])) AND (? = '' OR b.built_from = ?)`, names, from, from).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("prepare: read the derived builds: %w", err)
+	}
+	return n, nil
+}
+
+// quoteIdent quotes a SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
