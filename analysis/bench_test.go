@@ -86,9 +86,7 @@ func benchAnalyze(b *testing.B, st *store.Store, run string) {
 		}
 		if synced {
 			added++
-			if _, err := st.DB().ExecContext(ctx, `INSERT INTO item_events
-SELECT 'new-' || ? || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
-FROM items WHERE created_at >= ?::TIMESTAMPTZ - INTERVAL 30 DAY AND created_at < ?::TIMESTAMPTZ`, added, end, end); err != nil {
+			if err := benchstore.Sync(ctx, st.DB(), added, end.AddDate(0, 0, -30), end); err != nil {
 				b.Fatal(err)
 			}
 		}

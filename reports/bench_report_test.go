@@ -78,9 +78,7 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 					// an event on every item opened in October (7% of
 					// them): what a month's sync brings to October
 					added++
-					if _, err := st.DB().ExecContext(ctx, `INSERT INTO item_events
-SELECT 'new-' || ? || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
-FROM items WHERE created_at >= TIMESTAMPTZ '2026-10-01' AND created_at < TIMESTAMPTZ '2026-10-31'`, added); err != nil {
+					if err := benchstore.Sync(ctx, st.DB(), added, to.AddDate(0, -1, 0), to.AddDate(0, 0, -1)); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -103,3 +103,16 @@ var fillSQL = []string{
 	NULL, NULL, 'x', NULL, NULL
 	FROM (SELECT e, e // 8 AS j FROM range({pr_events}) r(e))`,
 }
+
+// Sync adds what a month's sync brings to the benchmark store: an event on
+// every item opened in [from, to) (about 7% of the items for a month),
+// numbered by run so that repeated calls add new events.
+func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO item_events
+SELECT 'new-' || ? || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
+FROM items WHERE created_at >= ? AND created_at < ?`, run, from.UTC(), to.UTC())
+	if err != nil {
+		return fmt.Errorf("benchmark sync: %w", err)
+	}
+	return nil
+}
