@@ -22,8 +22,9 @@ import (
 //   - v_blocked_stable reads the blocker's status and key: an item blocked
 //     by a changed item is built again too (blocks links, one hop, which
 //     is all a row reads);
-//   - v_wip_days_stable counts a person's issues per day: the people who
-//     held a changed item (before or after) get their days counted again.
+//   - v_wip_days_stable counts a person's issues per day, and each issue
+//     adds one to the days it covers: the changed items' counts before the
+//     sync are taken away and their counts after it added.
 //
 // Anything else that changes (people, identities, teams, memberships,
 // ownership, statuses, the calendar and state config, a definition)
@@ -45,9 +46,10 @@ GROUP BY item_id`
 // sharedInputs are the tables every item's stable rows may read.
 var sharedInputs = []string{"identities", "people", "teams", "team_members", "team_ownership", "statuses"}
 
-// upkeepScope names, for the stable tables not kept per item, the column
-// that scopes their upkeep and the temporary table listing its values.
-var upkeepScope = map[string][2]string{"v_wip_days_stable": {"person", "upkeep_people"}}
+// upkeepAdditive names the stable tables not kept per item whose column
+// items adds up over items, with their key columns: their upkeep
+// subtracts the changed items' old counts and adds their new ones.
+var upkeepAdditive = map[string]string{"v_wip_days_stable": "person, day"}
 
 // upkeepMark is the derived_builds row saying what the per-item record was
 // made with: the definitions and macros, and the shared inputs.
@@ -103,7 +105,7 @@ AND EXISTS (SELECT 1 FROM duckdb_tables() WHERE table_name = 'derived_item_input
 	if err != nil {
 		return 0, false, fmt.Errorf("prepare: read the items' inputs: %w", err)
 	}
-	// A connection of its own: the narrowing views of shadowed must never
+	// A connection of its own: the narrowing views of withViews must never
 	// serve another query, so the connection is discarded after.
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -164,28 +166,26 @@ AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`,
 			return 0, false, err
 		}
 	}
-	people := "SELECT DISTINCT person FROM v_wip_spans WHERE item_id IN (SELECT item_id FROM upkeep_items)"
-	if err := exec("CREATE OR REPLACE TEMP TABLE upkeep_people AS " + people); err != nil {
+	// The changed items' stretches before the sync, for the counts they
+	// leave (upkeepAdditive).
+	if err := exec("CREATE OR REPLACE TEMP TABLE upkeep_spans_before AS SELECT * FROM v_wip_spans WHERE item_id IN (SELECT item_id FROM upkeep_items)"); err != nil {
 		return 0, false, err
 	}
 	for _, d := range stable {
-		col, list := "item_id", "upkeep_items"
-		if s, ok := upkeepScope[d.Name]; ok {
-			col, list = s[0], s[1]
+		if keys, ok := upkeepAdditive[d.Name]; ok {
+			if err := upkeepSums(ctx, conn, db, d, keys, exec); err != nil {
+				return 0, false, err
+			}
+			continue
 		}
-		in := fmt.Sprintf("%s IN (SELECT %s FROM %s)", col, col, list)
+		in := "item_id IN (SELECT item_id FROM upkeep_items)"
 		if err := exec(fmt.Sprintf("DELETE FROM %s WHERE %s", d.Name, in)); err != nil {
 			return 0, false, err
 		}
-		if err := shadowed(ctx, conn, db, d.Name, func() error {
+		if err := withViews(ctx, conn, d.Name, narrowing(db, d.Name), func() error {
 			return exec(fmt.Sprintf("INSERT INTO %s SELECT * FROM (%s) WHERE %s", d.Name, d.SQL, in))
 		}); err != nil {
 			return 0, false, err
-		}
-		if d.Name == "v_wip_spans" { // and the people who hold the changed items now
-			if err := exec("INSERT INTO upkeep_people " + people + " EXCEPT SELECT person FROM upkeep_people"); err != nil {
-				return 0, false, err
-			}
 		}
 	}
 	return changed, true, nil
@@ -202,7 +202,7 @@ var upkeepReads = map[string][][3]string{
 	"v_bounces":         append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
 	"v_wip_spans":       append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
 	"v_wip_ranges":      {{"v_wip_spans", "item_id", "upkeep_items"}},
-	"v_wip_days_stable": {{"v_wip_spans", "person", "upkeep_people"}},
+	"v_wip_days_stable": {{"v_wip_spans", "item_id", "upkeep_items"}},
 }
 
 // isItemTable says whether t is one of the store's per-item tables.
@@ -224,33 +224,78 @@ func itemReads() [][3]string {
 	return out
 }
 
-// shadowed runs build with temporary views named as the relations table's
-// upkeep narrows (upkeepReads, else itemReads) in front of the store's own
-// (name resolution finds a temporary view first, views included), and
-// drops them after.
-func shadowed(ctx context.Context, conn *sql.Conn, db, table string, build func() error) error {
+// narrowing lists the temporary views that narrow what table's
+// definition reads (upkeepReads, else itemReads), each a name and its
+// SELECT: name resolution finds a temporary view before the store's table.
+func narrowing(db, table string) [][2]string {
 	reads, ok := upkeepReads[table]
 	if !ok {
 		reads = itemReads()
 	}
+	var views [][2]string
 	for _, r := range reads {
 		// rowid too: definitions partition on a table's integer row id
-		q := fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %s AS SELECT *, rowid AS rowid FROM %s.main.%s WHERE %s IN (SELECT %s FROM %s)",
-			r[0], quoteIdent(db), r[0], r[1], r[1], r[2])
+		sel := fmt.Sprintf("SELECT *, rowid AS rowid FROM %s.main.%s WHERE %s IN (SELECT %s FROM %s)",
+			quoteIdent(db), r[0], r[1], r[1], r[2])
 		if r[1] == "item_id" && r[2] == "upkeep_items" && isItemTable(r[0]) {
-			q = fmt.Sprintf("CREATE OR REPLACE TEMP VIEW %[1]s AS SELECT *, rowid AS rowid FROM upkeep_rows_%[1]s", r[0])
+			sel = fmt.Sprintf("SELECT *, rowid AS rowid FROM upkeep_rows_%s", r[0])
 		}
-		if _, err := conn.ExecContext(ctx, q); err != nil {
+		views = append(views, [2]string{r[0], sel})
+	}
+	return views
+}
+
+// withViews runs build with the temporary views in front of the store's
+// relations of their names, and drops them after.
+func withViews(ctx context.Context, conn *sql.Conn, table string, views [][2]string, build func() error) error {
+	for _, v := range views {
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW "+v[0]+" AS "+v[1]); err != nil {
 			return fmt.Errorf("prepare %s: item upkeep: %w", table, err)
 		}
 	}
 	err := build()
-	for _, r := range reads {
-		if _, dropErr := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp.main."+r[0]); dropErr != nil && err == nil {
+	for _, v := range views {
+		if _, dropErr := conn.ExecContext(ctx, "DROP VIEW IF EXISTS temp.main."+v[0]); dropErr != nil && err == nil {
 			err = fmt.Errorf("prepare %s: item upkeep: %w", table, dropErr)
 		}
 	}
 	return err
+}
+
+// upkeepSums keeps up an additive table (upkeepAdditive): its definition
+// over the changed items' stretches before the sync and after it gives the
+// counts they leave and bring; each touched key's count changes by the
+// difference, and a key left at 0 has no row.
+func upkeepSums(ctx context.Context, conn *sql.Conn, db string, d Derived, keys string, exec func(string) error) error {
+	before := [][2]string{{"v_wip_spans", "SELECT * FROM upkeep_spans_before"}}
+	if err := withViews(ctx, conn, d.Name, before, func() error {
+		return exec("CREATE OR REPLACE TEMP TABLE upkeep_sums_before AS " + d.SQL)
+	}); err != nil {
+		return err
+	}
+	if err := withViews(ctx, conn, d.Name, narrowing(db, d.Name), func() error {
+		return exec("CREATE OR REPLACE TEMP TABLE upkeep_sums_after AS " + d.SQL)
+	}); err != nil {
+		return err
+	}
+	var on []string
+	for _, k := range strings.Split(strings.ReplaceAll(keys, " ", ""), ",") {
+		on = append(on, fmt.Sprintf("t.%s = u.%s", k, k))
+	}
+	for _, q := range []string{
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE upkeep_sums AS SELECT %[1]s, CAST(sum(items) AS BIGINT) AS items FROM (
+	SELECT t.* FROM %[2]s t SEMI JOIN (SELECT %[1]s FROM upkeep_sums_before UNION SELECT %[1]s FROM upkeep_sums_after) k USING (%[1]s)
+	UNION ALL SELECT %[1]s, -items FROM upkeep_sums_before
+	UNION ALL SELECT %[1]s, items FROM upkeep_sums_after)
+GROUP BY %[1]s`, keys, d.Name),
+		fmt.Sprintf("DELETE FROM %s t USING upkeep_sums u WHERE %s", d.Name, strings.Join(on, " AND ")),
+		fmt.Sprintf("INSERT INTO %s SELECT * FROM upkeep_sums WHERE items > 0", d.Name),
+	} {
+		if err := exec(q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func stableFacts() []Derived {
