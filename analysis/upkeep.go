@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/systemic-dev/systemic/internal/store"
 )
 
 // Per-item upkeep of the stable tables. After a sync that touched some
@@ -59,13 +61,8 @@ const upkeepMark = "_item_upkeep"
 // statement of the prelude but env_now(), every definition, and the
 // shared inputs' rows.
 func upkeepBasis(ctx context.Context, db *sql.DB, prelude []string) (string, error) {
-	parts := make([]string, len(sharedInputs))
-	for i, t := range sharedInputs {
-		parts[i] = fmt.Sprintf("SELECT '%s' AS t, count(*)::VARCHAR || ':' || coalesce(sum(hash(x))::VARCHAR, '0') AS v FROM %s x", t, t)
-	}
-	var shared string
-	q := "SELECT string_agg(t || '=' || v, ';' ORDER BY t) FROM (" + strings.Join(parts, " UNION ALL ") + ")"
-	if err := db.QueryRowContext(ctx, q).Scan(&shared); err != nil {
+	shared, err := store.TablesVersion(ctx, db, sharedInputs...)
+	if err != nil {
 		return "", fmt.Errorf("prepare: shared inputs: %w", err)
 	}
 	h := sha256.New()

@@ -2,10 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -56,16 +53,13 @@ var windowInputs = []struct{ table, rows string }{
 // updated_at); anything else that changes, changes it. It is not a
 // version of the whole store: see DataVersion for that.
 func (s *Store) WindowInputs(ctx context.Context, to time.Time) (string, error) {
-	parts := make([]string, len(windowInputs))
+	rels := make([][2]string, len(windowInputs))
 	for i, in := range windowInputs {
-		parts[i] = fmt.Sprintf("SELECT '%s' AS t, count(*)::VARCHAR || ':' || coalesce(sum(hash(x))::VARCHAR, '0') AS v FROM %s x",
-			in.table, in.rows)
+		rels[i] = [2]string{in.table, in.rows}
 	}
-	q := "SELECT string_agg(t || '=' || v, ';' ORDER BY t) FROM (" + strings.Join(parts, " UNION ALL ") + ")"
-	var fp string
-	if err := s.db.QueryRowContext(ctx, q, to.UTC()).Scan(&fp); err != nil {
+	fp, err := fingerprint(ctx, s.db, rels, to.UTC())
+	if err != nil {
 		return "", fmt.Errorf("inputs of the window ending %s: %w", to.UTC().Format(time.RFC3339), err)
 	}
-	h := sha256.Sum256([]byte(fp))
-	return hex.EncodeToString(h[:8]), nil
+	return fp, nil
 }
