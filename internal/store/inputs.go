@@ -2,48 +2,73 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
-// known is the set of items an analysis of a window ending at $1 knows
-// about: those created before the window's end (or of unknown creation).
-const known = `(SELECT item_id FROM items WHERE created_at IS NULL OR created_at < $1)`
-
-// windowInputs is, per table, the rows an analysis of a window ending at
-// $1 can read (see WindowInputs). Each query yields one fingerprint part.
-var windowInputs = []struct{ table, rows string }{
-	// Items: every column the analysis reads, which is all but updated_at
-	// (touched by any later sync). An item's current status, team,
-	// assignee, labels, ... are read for past windows too (the state of an
-	// item without events, the category of its last interval), so a later
-	// change to them changes the window's inputs.
-	{"items", `(SELECT * EXCLUDE (updated_at) FROM items WHERE created_at IS NULL OR created_at < $1)`},
-	// Events, reviews, requests, comments, pull requests: everything
-	// before the window's end (lookbacks included), and every later row of
-	// a known item: an interval open at the window's end (blocked, waiting
-	// for a review or a decision) is measured up to the event that ends
-	// it, which comes after the window.
-	{"item_events", `(SELECT * FROM item_events WHERE occurred_at < $1 OR item_id IN ` + known + `)`},
-	{"pull_requests", `(SELECT * FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + known + `)`},
-	{"reviews", `(SELECT * FROM reviews WHERE submitted_at IS NULL OR submitted_at < $1 OR item_id IN ` + known + `)`},
-	{"review_requests", `(SELECT * FROM review_requests WHERE requested_at < $1 OR item_id IN ` + known + `)`},
-	{"comments", `(SELECT * FROM comments WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + known + `)`},
-	{"links", `(SELECT * FROM links WHERE created_at IS NULL OR created_at < $1
-	OR from_item IN ` + known + ` OR to_item IN ` + known + `)`},
-	// Sprints started before the end, and any later sprint a known item
-	// was carried into, with their membership rows.
-	{"sprints", `(SELECT * FROM sprints WHERE start_at IS NULL OR start_at < $1
-	OR sprint_id IN (SELECT sprint_id FROM sprint_items WHERE item_id IN ` + known + `))`},
-	{"sprint_items", `(SELECT * FROM sprint_items WHERE item_id IN ` + known + `
-	OR sprint_id IN (SELECT sprint_id FROM sprints WHERE start_at IS NULL OR start_at < $1))`},
-	// Who is who, who is in which team, what each status means: read
-	// whole, as they are now, for every window.
-	{"identities", "identities"}, {"people", "people"}, {"teams", "teams"},
-	{"team_members", "team_members"}, {"team_ownership", "team_ownership"}, {"statuses", "statuses"},
-	// Sources: only which kind each is (their sync times are not read).
-	{"sources", "(SELECT name, kind FROM sources)"},
+// windowInputs is, per table, every row with its hash h and since: a row
+// is read by an analysis of a window ending at E when since < E
+// ('-infinity': by every window; NULL: by none). knownSince is when an
+// item becomes known: its creation ('-infinity' when unknown), NULL for a
+// row whose item is not stored.
+//
+//   - Items: every column the analysis reads, which is all but updated_at
+//     (touched by any later sync), from their creation. An item's current
+//     status, team, assignee, labels, ... are read for past windows too
+//     (the state of an item without events, the category of its last
+//     interval), so a later change to them changes the window's inputs.
+//   - Events, reviews, requests, comments, pull requests: everything
+//     dated before the window's end (lookbacks included), and every later
+//     row of a known item: an interval open at the window's end (blocked,
+//     waiting for a review or a decision) is measured up to the event that
+//     ends it, which comes after the window. An undated row is read by
+//     every window. Links count from either end's item.
+//   - Sprints started before the end, and any later sprint a known item
+//     was carried into, with their membership rows.
+//   - Who is who, who is in which team, what each status means: read
+//     whole, as they are now, by every window. Of the sources, only which
+//     kind each is (their sync times are not read).
+var windowInputs = []input{
+	{"items", `SELECT hash(x) AS h, coalesce(x.created_at, '-infinity') AS since FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
+	dated("item_events", "occurred_at"),
+	dated("pull_requests", "created_at"),
+	dated("reviews", "submitted_at"),
+	{"review_requests", `SELECT r.h, least(r.at, k.since) AS since
+	FROM (SELECT hash(x) AS h, item_id, requested_at AS at FROM review_requests x) r LEFT JOIN known k USING (item_id)`},
+	dated("comments", "created_at"),
+	{"links", `SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, f.since, t.since) END AS since
+	FROM (SELECT hash(x) AS h, from_item, to_item, created_at AS at FROM links x) r
+	LEFT JOIN known f ON f.item_id = r.from_item LEFT JOIN known t ON t.item_id = r.to_item`},
+	{"sprints", `SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, m.since) END AS since
+	FROM (SELECT hash(x) AS h, sprint_id, start_at AS at FROM sprints x) r
+	LEFT JOIN (SELECT s.sprint_id, min(k.since) AS since FROM sprint_items s JOIN known k USING (item_id) GROUP BY ALL) m USING (sprint_id)`},
+	{"sprint_items", `SELECT r.h, least(k.since, s.since) AS since
+	FROM (SELECT hash(x) AS h, sprint_id, item_id FROM sprint_items x) r LEFT JOIN known k USING (item_id)
+	LEFT JOIN (SELECT sprint_id, coalesce(start_at, '-infinity') AS since FROM sprints) s USING (sprint_id)`},
+	whole("identities"), whole("people"), whole("teams"), whole("team_members"), whole("team_ownership"), whole("statuses"),
+	{"sources", `SELECT hash(x) AS h, '-infinity'::TIMESTAMPTZ AS since FROM (SELECT name, kind FROM sources) x`},
 }
+
+// input is one table's rows, hashed, with their since (windowInputs).
+type input struct{ table, rows string }
+
+// dated reads a per-item table whose rows carry a date at, read before
+// the window's end and for every known item (undated rows: always).
+func dated(table, at string) input {
+	return input{table, fmt.Sprintf(`SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, k.since) END AS since
+	FROM (SELECT hash(x) AS h, item_id, %s AS at FROM %s x) r LEFT JOIN known k USING (item_id)`, at, table)}
+}
+
+// whole reads a table whole for every window.
+func whole(table string) input {
+	return input{table, fmt.Sprintf(`SELECT hash(x) AS h, '-infinity'::TIMESTAMPTZ AS since FROM %s x`, table)}
+}
+
+const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') AS since FROM items)`
 
 // WindowInputs fingerprints what an analysis of a window ending at to can
 // read: a row count and an order-independent hash per table of the rows
@@ -53,13 +78,65 @@ var windowInputs = []struct{ table, rows string }{
 // updated_at); anything else that changes, changes it. It is not a
 // version of the whole store: see DataVersion for that.
 func (s *Store) WindowInputs(ctx context.Context, to time.Time) (string, error) {
-	rels := make([][2]string, len(windowInputs))
-	for i, in := range windowInputs {
-		rels[i] = [2]string{in.table, in.rows}
-	}
-	fp, err := fingerprint(ctx, s.db, rels, to.UTC())
+	fps, err := s.WindowsInputs(ctx, to)
 	if err != nil {
-		return "", fmt.Errorf("inputs of the window ending %s: %w", to.UTC().Format(time.RFC3339), err)
+		return "", err
 	}
-	return fp, nil
+	return fps[to.UTC()], nil
+}
+
+// WindowsInputs is WindowInputs of windows ending at each of ends, in one
+// pass over the store: each row is hashed once and counted toward every
+// end after its since. It returns the fingerprints by end (in UTC).
+func (s *Store) WindowsInputs(ctx context.Context, ends ...time.Time) (map[time.Time]string, error) {
+	if len(ends) == 0 {
+		return map[time.Time]string{}, nil
+	}
+	sorted := make([]time.Time, len(ends))
+	for i, e := range ends {
+		sorted[i] = e.UTC()
+	}
+	slices.SortFunc(sorted, func(a, b time.Time) int { return a.Compare(b) })
+	sorted = slices.CompactFunc(sorted, time.Time.Equal)
+	// Each row falls in the bucket of the first end it is read by (0:
+	// none); the window ending at the k-th end reads buckets 1 to k.
+	var bucket strings.Builder
+	bucket.WriteString("CASE")
+	args := make([]any, len(sorted))
+	for i, e := range sorted {
+		fmt.Fprintf(&bucket, " WHEN since < $%d THEN %d", i+1, i+1)
+		args[i] = e
+	}
+	bucket.WriteString(" ELSE 0 END")
+	parts := make([]string, len(windowInputs))
+	names := make([]string, len(windowInputs))
+	for i, in := range windowInputs {
+		parts[i] = fmt.Sprintf("SELECT '%s' AS t, %s AS b, count(*) AS c, sum(h) AS s FROM (%s) GROUP BY ALL", in.table, bucket.String(), in.rows)
+		names[i] = "('" + in.table + "')"
+	}
+	q := fmt.Sprintf(`WITH %s, b AS (%s)
+SELECT k, string_agg(t || '=' || v, ';' ORDER BY t) FROM (
+	SELECT e.k, t.t, coalesce(sum(b.c), 0)::VARCHAR || ':' || coalesce(sum(b.s)::VARCHAR, '0') AS v
+	FROM range(1, %d) e(k) CROSS JOIN (VALUES %s) t(t) LEFT JOIN b ON b.t = t.t AND b.b BETWEEN 1 AND e.k
+	GROUP BY e.k, t.t)
+GROUP BY k`, knownSince, strings.Join(parts, " UNION ALL "), len(sorted)+1, strings.Join(names, ", "))
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inputs of the windows ending %s: %w", sorted[0].Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	out := make(map[time.Time]string, len(sorted))
+	for rows.Next() {
+		var k int
+		var fp string
+		if err := rows.Scan(&k, &fp); err != nil {
+			return nil, fmt.Errorf("inputs of the windows: %w", err)
+		}
+		h := sha256.Sum256([]byte(fp))
+		out[sorted[k-1]] = hex.EncodeToString(h[:8])
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inputs of the windows: %w", err)
+	}
+	return out, nil
 }
