@@ -50,25 +50,49 @@ var inputsMemo = struct {
 	m map[string]string
 }{m: map[string]string{}}
 
+func inputsMemoKey(version string, to time.Time) string {
+	return version + "|" + to.UTC().Format(time.RFC3339Nano)
+}
+
 func windowInputs(ctx context.Context, st *store.Store, version string, to time.Time) (string, error) {
-	k := version + "|" + to.UTC().Format(time.RFC3339Nano)
-	inputsMemo.Lock()
-	v, ok := inputsMemo.m[k]
-	inputsMemo.Unlock()
-	if ok {
-		return v, nil
-	}
-	v, err := st.WindowInputs(ctx, to)
-	if err != nil {
+	if err := PrimeInputs(ctx, st, version, to); err != nil {
 		return "", err
 	}
 	inputsMemo.Lock()
 	defer inputsMemo.Unlock()
-	if len(inputsMemo.m) >= 256 { // a long-lived process sees many versions
+	return inputsMemo.m[inputsMemoKey(version, to)], nil
+}
+
+// PrimeInputs fingerprints the inputs of the windows ending at each of
+// ends (store.WindowsInputs) that are not yet known for the data version,
+// in one pass over the store, and keeps them for the analyses that follow:
+// a report calls it with the ends of all its windows, and each window's
+// key then costs no pass of its own. version is the store's data version.
+func PrimeInputs(ctx context.Context, st *store.Store, version string, ends ...time.Time) error {
+	var missing []time.Time
+	inputsMemo.Lock()
+	for _, e := range ends {
+		if _, ok := inputsMemo.m[inputsMemoKey(version, e)]; !ok {
+			missing = append(missing, e)
+		}
+	}
+	inputsMemo.Unlock()
+	if len(missing) == 0 {
+		return nil
+	}
+	fps, err := st.WindowsInputs(ctx, missing...)
+	if err != nil {
+		return err
+	}
+	inputsMemo.Lock()
+	defer inputsMemo.Unlock()
+	if len(inputsMemo.m)+len(fps) > 256 { // a long-lived process sees many versions
 		clear(inputsMemo.m)
 	}
-	inputsMemo.m[k] = v
-	return v, nil
+	for e, fp := range fps {
+		inputsMemo.m[inputsMemoKey(version, e)] = fp
+	}
+	return nil
 }
 
 // engineVersion fingerprints the analysis code a run was computed by, so
@@ -136,6 +160,10 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	run := WindowRun{ID: RunID(opts.Env.From, opts.Env.To), From: opts.Env.From, To: opts.Env.To}
 	version, err := dataVersion(ctx, st, opts)
 	if err != nil {
+		return run, err
+	}
+	// the window's and its previous period's (the trend's) inputs in one pass
+	if err := PrimeInputs(ctx, st, version, opts.Env.To, opts.Env.From); err != nil {
 		return run, err
 	}
 	want, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)

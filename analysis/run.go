@@ -69,6 +69,10 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	if err != nil {
 		return Summary{}, err
 	}
+	// the window's and its previous period's (the trend's) inputs in one pass
+	if err := PrimeInputs(ctx, st, version, opts.Env.To, opts.Env.From); err != nil {
+		return Summary{}, err
+	}
 	key, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)
 	if err != nil {
 		return Summary{}, err

@@ -40,26 +40,34 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 		b.Fatal(err)
 	}
 	to := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	from := to.AddDate(0, -1, 0) // the report's window: October
 	now := to.Add(36 * time.Hour)
 	cfg := &config.Config{}
 	analysed := 0 // windows analysed again rather than reused
 	version := "" // the data version, read once per report as the report command does
-	ensure := func(ctx context.Context, from, to time.Time) error {
+	ensure := func(ctx context.Context, wFrom, wTo time.Time) error {
 		if version == "" {
 			v, err := st.DataVersion(ctx)
 			if err != nil {
 				return err
 			}
 			version = v
+			var ends []time.Time // as the report command does
+			for _, w := range reports.AnalysedWindows(from, to) {
+				ends = append(ends, w.From, w.To)
+			}
+			if err := analysis.PrimeInputs(ctx, st, version, ends...); err != nil {
+				return err
+			}
 		}
-		run, err := analysis.Ensure(ctx, st, analysis.Options{Env: analysis.Env{From: from, To: to, Now: now,
+		run, err := analysis.Ensure(ctx, st, analysis.Options{Env: analysis.Env{From: wFrom, To: wTo, Now: now,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, ConfigHash: analysis.Hash(cfg), DataVersion: version})
 		if !run.Cached {
 			analysed++
 		}
 		return err
 	}
-	opts := reports.Options{From: to.AddDate(0, -1, 0), To: to, Period: "2026-10", Now: now, Analyze: ensure}
+	opts := reports.Options{From: from, To: to, Period: "2026-10", Now: now, Analyze: ensure}
 	// cold: every analysis out of date, as after a sync; warm: the
 	// report built again over the same data (every window reused).
 	added := 0

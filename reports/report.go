@@ -151,9 +151,7 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 		opts.Names = false
 	}
 	if opts.Analyze != nil {
-		// The report's own window last: the derived facts the report
-		// reads are left prepared for it.
-		for _, w := range append(HealthWindows(opts.From, opts.To), Window{opts.From, opts.To}) {
+		for _, w := range AnalysedWindows(opts.From, opts.To) {
 			if err := opts.Analyze(ctx, w.From, w.To); err != nil {
 				return nil, err
 			}
@@ -164,6 +162,15 @@ func Build(ctx context.Context, st *store.Store, opts Options) (*Report, error) 
 		return nil, err
 	}
 	return m.build(ctx)
+}
+
+// AnalysedWindows are the windows Build has Options.Analyze analyse for a
+// report over [from, to), in order: the months of its health trend
+// (HealthWindows), oldest first so that each month's trend reads the
+// stored run of the month before, then the report's own window, last so
+// that the derived facts the report reads are left prepared for it.
+func AnalysedWindows(from, to time.Time) []Window {
+	return append(HealthWindows(from, to), Window{from, to})
 }
 
 // monthRE matches a monthly period label.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/systemic-dev/systemic/analysis"
 	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/reports"
@@ -115,6 +116,15 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 					return err
 				}
 				version = v
+				// every window's inputs (and the month before the first, the
+				// first month's trend) fingerprinted in one pass
+				var ends []time.Time
+				for _, w := range reports.AnalysedWindows(r.window.From, r.window.To) {
+					ends = append(ends, w.From, w.To)
+				}
+				if err := analysis.PrimeInputs(ctx, st, version, ends...); err != nil {
+					return err
+				}
 			}
 			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to, version)
 			if err == nil {
