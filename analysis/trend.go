@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/systemic-dev/systemic/internal/store"
@@ -114,16 +115,25 @@ func compareFindings(f, p Finding, found bool) string {
 
 // previousPeriod returns the findings of the previous period of env's
 // window (previousWindow): from its stored run when current, else from the
-// baseline an earlier analysis of this window kept (same data, as-of time,
-// config and patterns), else by running the modules over it and keeping
-// their findings as that baseline.
+// baseline an earlier analysis kept of that period (computed from the same
+// inputs of the period, config, engine and patterns, for the same as-of
+// time), else by running the modules over it and keeping their findings
+// as that baseline. The baseline follows the period's own inputs, not the
+// window's: a sync that only brings later work leaves it current.
 func previousPeriod(ctx context.Context, st *store.Store, version string, env Env, opts Options, mods []Module, key runKey) ([]Finding, error) {
 	prev, ok, err := storedPrevious(ctx, st, version, env, opts)
 	if err != nil || ok {
 		return prev, err
 	}
-	id := RunID(env.From, env.To)
-	from := key.config + "|" + key.data + "|" + key.patterns
+	period := env
+	period.From, period.To = previousWindow(env.From, env.To)
+	period.Now = period.To
+	periodKey, err := windowKey(ctx, st, version, period, opts.ConfigHash)
+	if err != nil {
+		return nil, err
+	}
+	id := RunID(period.From, period.To)
+	from := strings.Join([]string{periodKey.config, periodKey.data, key.patterns, asOf(env).UTC().Format(time.RFC3339)}, "|")
 	if prev, ok, err = keptBaseline(ctx, st, id, from); err != nil || ok {
 		return prev, err
 	}
@@ -133,8 +143,8 @@ func previousPeriod(ctx context.Context, st *store.Store, version string, env En
 	return prev, keepBaseline(ctx, st, id, from, prev)
 }
 
-// trend_baselines holds, per analysed window, the previous period's
-// findings and what they were computed from.
+// trend_baselines holds, per previous period, its findings and what they
+// were computed from.
 const baselineTable = `CREATE TABLE IF NOT EXISTS trend_baselines (
 	run_id VARCHAR PRIMARY KEY, computed_from VARCHAR NOT NULL, findings JSON NOT NULL)`
 

@@ -7,18 +7,22 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/benchstore"
 	"github.com/systemic-dev/systemic/internal/config"
 )
 
 // TestTrendBaselineKept checks a second analysis of the same window reads
-// the previous period's findings from trend_baselines and finds the same,
-// and that changed data computes them again.
+// the previous period's findings from trend_baselines and finds the same;
+// that a sync bringing only work created after the previous period keeps
+// the baseline, with the findings of an analysis that computes it afresh;
+// and that a change to the previous period's inputs computes it again.
 func TestTrendBaselineKept(t *testing.T) {
 	ctx := context.Background()
 	st := benchStore(t, 0.005)
 	end := benchStart.AddDate(1, 0, 0)
 	opts := analysis.Options{Env: analysis.Env{From: end.AddDate(0, 0, -30), To: end, Now: end,
 		Calendar: config.Calendar{Timezone: "UTC"}}}
+	period := analysis.RunID(end.AddDate(0, 0, -60), end.AddDate(0, 0, -30))
 	analyze := func() (analysis.Summary, string) {
 		t.Helper()
 		sum, err := analysis.Analyze(ctx, st, opts)
@@ -26,7 +30,7 @@ func TestTrendBaselineKept(t *testing.T) {
 			t.Fatal(err)
 		}
 		var from string
-		if err := st.DB().QueryRow(`SELECT computed_from FROM trend_baselines WHERE run_id = ?`, sum.RunID).Scan(&from); err != nil {
+		if err := st.DB().QueryRow(`SELECT computed_from FROM trend_baselines WHERE run_id = ?`, period).Scan(&from); err != nil {
 			t.Fatal(err)
 		}
 		return sum, from
@@ -37,11 +41,26 @@ func TestTrendBaselineKept(t *testing.T) {
 		t.Errorf("second analysis of the same data differs: baseline %s then %s, %d findings then %d",
 			from1, from2, len(first.Findings), len(again.Findings))
 	}
+	// a sync: an event on every item opened in the window's last fortnight
+	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -14), end); err != nil {
+		t.Fatal(err)
+	}
+	synced, from3 := analyze()
+	if from3 != from2 {
+		t.Errorf("work created after the previous period computed its baseline again: %s then %s", from2, from3)
+	}
+	if _, err := st.DB().Exec(`DELETE FROM trend_baselines`); err != nil {
+		t.Fatal(err)
+	}
+	if fresh, _ := analyze(); !reflect.DeepEqual(fresh.Findings, synced.Findings) {
+		t.Errorf("the kept baseline gives other trends than one computed afresh: %d findings, afresh %d",
+			len(synced.Findings), len(fresh.Findings))
+	}
 	if _, err := st.DB().Exec(`DELETE FROM item_events WHERE event_id = 'jira:0'`); err != nil {
 		t.Fatal(err)
 	}
-	if _, from3 := analyze(); from3 == from2 {
-		t.Errorf("changed data kept the baseline computed from %s", from2)
+	if _, from4 := analyze(); from4 == from3 {
+		t.Errorf("changed data kept the baseline computed from %s", from3)
 	}
 }
 
