@@ -143,16 +143,19 @@ func (a *app) analyze(ctx context.Context, st *store.Store, cfg *config.Config, 
 }
 
 // analysisHash fingerprints what an analysis depends on besides the data:
-// the config and the plan's agreements (they set the severity ladder's
-// limits), so a changed agreement analyses the window again.
+// the parts of the config the analysis reads (thresholds, state names,
+// calendar) and the plan's agreements (they set the severity ladder's
+// limits), so a changed agreement or threshold analyses the window again.
+// The rest of the config (where the store lives, its memory, the sources
+// and their tokens, privacy) does not change a finding: rotating a token
+// must not throw away every stored analysis.
 func analysisHash(cfg *config.Config, agreements map[string]float64) string {
-	if len(agreements) == 0 {
-		return analysis.Hash(cfg)
-	}
 	return analysis.Hash(struct {
-		Config     *config.Config
-		Agreements map[string]float64
-	}{cfg, agreements})
+		Thresholds config.Thresholds
+		States     config.States
+		Calendar   config.Calendar
+		Agreements map[string]float64 `json:",omitempty"`
+	}{cfg.Thresholds, cfg.States, cfg.Calendar, agreements})
 }
 
 // ensureAnalysis makes the store hold a current analysis of [from, to):

@@ -68,3 +68,35 @@ func TestAnalysisHashFollowsPlan(t *testing.T) {
 		t.Errorf("analysis hash %s / %s / %s: a plan's agreements must change it", plain, one, other)
 	}
 }
+
+// TestAnalysisHashFollowsAnalysisConfig: the key a run is stored under
+// follows the config the analysis reads and nothing else, so moving the
+// store, raising its memory or rotating a token reuses every stored run.
+func TestAnalysisHashFollowsAnalysisConfig(t *testing.T) {
+	base := func() *config.Config {
+		return &config.Config{Storage: config.Storage{Path: "a.duckdb"},
+			Sources:  []config.Source{{Name: "jira", Kind: "jira", URL: "https://jira.test"}},
+			Calendar: config.Calendar{Timezone: "UTC"}}
+	}
+	plain := analysisHash(base(), nil)
+	tests := []struct {
+		name    string
+		change  func(*config.Config)
+		changes bool
+	}{
+		{"store path", func(c *config.Config) { c.Storage.Path = "b.duckdb" }, false},
+		{"memory limit", func(c *config.Config) { c.Storage.MemoryLimit = "4GiB" }, false},
+		{"source url", func(c *config.Config) { c.Sources[0].URL = "https://jira2.test" }, false},
+		{"privacy", func(c *config.Config) { c.Privacy.Names = true }, false},
+		{"time zone", func(c *config.Config) { c.Calendar.Timezone = "Europe/Berlin" }, true},
+		{"threshold", func(c *config.Config) { c.Thresholds.MinSample = 9 }, true},
+		{"state names", func(c *config.Config) { c.States.Blocked = []string{"stuck"} }, true},
+	}
+	for _, tt := range tests {
+		c := base()
+		tt.change(c)
+		if got := analysisHash(c, nil) != plain; got != tt.changes {
+			t.Errorf("%s: hash changed %v, want %v", tt.name, got, tt.changes)
+		}
+	}
+}
