@@ -104,15 +104,29 @@ var fillSQL = []string{
 	FROM (SELECT e, e // 8 AS j FROM range({pr_events}) r(e))`,
 }
 
-// Sync adds what a month's sync brings to the benchmark store: an event on
-// every item opened in [from, to) (about 7% of the items for a month),
-// numbered by run so that repeated calls add new events.
+// Sync adds what a month's sync brings to the benchmark store for every
+// item opened in [from, to) (about 7% of the items for a month): a comment
+// an hour after its opening and, on each issue, a status change an hour
+// after its last event (a done issue reopened to In Progress, any other
+// done), with the issue's current status to match. Events are numbered by
+// run, so repeated calls add new ones.
 func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO item_events
-SELECT 'new-' || ? || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
-FROM items WHERE created_at >= ? AND created_at < ?`, run, from.UTC(), to.UTC())
-	if err != nil {
-		return fmt.Errorf("benchmark sync: %w", err)
+	for _, q := range []string{
+		`INSERT INTO item_events
+SELECT 'new-' || $1 || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
+FROM items WHERE created_at >= $2 AND created_at < $3`,
+		`INSERT INTO item_events
+SELECT 'move-' || $1 || '-' || i.item_id, i.item_id, e.last + INTERVAL 1 HOUR, i.assignee_id, 'status', 'status', i.status,
+	CASE WHEN i.status = 'Done' THEN 'In Progress' ELSE 'Done' END, NULL, NULL
+FROM items i JOIN (SELECT item_id, max(occurred_at) AS last FROM item_events GROUP BY ALL) e USING (item_id)
+WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3`,
+		`UPDATE items SET status = CASE WHEN status = 'Done' THEN 'In Progress' ELSE 'Done' END,
+	status_category = CASE WHEN status = 'Done' THEN 'indeterminate' ELSE 'done' END
+WHERE kind = 'issue' AND created_at >= $2 AND created_at < $3 AND $1 > 0`,
+	} {
+		if _, err := db.ExecContext(ctx, q, run, from.UTC(), to.UTC()); err != nil {
+			return fmt.Errorf("benchmark sync: %w", err)
+		}
 	}
 	return nil
 }

@@ -1,0 +1,75 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/systemic-dev/systemic/internal/store"
+)
+
+// TestUpkeepRowsKeepsDuplicates: upkeepRows writes only the difference and
+// pairs equal rows one to one, so an item whose definition yields the
+// same row twice, then three times, then once, ends with exactly that
+// many, and the unchanged item keeps its stored rows untouched.
+func TestUpkeepRowsKeepsDuplicates(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := st.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	exec := func(q string) error {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%w\n%s", err, q)
+		}
+		return nil
+	}
+	must := func(q string) {
+		t.Helper()
+		if err := exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// each item yields its priority's count of equal rows
+	d := Derived{Name: "dup_rows", SQL: `SELECT i.item_id, 'x' AS v FROM items i, range(CAST(i.priority AS BIGINT)) r(n)`}
+	must(`INSERT INTO items (item_id, source, kind, key, priority) VALUES ('a', 'j', 'issue', 'A-1', '2'), ('b', 'j', 'issue', 'B-1', '2')`)
+	must("CREATE TABLE dup_rows AS " + d.SQL)
+	var db string
+	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&db); err != nil {
+		t.Fatal(err)
+	}
+	count := func(item string) (n int, firstRow int64) {
+		t.Helper()
+		if err := conn.QueryRowContext(ctx, `SELECT count(*), coalesce(min(rowid), -1) FROM dup_rows WHERE item_id = ?`, item).Scan(&n, &firstRow); err != nil {
+			t.Fatal(err)
+		}
+		return n, firstRow
+	}
+	_, bFirst := count("b")
+	for _, want := range []int{3, 1, 1, 0} {
+		if want > 0 {
+			must(fmt.Sprintf(`UPDATE items SET priority = '%d' WHERE item_id = 'a'`, want))
+		} else {
+			must(`DELETE FROM items WHERE item_id = 'a'`)
+		}
+		must(`CREATE OR REPLACE TEMP TABLE upkeep_items AS SELECT 'a' AS item_id`)
+		for _, r := range itemReads() {
+			must(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE upkeep_rows_%s AS SELECT * FROM %s WHERE item_id = 'a'", r[0], r[0]))
+		}
+		if err := upkeepRows(ctx, conn, db, d, exec); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := count("a"); got != want {
+			t.Errorf("priority %d: item a has %d rows", want, got)
+		}
+		if got, first := count("b"); got != 2 || first != bFirst {
+			t.Errorf("the unchanged item b has %d rows from row %d, want 2 from row %d", got, first, bFirst)
+		}
+	}
+}
