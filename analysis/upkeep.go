@@ -17,8 +17,9 @@ import (
 // items, rebuilding every stable table costs seconds at a few million
 // events; their rows depend on one item's own rows (and on the small
 // tables of people, teams and statuses), so only the rows of the items the
-// sync changed are built again. What each item was built from is kept in
-// derived_item_inputs: a hash of its rows (itemInputsSQL).
+// sync changed are built again, and of those only the rows that differ
+// are written (upkeepRows), in one transaction. What each item was built
+// from is kept in derived_item_inputs: a hash of its rows (itemInputsSQL).
 //
 // Two tables reach across items and get their own scope:
 //   - v_blocked_stable reads the blocker's status and key: an item blocked
