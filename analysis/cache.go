@@ -59,15 +59,31 @@ func windowInputs(ctx context.Context, st *store.Store, version string, to time.
 		return "", err
 	}
 	inputsMemo.Lock()
-	defer inputsMemo.Unlock()
-	return inputsMemo.m[inputsMemoKey(version, to)], nil
+	v, ok := inputsMemo.m[inputsMemoKey(version, to)]
+	inputsMemo.Unlock()
+	if !ok { // the store changed since version was read: no memo
+		return st.WindowInputs(ctx, to)
+	}
+	return v, nil
 }
 
-// PrimeInputs fingerprints the inputs of the windows ending at each of
-// ends (store.WindowsInputs) that are not yet known for the data version,
-// in one pass over the store, and keeps them for the analyses that follow:
-// a report calls it with the ends of all its windows, and each window's
-// key then costs no pass of its own. version is the store's data version.
+// DataVersion reads the store's data version and, in the same pass over
+// the store (store.Versions), fingerprints the inputs of the windows
+// ending at each of ends, kept for the analyses that follow: a report
+// calls it once with the ends of all its windows, and no window's key then
+// costs a pass of its own.
+func DataVersion(ctx context.Context, st *store.Store, ends ...time.Time) (string, error) {
+	version, fps, err := st.Versions(ctx, ends...)
+	if err != nil {
+		return "", err
+	}
+	remember(version, fps)
+	return version, nil
+}
+
+// PrimeInputs is DataVersion for a caller that has read the data version:
+// it fingerprints, in one pass, the windows ending at each of ends whose
+// inputs are not known yet for version.
 func PrimeInputs(ctx context.Context, st *store.Store, version string, ends ...time.Time) error {
 	var missing []time.Time
 	inputsMemo.Lock()
@@ -80,10 +96,13 @@ func PrimeInputs(ctx context.Context, st *store.Store, version string, ends ...t
 	if len(missing) == 0 {
 		return nil
 	}
-	fps, err := st.WindowsInputs(ctx, missing...)
-	if err != nil {
-		return err
-	}
+	_, err := DataVersion(ctx, st, missing...)
+	return err
+}
+
+// remember keeps the windows' fingerprints under the data version they
+// were read with.
+func remember(version string, fps map[time.Time]string) {
 	inputsMemo.Lock()
 	defer inputsMemo.Unlock()
 	if len(inputsMemo.m)+len(fps) > 256 { // a long-lived process sees many versions
@@ -92,7 +111,6 @@ func PrimeInputs(ctx context.Context, st *store.Store, version string, ends ...t
 	for e, fp := range fps {
 		inputsMemo.m[inputsMemoKey(version, e)] = fp
 	}
-	return nil
 }
 
 // engineVersion fingerprints the analysis code a run was computed by, so
@@ -160,10 +178,6 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	run := WindowRun{ID: RunID(opts.Env.From, opts.Env.To), From: opts.Env.From, To: opts.Env.To}
 	version, err := dataVersion(ctx, st, opts)
 	if err != nil {
-		return run, err
-	}
-	// the window's and its previous period's (the trend's) inputs in one pass
-	if err := PrimeInputs(ctx, st, version, opts.Env.To, opts.Env.From); err != nil {
 		return run, err
 	}
 	want, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)

@@ -29,12 +29,14 @@ type Options struct {
 	DataVersion string
 }
 
-// dataVersion is opts.DataVersion, else the store's.
+// dataVersion is opts.DataVersion, else the store's; either way the
+// inputs of the window and of its previous period (the trend's) are
+// fingerprinted with it, in the same pass when it is read.
 func dataVersion(ctx context.Context, st *store.Store, opts Options) (string, error) {
 	if opts.DataVersion != "" {
-		return opts.DataVersion, nil
+		return opts.DataVersion, PrimeInputs(ctx, st, opts.DataVersion, opts.Env.To, opts.Env.From)
 	}
-	return st.DataVersion(ctx)
+	return DataVersion(ctx, st, opts.Env.To, opts.Env.From)
 }
 
 // asOf is the moment open work is aged at: the window's end, or now when
@@ -67,10 +69,6 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 	// The stable derived tables follow the whole store, not one window.
 	version, err := dataVersion(ctx, st, opts)
 	if err != nil {
-		return Summary{}, err
-	}
-	// the window's and its previous period's (the trend's) inputs in one pass
-	if err := PrimeInputs(ctx, st, version, opts.Env.To, opts.Env.From); err != nil {
 		return Summary{}, err
 	}
 	key, err := windowKey(ctx, st, version, opts.Env, opts.ConfigHash)

@@ -47,18 +47,15 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 	version := "" // the data version, read once per report as the report command does
 	ensure := func(ctx context.Context, wFrom, wTo time.Time) error {
 		if version == "" {
-			v, err := st.DataVersion(ctx)
-			if err != nil {
-				return err
-			}
-			version = v
 			var ends []time.Time // as the report command does
 			for _, w := range reports.AnalysedWindows(from, to) {
 				ends = append(ends, w.From, w.To)
 			}
-			if err := analysis.PrimeInputs(ctx, st, version, ends...); err != nil {
+			v, err := analysis.DataVersion(ctx, st, ends...)
+			if err != nil {
 				return err
 			}
+			version = v
 		}
 		run, err := analysis.Ensure(ctx, st, analysis.Options{Env: analysis.Env{From: wFrom, To: wTo, Now: now,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, ConfigHash: analysis.Hash(cfg), DataVersion: version})

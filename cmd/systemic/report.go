@@ -111,20 +111,17 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 		Now: a.now().UTC(), Coverage: r.coverage,
 		Analyze: func(ctx context.Context, from, to time.Time) error {
 			if version == "" {
-				v, err := st.DataVersion(ctx)
-				if err != nil {
-					return err
-				}
-				version = v
-				// every window's inputs (and the month before the first, the
-				// first month's trend) fingerprinted in one pass
+				// with every window's inputs (and the month before the
+				// first, the first month's trend), in one pass
 				var ends []time.Time
 				for _, w := range reports.AnalysedWindows(r.window.From, r.window.To) {
 					ends = append(ends, w.From, w.To)
 				}
-				if err := analysis.PrimeInputs(ctx, st, version, ends...); err != nil {
+				v, err := analysis.DataVersion(ctx, st, ends...)
+				if err != nil {
 					return err
 				}
+				version = v
 			}
 			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to, version)
 			if err == nil {

@@ -33,39 +33,48 @@ import (
 //     whole, as they are now, by every window. Of the sources, only which
 //     kind each is (their sync times are not read).
 var windowInputs = []input{
-	{"items", `SELECT hash(x) AS h, coalesce(x.created_at, '-infinity') AS since FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
+	{"items", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, coalesce(x.created_at, '-infinity') AS since
+	FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
 	dated("item_events", "occurred_at"),
 	dated("pull_requests", "created_at"),
 	dated("reviews", "submitted_at"),
-	{"review_requests", `SELECT r.h, least(r.at, k.since) AS since
+	{"review_requests", "review_requests", `SELECT r.h, r.h AS d, least(r.at, k.since) AS since
 	FROM (SELECT hash(x) AS h, item_id, requested_at AS at FROM review_requests x) r LEFT JOIN known k USING (item_id)`},
 	dated("comments", "created_at"),
-	{"links", `SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, f.since, t.since) END AS since
+	{"links", "links", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, f.since, t.since) END AS since
 	FROM (SELECT hash(x) AS h, from_item, to_item, created_at AS at FROM links x) r
 	LEFT JOIN known f ON f.item_id = r.from_item LEFT JOIN known t ON t.item_id = r.to_item`},
-	{"sprints", `SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, m.since) END AS since
+	{"sprints", "sprints", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, m.since) END AS since
 	FROM (SELECT hash(x) AS h, sprint_id, start_at AS at FROM sprints x) r
 	LEFT JOIN (SELECT s.sprint_id, min(k.since) AS since FROM sprint_items s JOIN known k USING (item_id) GROUP BY ALL) m USING (sprint_id)`},
-	{"sprint_items", `SELECT r.h, least(k.since, s.since) AS since
+	{"sprint_items", "sprint_items", `SELECT r.h, r.h AS d, least(k.since, s.since) AS since
 	FROM (SELECT hash(x) AS h, sprint_id, item_id FROM sprint_items x) r LEFT JOIN known k USING (item_id)
 	LEFT JOIN (SELECT sprint_id, coalesce(start_at, '-infinity') AS since FROM sprints) s USING (sprint_id)`},
 	whole("identities"), whole("people"), whole("teams"), whole("team_members"), whole("team_ownership"), whole("statuses"),
-	{"sources", `SELECT hash(x) AS h, '-infinity'::TIMESTAMPTZ AS since FROM (SELECT name, kind FROM sources) x`},
+	{"sources", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, '-infinity'::TIMESTAMPTZ AS since FROM (SELECT name, kind FROM sources) x`},
+	// rows the data version hashes whole (DataVersion) and windows read
+	// in part or not at all
+	{"", "items", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM items x`},
+	{"", "sources", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sources x`},
+	{"", "sync_state", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sync_state x`},
 }
 
-// input is one table's rows, hashed, with their since (windowInputs).
-type input struct{ table, rows string }
+// input is one table's rows (windowInputs): each row's hash h as windows
+// read it, its hash d as the data version reads it (the whole row), and
+// its since. window and data name the table in the windows' and the data
+// version's fingerprints ("": not counted there).
+type input struct{ window, data, rows string }
 
 // dated reads a per-item table whose rows carry a date at, read before
 // the window's end and for every known item (undated rows: always).
 func dated(table, at string) input {
-	return input{table, fmt.Sprintf(`SELECT r.h, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, k.since) END AS since
+	return input{table, table, fmt.Sprintf(`SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, k.since) END AS since
 	FROM (SELECT hash(x) AS h, item_id, %s AS at FROM %s x) r LEFT JOIN known k USING (item_id)`, at, table)}
 }
 
 // whole reads a table whole for every window.
 func whole(table string) input {
-	return input{table, fmt.Sprintf(`SELECT hash(x) AS h, '-infinity'::TIMESTAMPTZ AS since FROM %s x`, table)}
+	return input{table, table, fmt.Sprintf(`SELECT hash(x) AS h, hash(x) AS d, '-infinity'::TIMESTAMPTZ AS since FROM %s x`, table)}
 }
 
 const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') AS since FROM items)`
@@ -78,20 +87,18 @@ const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') 
 // updated_at); anything else that changes, changes it. It is not a
 // version of the whole store: see DataVersion for that.
 func (s *Store) WindowInputs(ctx context.Context, to time.Time) (string, error) {
-	fps, err := s.WindowsInputs(ctx, to)
+	_, fps, err := s.Versions(ctx, to)
 	if err != nil {
 		return "", err
 	}
 	return fps[to.UTC()], nil
 }
 
-// WindowsInputs is WindowInputs of windows ending at each of ends, in one
-// pass over the store: each row is hashed once and counted toward every
-// end after its since. It returns the fingerprints by end (in UTC).
-func (s *Store) WindowsInputs(ctx context.Context, ends ...time.Time) (map[time.Time]string, error) {
-	if len(ends) == 0 {
-		return map[time.Time]string{}, nil
-	}
+// Versions is DataVersion and WindowInputs of windows ending at each of
+// ends, in one pass over the store: each row is hashed once, counted
+// toward the data version and toward every end after its since. It
+// returns the data version and the windows' fingerprints by end (in UTC).
+func (s *Store) Versions(ctx context.Context, ends ...time.Time) (data string, inputs map[time.Time]string, err error) {
 	sorted := make([]time.Time, len(ends))
 	for i, e := range ends {
 		sorted[i] = e.UTC()
@@ -99,7 +106,8 @@ func (s *Store) WindowsInputs(ctx context.Context, ends ...time.Time) (map[time.
 	slices.SortFunc(sorted, func(a, b time.Time) int { return a.Compare(b) })
 	sorted = slices.CompactFunc(sorted, time.Time.Equal)
 	// Each row falls in the bucket of the first end it is read by (0:
-	// none); the window ending at the k-th end reads buckets 1 to k.
+	// none); the window ending at the k-th end reads buckets 1 to k, the
+	// data version all of them.
 	var bucket strings.Builder
 	bucket.WriteString("CASE")
 	args := make([]any, len(sorted))
@@ -108,35 +116,48 @@ func (s *Store) WindowsInputs(ctx context.Context, ends ...time.Time) (map[time.
 		args[i] = e
 	}
 	bucket.WriteString(" ELSE 0 END")
-	parts := make([]string, len(windowInputs))
-	names := make([]string, len(windowInputs))
-	for i, in := range windowInputs {
-		parts[i] = fmt.Sprintf("SELECT '%s' AS t, %s AS b, count(*) AS c, sum(h) AS s FROM (%s) GROUP BY ALL", in.table, bucket.String(), in.rows)
-		names[i] = "('" + in.table + "')"
+	var parts, windows, tables []string
+	for _, in := range windowInputs {
+		parts = append(parts, fmt.Sprintf("SELECT '%s' AS w, '%s' AS dt, %s AS b, count(*) AS c, sum(h) AS s, sum(d) AS sd FROM (%s) GROUP BY ALL",
+			in.window, in.data, bucket.String(), in.rows))
+		if in.window != "" {
+			windows = append(windows, "('"+in.window+"')")
+		}
+		if in.data != "" {
+			tables = append(tables, "('"+in.data+"')")
+		}
 	}
 	q := fmt.Sprintf(`WITH %s, b AS (%s)
+SELECT 0 AS k, string_agg(t || '=' || v, ';' ORDER BY t) FROM (
+	SELECT t.t, coalesce(sum(b.c), 0)::VARCHAR || ':' || coalesce(sum(b.sd)::VARCHAR, '0') AS v
+	FROM (VALUES %s) t(t) LEFT JOIN b ON b.dt = t.t GROUP BY t.t)
+UNION ALL
 SELECT k, string_agg(t || '=' || v, ';' ORDER BY t) FROM (
 	SELECT e.k, t.t, coalesce(sum(b.c), 0)::VARCHAR || ':' || coalesce(sum(b.s)::VARCHAR, '0') AS v
-	FROM range(1, %d) e(k) CROSS JOIN (VALUES %s) t(t) LEFT JOIN b ON b.t = t.t AND b.b BETWEEN 1 AND e.k
+	FROM range(1, %d) e(k) CROSS JOIN (VALUES %s) t(t) LEFT JOIN b ON b.w = t.t AND b.b BETWEEN 1 AND e.k
 	GROUP BY e.k, t.t)
-GROUP BY k`, knownSince, strings.Join(parts, " UNION ALL "), len(sorted)+1, strings.Join(names, ", "))
+GROUP BY k`, knownSince, strings.Join(parts, " UNION ALL "), strings.Join(tables, ", "), len(sorted)+1, strings.Join(windows, ", "))
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("inputs of the windows ending %s: %w", sorted[0].Format(time.RFC3339), err)
+		return "", nil, fmt.Errorf("data version and window inputs: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[time.Time]string, len(sorted))
+	inputs = make(map[time.Time]string, len(sorted))
 	for rows.Next() {
 		var k int
 		var fp string
 		if err := rows.Scan(&k, &fp); err != nil {
-			return nil, fmt.Errorf("inputs of the windows: %w", err)
+			return "", nil, fmt.Errorf("data version and window inputs: %w", err)
 		}
 		h := sha256.Sum256([]byte(fp))
-		out[sorted[k-1]] = hex.EncodeToString(h[:8])
+		if k == 0 {
+			data = hex.EncodeToString(h[:8])
+		} else {
+			inputs[sorted[k-1]] = hex.EncodeToString(h[:8])
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("inputs of the windows: %w", err)
+		return "", nil, fmt.Errorf("data version and window inputs: %w", err)
 	}
-	return out, nil
+	return data, inputs, nil
 }

@@ -50,12 +50,12 @@ func referenceFingerprint(t *testing.T, st *store.Store, end time.Time) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// TestWindowsInputsMatchReference: the one-pass fingerprints of many
-// window ends equal the plain per-window statement of what each reads, on
+// TestVersionsMatchReference: the data version read in one pass with the
+// fingerprints of many window ends equals DataVersion, and those equal the plain per-window statement of what each reads, on
 // a store with undated rows, rows of items never stored, links between
 // known and unknown items, undated sprints and ends that fall exactly on
 // a creation time, before everything and after everything.
-func TestWindowsInputsMatchReference(t *testing.T) {
+func TestVersionsMatchReference(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(ctx, "")
 	if err != nil {
@@ -66,7 +66,8 @@ func TestWindowsInputsMatchReference(t *testing.T) {
 	const at = `TIMESTAMPTZ '2026-01-01' + to_hours(((%[1]s * 7919) %% 8000)::BIGINT)`
 	day := func(n string) string { return fmt.Sprintf(at, n) }
 	for _, q := range []string{
-		`INSERT INTO sources (name, kind) VALUES ('j', 'jira'), ('g', 'github')`,
+		`INSERT INTO sources (name, kind, last_sync_at) VALUES ('j', 'jira', now()), ('g', 'github', NULL)`,
+		`INSERT INTO sync_state VALUES ('j', 'A', 'cursor', NULL, TIMESTAMPTZ '2026-11-05')`,
 		`INSERT INTO people (person_id, display_name) VALUES ('p1', 'A'), ('p2', 'B')`,
 		`INSERT INTO items (item_id, source, kind, key, status, team, created_at, updated_at)
 SELECT 'i' || n, 'j', 'issue', 'A-' || n, 'Open', 't' || (n % 3), CASE WHEN n % 17 = 0 THEN NULL ELSE ` + day("n") + ` END, now()
@@ -99,9 +100,12 @@ FROM (SELECT n % 340 AS f, (n * 7) % 330 AS t FROM range(300) r(n))`,
 		time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), // twice
 		time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
-	got, err := st.WindowsInputs(ctx, ends...)
+	data, got, err := st.Versions(ctx, ends...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if want, err := st.DataVersion(ctx); err != nil || data != want {
+		t.Errorf("data version read with the windows %q, alone %q (%v)", data, want, err)
 	}
 	seen := map[string]bool{}
 	for _, end := range ends {
