@@ -90,8 +90,12 @@ func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
 // built again, or ok false when upkeep does not apply and every stable
 // table is to be rebuilt.
 func upkeep(ctx context.Context, db *sql.DB, basis, from string) (n int, ok bool, err error) {
-	stable := stableFacts()
-	if have, err := stableBuilt(ctx, db, ""); err != nil || have < len(stable) {
+	return upkeepOf(ctx, db, basis, from, stableFacts())
+}
+
+// upkeepOf is upkeep of the stable tables listed.
+func upkeepOf(ctx context.Context, db *sql.DB, basis, from string, stable []Derived) (n int, ok bool, err error) {
+	if have, err := stableBuilt(ctx, db, ""); err != nil || have < len(stableFacts()) {
 		return 0, false, err
 	}
 	var mark string

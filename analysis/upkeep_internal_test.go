@@ -3,8 +3,12 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/systemic-dev/systemic/internal/benchstore"
+	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/store"
 )
 
@@ -71,5 +75,68 @@ func TestUpkeepRowsKeepsDuplicates(t *testing.T) {
 		if got, first := count("b"); got != 2 || first != bFirst {
 			t.Errorf("the unchanged item b has %d rows from row %d, want 2 from row %d", got, first, bFirst)
 		}
+	}
+}
+
+// TestUpkeepFailureKeepsTables: an upkeep that fails part way (here the
+// last table's definition raises an error, after every other table was
+// brought up to date) leaves the stable tables and the record of the
+// items' inputs as they were, and the next analysis keeps them up.
+func TestUpkeepFailureKeepsTables(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := benchstore.Fill(ctx, st.DB(), 0.01); err != nil {
+		t.Fatal(err)
+	}
+	end := benchstore.Start.AddDate(1, 0, 0)
+	opts := Options{Env: Env{From: end.AddDate(0, 0, -90), To: end, Now: end, Calendar: config.Calendar{Timezone: "UTC"}}}
+	if _, err := Analyze(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -30), end); err != nil {
+		t.Fatal(err)
+	}
+	kept := []string{"derived_item_inputs", "derived_builds"}
+	for _, d := range stableFacts() {
+		kept = append(kept, d.Name)
+	}
+	before, err := store.TablesVersion(ctx, st.DB(), kept...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := Derived{Name: "v_fails", SQL: `SELECT item_id, error('disk full') AS x FROM items`}
+	if _, err := st.DB().Exec(`CREATE TABLE v_fails (item_id VARCHAR, x VARCHAR)`); err != nil {
+		t.Fatal(err)
+	}
+	var basis string
+	if err := st.DB().QueryRow(`SELECT built_from FROM derived_builds WHERE name = ?`, upkeepMark).Scan(&basis); err != nil {
+		t.Fatal(err)
+	}
+	n, _, err := upkeepOf(ctx, st.DB(), basis, "after the sync", append(stableFacts(), failing))
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("upkeep with a failing definition: %d items, error %v", n, err)
+	}
+	after, err := store.TablesVersion(ctx, st.DB(), kept...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Error("a failed upkeep changed the stable tables or the record of what they were built from")
+	}
+	var tm Timings
+	opts.Timings = &tm
+	if _, err := Analyze(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	upkept := false
+	for _, s := range tm.Steps {
+		upkept = upkept || s.Kind == StepUpkeep
+	}
+	if !upkept {
+		t.Error("the analysis after the failed upkeep rebuilt the stable tables instead of keeping them up")
 	}
 }
