@@ -29,7 +29,9 @@ import (
 //     adds one to the days it covers: the changed items' counts before the
 //     sync are taken away and their counts after it added.
 //
-// Anything else that changes (people, identities, teams, memberships,
+// A changed identity (a new one, one merged into another person, one whose
+// person became a bot) builds again the items that name it
+// (identityItemsSQL). Anything else that changes (teams, memberships,
 // ownership, statuses, the calendar and state config, a definition)
 // rebuilds every stable table, as does a sync that touched more than a
 // quarter of the items.
@@ -46,8 +48,31 @@ const itemInputsSQL = `SELECT item_id, sum(h) AS fp FROM (
 	UNION ALL SELECT to_item, hash(x) FROM links x)
 GROUP BY item_id`
 
-// sharedInputs are the tables every item's stable rows may read.
-var sharedInputs = []string{"identities", "people", "teams", "team_members", "team_ownership", "statuses"}
+// identityInputsSQL fingerprints every identity as the stable tables read
+// it (v_identity): its row and its person's row.
+const identityInputsSQL = `SELECT i.identity_id, hash(i, p) AS fp FROM identities i LEFT JOIN people p ON p.person_id = i.person_id`
+
+// identityItemsSQL lists the items whose rows name an identity of
+// upkeep_identities, in every column through which a stable table reads
+// one: an item's assignee and reporter, an event's actor and, on an
+// assignee change, its from and to ids (Jira's bare account ids too), a
+// pull request's author and merger, a reviewer, a requested reviewer and
+// the requester. A definition that reads an identity through another
+// column must add it here.
+const identityItemsSQL = `WITH refs AS (
+	SELECT id AS ref FROM upkeep_identities
+	UNION SELECT substr(id, strpos(id, '/') + 1) FROM upkeep_identities WHERE strpos(id, '/') > 0)
+SELECT item_id FROM items WHERE assignee_id IN (SELECT ref FROM refs) OR reporter_id IN (SELECT ref FROM refs)
+UNION SELECT item_id FROM item_events WHERE actor_id IN (SELECT ref FROM refs)
+	OR (kind = 'assignee' AND (from_id IN (SELECT ref FROM refs) OR to_id IN (SELECT ref FROM refs)))
+UNION SELECT item_id FROM pull_requests WHERE author_id IN (SELECT ref FROM refs) OR merged_by_id IN (SELECT ref FROM refs)
+UNION SELECT item_id FROM reviews WHERE reviewer_id IN (SELECT ref FROM refs)
+UNION SELECT item_id FROM review_requests WHERE reviewer_id IN (SELECT ref FROM refs) OR requester_id IN (SELECT ref FROM refs)`
+
+// sharedInputs are the tables every item's stable rows may read whole:
+// a change to them rebuilds the stable tables. Identities and people are
+// kept up per item instead (identityItemsSQL).
+var sharedInputs = []string{"teams", "team_members", "team_ownership", "statuses"}
 
 // upkeepAdditive names the stable tables not kept per item whose column
 // items adds up over items, with their key columns: their upkeep
@@ -75,6 +100,7 @@ func upkeepBasis(ctx context.Context, db *sql.DB, prelude []string) (string, err
 func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
 	for _, q := range []string{
 		"CREATE OR REPLACE TABLE derived_item_inputs AS " + itemInputsSQL,
+		"CREATE OR REPLACE TABLE derived_identity_inputs AS " + identityInputsSQL,
 		"INSERT OR REPLACE INTO derived_builds VALUES ('" + upkeepMark + "', '" + basis + "', now())",
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
@@ -100,7 +126,8 @@ func upkeepOf(ctx context.Context, db *sql.DB, basis, from string, stable []Deri
 	}
 	var mark string
 	err = db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?
-AND EXISTS (SELECT 1 FROM duckdb_tables() WHERE table_name = 'derived_item_inputs' AND schema_name = 'main')`, upkeepMark).Scan(&mark)
+AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inputs', 'derived_identity_inputs')
+	AND schema_name = 'main') = 2`, upkeepMark).Scan(&mark)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && mark != basis) {
 		return 0, false, nil
 	}
@@ -134,8 +161,13 @@ AND EXISTS (SELECT 1 FROM duckdb_tables() WHERE table_name = 'derived_item_input
 			return 0, false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE derived_item_inputs AS SELECT * FROM upkeep_inputs"); err != nil {
-		return 0, false, fmt.Errorf("prepare: record the items' inputs: %w", err)
+	for _, q := range []string{
+		"CREATE OR REPLACE TABLE derived_item_inputs AS SELECT * FROM upkeep_inputs",
+		"CREATE OR REPLACE TABLE derived_identity_inputs AS SELECT * FROM upkeep_identity_inputs",
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return 0, false, fmt.Errorf("prepare: record the items' inputs: %w", err)
+		}
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return 0, false, fmt.Errorf("prepare: item upkeep: %w", err)
@@ -159,13 +191,29 @@ func upkeepOn(ctx context.Context, conn *sql.Conn, stable []Derived) (int, bool,
 		"CREATE OR REPLACE TEMP TABLE upkeep_inputs AS " + itemInputsSQL,
 		`CREATE OR REPLACE TEMP TABLE upkeep_items AS SELECT coalesce(a.item_id, b.item_id) AS item_id
 FROM derived_item_inputs a FULL JOIN upkeep_inputs b USING (item_id) WHERE a.fp IS DISTINCT FROM b.fp`,
-		`INSERT INTO upkeep_items SELECT DISTINCT l.to_item FROM links l
-WHERE l.type = 'blocks' AND l.from_item IN (SELECT item_id FROM upkeep_items)
-AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`,
+		// the items that name an identity whose row or person changed
+		"CREATE OR REPLACE TEMP TABLE upkeep_identity_inputs AS " + identityInputsSQL,
+		`CREATE OR REPLACE TEMP TABLE upkeep_identities AS SELECT coalesce(a.identity_id, b.identity_id) AS id
+FROM derived_identity_inputs a FULL JOIN upkeep_identity_inputs b USING (identity_id) WHERE a.fp IS DISTINCT FROM b.fp`,
 	} {
 		if err := exec(q); err != nil {
 			return 0, false, err
 		}
+	}
+	var identities int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM upkeep_identities`).Scan(&identities); err != nil {
+		return 0, false, fmt.Errorf("prepare: %w", err)
+	}
+	if identities > 0 {
+		if err := exec(`INSERT INTO upkeep_items SELECT item_id FROM (` + identityItemsSQL + `)
+WHERE item_id NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
+			return 0, false, err
+		}
+	}
+	if err := exec(`INSERT INTO upkeep_items SELECT DISTINCT l.to_item FROM links l
+WHERE l.type = 'blocks' AND l.from_item IN (SELECT item_id FROM upkeep_items)
+AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
+		return 0, false, err
 	}
 	var changed, all int
 	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM upkeep_items), (SELECT count(*) FROM upkeep_inputs)`).

@@ -14,7 +14,9 @@ import (
 
 // TestUpkeepMatchesRebuild changes a few items as a sync would (new
 // events, a new and a deleted item, a review, a label, a blocker that gets
-// done, an issue in progress handed to someone for four days) and checks
+// done, an issue in progress handed to someone for four days) and a few
+// identities as the resolve after it would (one merged into another
+// person, a person found to be a bot, a new identity), and checks
 // the stable tables brought up to date per item equal, row for row, the
 // same tables built anew; and that a change to a shared table (statuses)
 // rebuilds them.
@@ -51,8 +53,15 @@ INSERT INTO items SELECT * REPLACE ('jira:new' AS item_id, 'P0-new' AS key) FROM
 DELETE FROM item_events WHERE item_id = 'jira:43'; DELETE FROM items WHERE item_id = 'jira:43';
 INSERT INTO reviews SELECT 'up-r', item_id, 'gh/9', 'CHANGES_REQUESTED', created_at + INTERVAL 2 HOUR
 FROM items WHERE kind = 'pull_request' ORDER BY item_id LIMIT 1`)
+	// identities as a resolve after a sync changes them: one merged into
+	// another person (the actor and assignee of items no event of the sync
+	// touched), a person who turns out to be a bot, a new identity
+	exec(`UPDATE identities SET person_id = 'p7' WHERE identity_id = 'jira/250';
+UPDATE people SET is_bot = true WHERE person_id = 'p260';
+INSERT INTO identities SELECT * REPLACE ('jira/new' AS identity_id, 'new' AS external_id, NULL AS person_id)
+FROM identities WHERE identity_id = 'jira/1'`)
 	if !hasStep(analyze(), analysis.StepUpkeep) {
-		t.Fatal("a sync that touched 6 items rebuilt the stable tables instead of keeping them up per item")
+		t.Fatal("a sync that touched 6 items and 3 identities rebuilt the stable tables instead of keeping them up per item")
 	}
 	stable := stableTables(t, st)
 	for _, name := range stable {
