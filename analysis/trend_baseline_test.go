@@ -42,7 +42,7 @@ func TestTrendBaselineKept(t *testing.T) {
 			from1, from2, len(first.Findings), len(again.Findings))
 	}
 	// a sync: an event on every item opened in the window's last fortnight
-	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -14), end); err != nil {
+	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -14), end, false); err != nil {
 		t.Fatal(err)
 	}
 	synced, from3 := analyze()

@@ -97,7 +97,7 @@ func TestUpkeepFailureKeepsTables(t *testing.T) {
 	if _, err := Analyze(ctx, st, opts); err != nil {
 		t.Fatal(err)
 	}
-	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -30), end); err != nil {
+	if err := benchstore.Sync(ctx, st.DB(), 1, end.AddDate(0, 0, -30), end, true); err != nil {
 		t.Fatal(err)
 	}
 	kept := []string{"derived_item_inputs", "derived_builds"}

@@ -108,25 +108,43 @@ var fillSQL = []string{
 // item opened in [from, to) (about 7% of the items for a month): a comment
 // an hour after its opening and, on each issue, a status change an hour
 // after its last event (a done issue reopened to In Progress, any other
-// done), with the issue's current status to match. Events are numbered by
-// run, so repeated calls add new ones.
-func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time) error {
-	for _, q := range []string{
-		`INSERT INTO item_events
+// done), with the issue's current status to match. The changes are made
+// by the issue's assignee or, with newcomer, by a person and identity the
+// store did not know (as when someone joins). Events and newcomers are
+// numbered by run, so repeated calls add new ones.
+func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time, newcomer bool) error {
+	from, to = from.UTC(), to.UTC()
+	mover := "i.assignee_id"
+	var steps []syncStep
+	if newcomer {
+		mover = "'jira/new-' || $1"
+		steps = append(steps,
+			syncStep{`INSERT INTO people VALUES ('pnew-' || $1, 'Newcomer ' || $1, NULL, false)`, []any{run}},
+			syncStep{`INSERT INTO identities VALUES ('jira/new-' || $1, 'jira', 'new-' || $1, 'new-' || $1, NULL, 'Newcomer ' || $1,
+	false, true, 'pnew-' || $1)`, []any{run}})
+	}
+	steps = append(steps,
+		syncStep{`INSERT INTO item_events
 SELECT 'new-' || $1 || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
-FROM items WHERE created_at >= $2 AND created_at < $3`,
-		`INSERT INTO item_events
-SELECT 'move-' || $1 || '-' || i.item_id, i.item_id, e.last + INTERVAL 1 HOUR, i.assignee_id, 'status', 'status', i.status,
+FROM items WHERE created_at >= $2 AND created_at < $3`, []any{run, from, to}},
+		syncStep{`INSERT INTO item_events
+SELECT 'move-' || $1 || '-' || i.item_id, i.item_id, e.last + INTERVAL 1 HOUR, ` + mover + `, 'status', 'status', i.status,
 	CASE WHEN i.status = 'Done' THEN 'In Progress' ELSE 'Done' END, NULL, NULL
 FROM items i JOIN (SELECT item_id, max(occurred_at) AS last FROM item_events GROUP BY ALL) e USING (item_id)
-WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3`,
-		`UPDATE items SET status = CASE WHEN status = 'Done' THEN 'In Progress' ELSE 'Done' END,
+WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3`, []any{run, from, to}},
+		syncStep{`UPDATE items SET status = CASE WHEN status = 'Done' THEN 'In Progress' ELSE 'Done' END,
 	status_category = CASE WHEN status = 'Done' THEN 'indeterminate' ELSE 'done' END
-WHERE kind = 'issue' AND created_at >= $2 AND created_at < $3 AND $1 > 0`,
-	} {
-		if _, err := db.ExecContext(ctx, q, run, from.UTC(), to.UTC()); err != nil {
+WHERE kind = 'issue' AND created_at >= $1 AND created_at < $2`, []any{from, to}})
+	for _, st := range steps {
+		if _, err := db.ExecContext(ctx, st.q, st.args...); err != nil {
 			return fmt.Errorf("benchmark sync: %w", err)
 		}
 	}
 	return nil
+}
+
+// syncStep is one statement of Sync with its arguments.
+type syncStep struct {
+	q    string
+	args []any
 }
