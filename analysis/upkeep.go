@@ -110,8 +110,9 @@ func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
 	return nil
 }
 
-// upkeep brings every stable table up to date for the items changed since
-// derived_item_inputs was recorded and records the new state (stable
+// upkeep brings every stable table up to date for the items changed, or
+// naming an identity changed, since derived_item_inputs and
+// derived_identity_inputs were recorded, and records the new state (stable
 // tables then count as built from from). It returns the number of items
 // built again, or ok false when upkeep does not apply and every stable
 // table is to be rebuilt.
