@@ -29,9 +29,12 @@ import (
 //     every window. Links count from either end's item.
 //   - Sprints started before the end, and any later sprint a known item
 //     was carried into, with their membership rows.
-//   - Who is who, who is in which team, what each status means: read
-//     whole, as they are now, by every window. Of the sources, only which
-//     kind each is (their sync times are not read).
+//   - Who is who: an identity (with its person) from the first row a
+//     window reads that names the person, so someone who joins later does
+//     not change a closed window (identitySince).
+//   - Who is in which team, what each status means: read whole, as they
+//     are now, by every window. Of the sources, only which kind each is
+//     (their sync times are not read).
 var windowInputs = []input{
 	{"items", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, coalesce(x.created_at, '-infinity') AS since
 	FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
@@ -50,7 +53,14 @@ var windowInputs = []input{
 	{"sprint_items", "sprint_items", `SELECT r.h, r.h AS d, least(k.since, s.since) AS since
 	FROM (SELECT hash(x) AS h, sprint_id, item_id FROM sprint_items x) r LEFT JOIN known k USING (item_id)
 	LEFT JOIN (SELECT sprint_id, coalesce(start_at, '-infinity') AS since FROM sprints) s USING (sprint_id)`},
-	whole("identities"), whole("people"), whole("teams"), whole("team_members"), whole("team_ownership"), whole("statuses"),
+	// who is who: an identity from the first row a window reads that names
+	// it or another identity of its person, a person from the first that
+	// names one of theirs (identitySince); one nobody names, never
+	{"identities", "identities", `SELECT hash(x) AS h, hash(x) AS d, least(s.since, p.since) AS since
+	FROM identities x LEFT JOIN identity_since s ON s.id = x.identity_id
+	LEFT JOIN person_since p ON p.person_id = coalesce(x.person_id, x.identity_id)`},
+	{"people", "people", `SELECT hash(x) AS h, hash(x) AS d, p.since FROM people x LEFT JOIN person_since p USING (person_id)`},
+	whole("teams"), whole("team_members"), whole("team_ownership"), whole("statuses"),
 	{"sources", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, '-infinity'::TIMESTAMPTZ AS since FROM (SELECT name, kind FROM sources) x`},
 	// rows the data version hashes whole (DataVersion) and windows read
 	// in part or not at all
@@ -78,6 +88,39 @@ func whole(table string) input {
 }
 
 const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') AS since FROM items)`
+
+// identitySince are the CTEs identity_since (id, since) and person_since
+// (person_id, since): when a window first reads a row that names an
+// identity, through every column an analysis reads one by (an item's
+// assignee and reporter, an event's actor, the ids of an assignee change
+// as v_wip_spans reads them, a pull request's author and merger, a
+// reviewer, a requested reviewer, the requester, a comment's author), each
+// row dated as windowInputs dates it; a person (an identity without one
+// is its own, as v_identity has it) from the first of their identities.
+// It needs the known CTE.
+const identitySince = `identity_ref AS (
+	SELECT a.id, least(a.at, k.since) AS since FROM (
+		SELECT actor_id AS id, item_id, min(occurred_at) AS at FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
+	LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END, least(a.at, k.since)
+	FROM (SELECT item_id, id, min(t) AS at FROM (
+		SELECT item_id, occurred_at AS t, unnest([from_id, to_id]) AS id FROM item_events WHERE kind = 'assignee')
+		WHERE id IS NOT NULL GROUP BY ALL) a
+	JOIN items it USING (item_id) LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT unnest([assignee_id, reporter_id]), coalesce(created_at, '-infinity') FROM items
+	UNION ALL SELECT unnest([p.author_id, p.merged_by_id]), CASE WHEN p.created_at IS NULL THEN '-infinity' ELSE least(p.created_at, k.since) END
+	FROM pull_requests p LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT r.reviewer_id, CASE WHEN r.submitted_at IS NULL THEN '-infinity' ELSE least(r.submitted_at, k.since) END
+	FROM reviews r LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT unnest([q.reviewer_id, q.requester_id]), least(q.requested_at, k.since)
+	FROM review_requests q LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT c.author_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE least(c.created_at, k.since) END
+	FROM comments c LEFT JOIN known k USING (item_id)
+),
+identity_since AS (SELECT id, min(since) AS since FROM identity_ref WHERE id IS NOT NULL GROUP BY id),
+person_since AS (
+	SELECT coalesce(i.person_id, i.identity_id) AS person_id, min(s.since) AS since
+	FROM identities i JOIN identity_since s ON s.id = i.identity_id GROUP BY ALL)`
 
 // WindowInputs fingerprints what an analysis of a window ending at to can
 // read: a row count and an order-independent hash per table of the rows
@@ -127,7 +170,7 @@ func (s *Store) Versions(ctx context.Context, ends ...time.Time) (data string, i
 			tables = append(tables, "('"+in.data+"')")
 		}
 	}
-	q := fmt.Sprintf(`WITH %s, b AS (%s)
+	q := fmt.Sprintf(`WITH %s, %s, b AS (%s)
 SELECT 0 AS k, string_agg(t || '=' || v, ';' ORDER BY t) FROM (
 	SELECT t.t, coalesce(sum(b.c), 0)::VARCHAR || ':' || coalesce(sum(b.sd)::VARCHAR, '0') AS v
 	FROM (VALUES %s) t(t) LEFT JOIN b ON b.dt = t.t GROUP BY t.t)
@@ -136,7 +179,7 @@ SELECT k, string_agg(t || '=' || v, ';' ORDER BY t) FROM (
 	SELECT e.k, t.t, coalesce(sum(b.c), 0)::VARCHAR || ':' || coalesce(sum(b.s)::VARCHAR, '0') AS v
 	FROM range(1, %d) e(k) CROSS JOIN (VALUES %s) t(t) LEFT JOIN b ON b.w = t.t AND b.b BETWEEN 1 AND e.k
 	GROUP BY e.k, t.t)
-GROUP BY k`, knownSince, strings.Join(parts, " UNION ALL "), strings.Join(tables, ", "), len(sorted)+1, strings.Join(windows, ", "))
+GROUP BY k`, knownSince, identitySince, strings.Join(parts, " UNION ALL "), strings.Join(tables, ", "), len(sorted)+1, strings.Join(windows, ", "))
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return "", nil, fmt.Errorf("data version and window inputs: %w", err)

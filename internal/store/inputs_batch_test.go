@@ -14,8 +14,21 @@ import (
 
 // referenceInputs is the plain statement of what a window ending at $1
 // reads, table by table, as WindowInputs defined it before it was
-// computed for many ends in one pass.
+// computed for many ends in one pass (who is who: the identities and
+// people the rows it reads name).
 const referenceKnown = `(SELECT item_id FROM items WHERE created_at IS NULL OR created_at < $1)`
+
+// referenceNamed are the identities the rows a window reads name.
+const referenceNamed = `(
+	SELECT actor_id FROM item_events WHERE occurred_at < $1 OR item_id IN ` + referenceKnown + `
+	UNION SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END
+	FROM (SELECT item_id, unnest([from_id, to_id]) AS id FROM item_events
+		WHERE kind = 'assignee' AND (occurred_at < $1 OR item_id IN ` + referenceKnown + `)) a JOIN items it USING (item_id)
+	UNION SELECT unnest([assignee_id, reporter_id]) FROM items WHERE created_at IS NULL OR created_at < $1
+	UNION SELECT unnest([author_id, merged_by_id]) FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `
+	UNION SELECT reviewer_id FROM reviews WHERE submitted_at IS NULL OR submitted_at < $1 OR item_id IN ` + referenceKnown + `
+	UNION SELECT unnest([reviewer_id, requester_id]) FROM review_requests WHERE requested_at < $1 OR item_id IN ` + referenceKnown + `
+	UNION SELECT author_id FROM comments WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`
 
 var referenceInputs = [][2]string{
 	{"items", `(SELECT * EXCLUDE (updated_at) FROM items WHERE created_at IS NULL OR created_at < $1)`},
@@ -30,7 +43,10 @@ var referenceInputs = [][2]string{
 	OR sprint_id IN (SELECT sprint_id FROM sprint_items WHERE item_id IN ` + referenceKnown + `))`},
 	{"sprint_items", `(SELECT * FROM sprint_items WHERE item_id IN ` + referenceKnown + `
 	OR sprint_id IN (SELECT sprint_id FROM sprints WHERE start_at IS NULL OR start_at < $1))`},
-	{"identities", "identities"}, {"people", "people"}, {"teams", "teams"},
+	{"identities", `(SELECT * FROM identities WHERE identity_id IN ` + referenceNamed + `
+	OR person_id IN (SELECT person_id FROM identities WHERE identity_id IN ` + referenceNamed + `))`},
+	{"people", `(SELECT * FROM people WHERE person_id IN (SELECT person_id FROM identities WHERE identity_id IN ` + referenceNamed + `))`},
+	{"teams", "teams"},
 	{"team_members", "team_members"}, {"team_ownership", "team_ownership"}, {"statuses", "statuses"},
 	{"sources", "(SELECT name, kind FROM sources)"},
 }
@@ -68,16 +84,24 @@ func TestVersionsMatchReference(t *testing.T) {
 	for _, q := range []string{
 		`INSERT INTO sources (name, kind, last_sync_at) VALUES ('j', 'jira', now()), ('g', 'github', NULL)`,
 		`INSERT INTO sync_state VALUES ('j', 'A', 'cursor', NULL, TIMESTAMPTZ '2026-11-05')`,
-		`INSERT INTO people (person_id, display_name) VALUES ('p1', 'A'), ('p2', 'B')`,
+		`INSERT INTO people (person_id, display_name) VALUES ('p1', 'A'), ('p2', 'B'), ('p3', 'C'), ('p4', 'D')`,
+		// j/1 acts, j/2 comments, j/5 is assigned by its bare id, g/1 is
+		// p1's second account, nothing names j/3 (p3) or p4
+		`INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/1', 'j', '1', 'p1'),
+	('j/2', 'j', '2', 'p2'), ('j/3', 'j', '3', 'p3'), ('g/1', 'g', '1', 'p1'), ('j/5', 'j', '5', NULL)`,
 		`INSERT INTO items (item_id, source, kind, key, status, team, created_at, updated_at)
 SELECT 'i' || n, 'j', 'issue', 'A-' || n, 'Open', 't' || (n % 3), CASE WHEN n % 17 = 0 THEN NULL ELSE ` + day("n") + ` END, now()
 FROM range(300) r(n)`,
-		`INSERT INTO item_events SELECT 'e' || n, 'i' || (n % 350), ` + day("n * 3") + `, NULL, 'comment', NULL, NULL, NULL, NULL, NULL FROM range(2000) r(n)`,
+		`INSERT INTO item_events SELECT 'e' || n, 'i' || (n % 350), ` + day("n * 3") + `, CASE WHEN n % 97 = 0 THEN 'j/1' END,
+	'comment', NULL, NULL, NULL, NULL, NULL FROM range(2000) r(n)`,
+		`INSERT INTO item_events SELECT 'a' || n, 'i' || (n * 37 % 300), ` + day("n * 41") + `, NULL, 'assignee', 'assignee',
+	NULL, NULL, NULL, CASE WHEN n % 2 = 0 THEN '5' ELSE 'j/2' END FROM range(6) r(n)`,
 		`INSERT INTO pull_requests (item_id, repo, number, created_at)
 SELECT 'i' || n, 'r', n, CASE WHEN n % 7 = 0 THEN NULL ELSE ` + day("n * 5") + ` END FROM range(0, 340, 3) r(n)`,
 		`INSERT INTO reviews SELECT 'rv' || n, 'i' || (n % 330), NULL, 'APPROVED', CASE WHEN n % 9 = 0 THEN NULL ELSE ` + day("n * 11") + ` END FROM range(500) r(n)`,
 		`INSERT INTO review_requests (request_id, item_id, requested_at) SELECT 'rq' || n, 'i' || (n % 320), ` + day("n * 13") + ` FROM range(400) r(n)`,
-		`INSERT INTO comments SELECT 'c' || n, 'i' || (n % 360), NULL, CASE WHEN n % 11 = 0 THEN NULL ELSE ` + day("n * 17") + ` END, NULL FROM range(600) r(n)`,
+		`INSERT INTO comments SELECT 'c' || n, 'i' || (n % 360), CASE WHEN n = 450 THEN 'j/2' END,
+	CASE WHEN n % 11 = 0 THEN NULL ELSE ` + day("n * 17") + ` END, NULL FROM range(600) r(n)`,
 		`INSERT INTO links SELECT DISTINCT ON (f, t) 'i' || f, 'i' || t, 'blocks', CASE WHEN f % 13 = 0 THEN NULL ELSE ` + day("f * 19") + ` END, NULL
 FROM (SELECT n % 340 AS f, (n * 7) % 330 AS t FROM range(300) r(n))`,
 		`INSERT INTO sprints (sprint_id, source, start_at) SELECT 's' || n, 'j', CASE WHEN n % 5 = 0 THEN NULL ELSE ` + day("n * 23") + ` END FROM range(20) r(n)`,

@@ -30,6 +30,12 @@ func TestWindowInputs(t *testing.T) {
 		{"the sync state", `INSERT INTO sync_state VALUES ('j', 'A', 'cursor', NULL, TIMESTAMPTZ '2026-11-05')`, false},
 		{"a source's last sync", `UPDATE sources SET last_sync_at = TIMESTAMPTZ '2026-11-05', last_status = 'ok'`, false},
 		{"analysis results", `INSERT INTO runs (run_id) VALUES ('r')`, false},
+		{"a new identity nothing names", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/8', 'j', '8', 'p8');
+INSERT INTO people (person_id) VALUES ('p8')`, false},
+		{"a second account of someone who acted before the end", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('g/7', 'g', '7', 'p7')`, true},
+		{"a newcomer acting only on an item created after the end", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/9', 'j', '9', 'p9');
+INSERT INTO item_events VALUES ('e9', 'new', TIMESTAMPTZ '2026-11-04', 'j/9', 'comment', NULL, NULL, NULL, NULL, NULL)`, false},
+		{"the person of someone who acted before the end", `UPDATE people SET is_bot = true WHERE person_id = 'p7'`, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +49,9 @@ func TestWindowInputs(t *testing.T) {
 				`INSERT INTO items (item_id, source, kind, key, status, team, created_at) VALUES
 	('old', 'j', 'issue', 'A-1', 'In Progress', 'growth', TIMESTAMPTZ '2026-10-10'),
 	('new', 'j', 'issue', 'A-2', 'To Do', 'growth', TIMESTAMPTZ '2026-11-02')`,
-				`INSERT INTO item_events VALUES ('e1', 'old', TIMESTAMPTZ '2026-10-11', NULL, 'status', 'status', 'To Do', 'In Progress', NULL, NULL)`,
+				`INSERT INTO item_events VALUES ('e1', 'old', TIMESTAMPTZ '2026-10-11', 'j/7', 'status', 'status', 'To Do', 'In Progress', NULL, NULL)`,
+				`INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/7', 'j', '7', 'p7')`,
+				`INSERT INTO people (person_id) VALUES ('p7')`,
 			} {
 				if _, err := st.DB().Exec(q); err != nil {
 					t.Fatalf("%v\n%s", err, q)
