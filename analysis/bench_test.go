@@ -23,9 +23,9 @@ import (
 // to the items opened in the window's last month (7% of them: a comment,
 // and a status change on each issue; benchstore.Sync), so the stable
 // tables are kept up for those items; "newcomer" after the same sync made
-// by a person the store did not know, whose new identity changes the
-// inputs of every window, the previous period's included; the others
-// reuse the tables as the later analyses of the same data do. It reports CPU
+// by a person the store did not know (a new identity and person to keep
+// up per item); the others reuse the tables as the later analyses of the
+// same data do. It reports CPU
 // seconds per run and the peak resident memory of the process (VmHWM).
 func BenchmarkAnalyze(b *testing.B) {
 	if testing.Short() {

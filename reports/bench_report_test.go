@@ -26,8 +26,8 @@ import (
 // (benchstore.Sync), as a monthly job sees it: the derived tables are kept
 // up for those items, October is analysed again, the five months before
 // it are reused; a "newcomer" run follows the same sync made by a person
-// the store did not know, whose new identity changes every window's inputs
-// (who is who is read whole), so every month is analysed again. It reports CPU seconds per run and the
+// the store did not know, whom no earlier month names, so those months are
+// still reused. It reports CPU seconds per run and the
 // peak resident memory (VmHWM) as peak-MiB.
 func BenchmarkBuildAnalyzed(b *testing.B) {
 	if testing.Short() {

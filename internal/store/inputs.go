@@ -102,11 +102,10 @@ const identitySince = `identity_ref AS (
 	SELECT a.id, least(a.at, k.since) AS since FROM (
 		SELECT actor_id AS id, item_id, min(occurred_at) AS at FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
 	LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END, least(a.at, k.since)
-	FROM (SELECT item_id, id, min(t) AS at FROM (
-		SELECT item_id, occurred_at AS t, unnest([from_id, to_id]) AS id FROM item_events WHERE kind = 'assignee')
-		WHERE id IS NOT NULL GROUP BY ALL) a
-	JOIN items it USING (item_id) LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END,
+		least(a.t, coalesce(it.created_at, '-infinity'))
+	FROM (SELECT item_id, occurred_at AS t, unnest([from_id, to_id]) AS id FROM item_events WHERE kind = 'assignee') a
+	JOIN items it USING (item_id) WHERE a.id IS NOT NULL
 	UNION ALL SELECT unnest([assignee_id, reporter_id]), coalesce(created_at, '-infinity') FROM items
 	UNION ALL SELECT unnest([p.author_id, p.merged_by_id]), CASE WHEN p.created_at IS NULL THEN '-infinity' ELSE least(p.created_at, k.since) END
 	FROM pull_requests p LEFT JOIN known k USING (item_id)
