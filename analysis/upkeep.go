@@ -58,7 +58,8 @@ const identityInputsSQL = `SELECT i.identity_id, hash(i, p) AS fp FROM identitie
 // assignee change, its from and to ids (Jira's bare account ids too), a
 // pull request's author and merger, a reviewer, a requested reviewer and
 // the requester. A definition that reads an identity through another
-// column must add it here.
+// column must add it here and to the window inputs' list in the store
+// (identitySince).
 const identityItemsSQL = `WITH refs AS (
 	SELECT id AS ref FROM upkeep_identities
 	UNION SELECT substr(id, strpos(id, '/') + 1) FROM upkeep_identities WHERE strpos(id, '/') > 0)

@@ -97,7 +97,8 @@ const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') 
 // reviewer, a requested reviewer, the requester, a comment's author), each
 // row dated as windowInputs dates it; a person (an identity without one
 // is its own, as v_identity has it) from the first of their identities.
-// It needs the known CTE.
+// It needs the known CTE. The columns are those analysis's upkeep reads
+// identities through (identityItemsSQL): a new one goes in both.
 const identitySince = `identity_ref AS (
 	SELECT a.id, least(a.at, k.since) AS since FROM (
 		SELECT actor_id AS id, item_id, min(occurred_at) AS at FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
