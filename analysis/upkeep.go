@@ -31,8 +31,9 @@ import (
 //
 // A changed identity (a new one, one merged into another person, one whose
 // person became a bot) builds again the items that name it
-// (identityItemsSQL). Anything else that changes (teams, memberships,
-// ownership, statuses, the calendar and state config, a definition)
+// (identityItemsSQL). A change to teams, memberships or ownership rebuilds
+// whole only the tables that read them (teamReaders). Anything else that
+// changes (statuses, the calendar and state config, a definition)
 // rebuilds every stable table, as does a sync that touched more than a
 // quarter of the items.
 
@@ -72,8 +73,43 @@ UNION SELECT item_id FROM review_requests WHERE reviewer_id IN (SELECT ref FROM 
 
 // sharedInputs are the tables every item's stable rows may read whole:
 // a change to them rebuilds the stable tables. Identities and people are
-// kept up per item instead (identityItemsSQL).
-var sharedInputs = []string{"teams", "team_members", "team_ownership", "statuses"}
+// kept up per item instead (identityItemsSQL), and who is in which team
+// rebuilds only the tables that read it (teamInputs).
+var sharedInputs = []string{"statuses"}
+
+// teamInputs say who is in which team and which team owns what. A change
+// to them rebuilds whole the stable tables that read them (teamReaders);
+// the others are kept up per item as usual.
+var teamInputs = []string{"teams", "team_members", "team_ownership"}
+
+// upkeepTeamsMark is the derived_builds row holding the version of
+// teamInputs the team readers were built from.
+const upkeepTeamsMark = "_item_upkeep_teams"
+
+// teamReaders names the stable tables whose definition reads who is in
+// which team: directly, through team_at() or v_people, or through another
+// team reader. It goes by the definitions' text, so a mention in a
+// comment only costs a rebuild.
+func teamReaders(stable []Derived) map[string]bool {
+	markers := []string{"team_at(", "team_members", "team_ownership", "v_people", "teams"}
+	out := map[string]bool{}
+	for grew := true; grew; {
+		grew = false
+		for _, d := range stable {
+			if out[d.Name] {
+				continue
+			}
+			for _, m := range markers {
+				if strings.Contains(d.SQL, m) {
+					out[d.Name], grew = true, true
+					markers = append(markers, d.Name)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
 
 // upkeepAdditive names the stable tables not kept per item whose column
 // items adds up over items, with their key columns: their upkeep
@@ -108,6 +144,19 @@ func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
 			return fmt.Errorf("prepare: record the items' inputs: %w", err)
 		}
 	}
+	return recordTeams(ctx, db)
+}
+
+// recordTeams keeps the version of teamInputs the team readers were just
+// built from.
+func recordTeams(ctx context.Context, db *sql.DB) error {
+	teams, err := store.TablesVersion(ctx, db, teamInputs...)
+	if err != nil {
+		return fmt.Errorf("prepare: teams: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, upkeepTeamsMark, teams); err != nil {
+		return fmt.Errorf("prepare: record the teams: %w", err)
+	}
 	return nil
 }
 
@@ -136,6 +185,18 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 	if err != nil {
 		return 0, false, fmt.Errorf("prepare: read the items' inputs: %w", err)
 	}
+	teams, err := store.TablesVersion(ctx, db, teamInputs...)
+	if err != nil {
+		return 0, false, fmt.Errorf("prepare: teams: %w", err)
+	}
+	var teamsMark string
+	if err := db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, upkeepTeamsMark).Scan(&teamsMark); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("prepare: read the teams' record: %w", err)
+	}
+	rebuild := map[string]bool{} // tables rebuilt whole rather than per item
+	if teamsMark != teams {
+		rebuild = teamReaders(stable)
+	}
 	// A connection of its own: the narrowing views of withViews must never
 	// serve another query, so the connection is discarded after.
 	conn, err := db.Conn(ctx)
@@ -154,7 +215,7 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 			conn.ExecContext(ctx, "ROLLBACK")
 		}
 	}()
-	n, ok, err = upkeepOn(ctx, conn, stable)
+	n, ok, err = upkeepOn(ctx, conn, stable, rebuild)
 	if err != nil || !ok {
 		return n, ok, err
 	}
@@ -162,6 +223,9 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, from); err != nil {
 			return 0, false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
 		}
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, upkeepTeamsMark, teams); err != nil {
+		return 0, false, fmt.Errorf("prepare: record the teams: %w", err)
 	}
 	for _, q := range []string{
 		"CREATE OR REPLACE TABLE derived_item_inputs AS SELECT * FROM upkeep_inputs",
@@ -178,7 +242,9 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 	return n, true, nil
 }
 
-func upkeepOn(ctx context.Context, conn *sql.Conn, stable []Derived) (int, bool, error) {
+// upkeepOn keeps the stable tables up per changed item, and rebuilds whole
+// the tables rebuild names.
+func upkeepOn(ctx context.Context, conn *sql.Conn, stable []Derived, rebuild map[string]bool) (int, bool, error) {
 	exec := func(q string) error {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("prepare: item upkeep: %w\n%s", err, q)
@@ -238,6 +304,12 @@ AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
 		return 0, false, err
 	}
 	for _, d := range stable {
+		if rebuild[d.Name] {
+			if err := exec(fmt.Sprintf("DELETE FROM %[1]s; INSERT INTO %[1]s SELECT * FROM (%[2]s)", quoteIdent(db)+".main."+quoteIdent(d.Name), d.SQL)); err != nil {
+				return 0, false, err
+			}
+			continue
+		}
 		if keys, ok := upkeepAdditive[d.Name]; ok {
 			if err := upkeepSums(ctx, conn, db, d, keys, exec); err != nil {
 				return 0, false, err

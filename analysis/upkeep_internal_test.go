@@ -140,3 +140,16 @@ func TestUpkeepFailureKeepsTables(t *testing.T) {
 		t.Error("the analysis after the failed upkeep rebuilt the stable tables instead of keeping them up")
 	}
 }
+
+// TestTeamReaders: the stable tables that read who is in which team are
+// the pull-request ones, and a table reading a team reader is one too.
+func TestTeamReaders(t *testing.T) {
+	stable := append(stableFacts(), Derived{Name: "v_on_pr_phases", SQL: "SELECT * FROM v_pr_phases"})
+	got := teamReaders(stable)
+	for name, want := range map[string]bool{"v_pr_phases": true, "v_review_waits_stable": true, "v_on_pr_phases": true,
+		"v_status_intervals_stable": false, "v_wip_spans": false, "v_bounces": false} {
+		if got[name] != want {
+			t.Errorf("%s reads teams: %v, want %v", name, got[name], want)
+		}
+	}
+}

@@ -60,8 +60,10 @@ FROM items WHERE kind = 'pull_request' ORDER BY item_id LIMIT 1`)
 UPDATE people SET is_bot = true WHERE person_id = 'p260';
 INSERT INTO identities SELECT * REPLACE ('jira/new' AS identity_id, 'new' AS external_id, NULL AS person_id)
 FROM identities WHERE identity_id = 'jira/1'`)
+	// and a person moving team: the pull-request tables read teams
+	exec(`UPDATE team_members SET team = 't5' WHERE person_id = 'p3'`)
 	if !hasStep(analyze(), analysis.StepUpkeep) {
-		t.Fatal("a sync that touched 6 items and 3 identities rebuilt the stable tables instead of keeping them up per item")
+		t.Fatal("a sync that touched 6 items, 3 identities and a membership rebuilt the stable tables instead of keeping them up per item")
 	}
 	stable := stableTables(t, st)
 	for _, name := range stable {
