@@ -54,22 +54,10 @@ GROUP BY item_id`
 const identityInputsSQL = `SELECT i.identity_id, hash(i, p) AS fp FROM identities i LEFT JOIN people p ON p.person_id = i.person_id`
 
 // identityItemsSQL lists the items whose rows name an identity of
-// upkeep_identities, in every column through which a stable table reads
-// one: an item's assignee and reporter, an event's actor and, on an
-// assignee change, its from and to ids (Jira's bare account ids too), a
-// pull request's author and merger, a reviewer, a requested reviewer and
-// the requester. A definition that reads an identity through another
-// column must add it here and to the window inputs' list in the store
-// (identitySince).
-const identityItemsSQL = `WITH refs AS (
-	SELECT id AS ref FROM upkeep_identities
-	UNION SELECT substr(id, strpos(id, '/') + 1) FROM upkeep_identities WHERE strpos(id, '/') > 0)
-SELECT item_id FROM items WHERE assignee_id IN (SELECT ref FROM refs) OR reporter_id IN (SELECT ref FROM refs)
-UNION SELECT item_id FROM item_events WHERE actor_id IN (SELECT ref FROM refs)
-	OR (kind = 'assignee' AND (from_id IN (SELECT ref FROM refs) OR to_id IN (SELECT ref FROM refs)))
-UNION SELECT item_id FROM pull_requests WHERE author_id IN (SELECT ref FROM refs) OR merged_by_id IN (SELECT ref FROM refs)
-UNION SELECT item_id FROM reviews WHERE reviewer_id IN (SELECT ref FROM refs)
-UNION SELECT item_id FROM review_requests WHERE reviewer_id IN (SELECT ref FROM refs) OR requester_id IN (SELECT ref FROM refs)`
+// upkeep_identities, through every column the stable tables read one by
+// (store.IdentityRefsSQL, which also dates who is who in window inputs).
+const identityItemsSQL = `SELECT DISTINCT item_id FROM (` + store.IdentityRefsSQL + `)
+WHERE id IN (SELECT id FROM upkeep_identities)`
 
 // sharedInputs are the tables every item's stable rows may read whole:
 // a change to them rebuilds the stable tables. Identities and people are

@@ -89,34 +89,46 @@ func whole(table string) input {
 
 const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') AS since FROM items)`
 
-// identitySince are the CTEs identity_since (id, since) and person_since
-// (person_id, since): when a window first reads a row that names an
-// identity, through every column an analysis reads one by (an item's
-// assignee and reporter, an event's actor, the ids of an assignee change
-// as v_wip_spans reads them, a pull request's author and merger, a
-// reviewer, a requested reviewer, the requester, a comment's author), each
-// row dated as windowInputs dates it; a person (an identity without one
-// is its own, as v_identity has it) from the first of their identities.
-// It needs the known CTE. The columns are those analysis's upkeep reads
-// identities through (identityItemsSQL): a new one goes in both.
-const identitySince = `identity_ref AS (
-	SELECT a.id, least(a.at, k.since) AS since FROM (
+// identityRefs is the CTE identity_ref (id, item_id, since): every
+// identity a row names, through every column an analysis reads one by (an
+// item's assignee and reporter, an event's actor, the ids of an assignee
+// change as v_wip_spans reads them, a pull request's author and merger, a
+// reviewer, a requested reviewer, the requester, a comment's author), with
+// the row's item and its since as windowInputs dates it (per identity and
+// item, the earliest). It needs the known CTE. Window inputs date who is
+// who by it (identitySince); the per-item upkeep finds the items a changed
+// identity touches by it (IdentityRefsSQL). A definition that reads an
+// identity through another column must add it here.
+const identityRefs = `identity_ref AS (
+	SELECT a.id, a.item_id, least(a.at, k.since) AS since FROM (
 		SELECT actor_id AS id, item_id, min(occurred_at) AS at FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
 	LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END,
+	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END, a.item_id,
 		least(a.t, coalesce(it.created_at, '-infinity'))
 	FROM (SELECT item_id, occurred_at AS t, unnest([from_id, to_id]) AS id FROM item_events WHERE kind = 'assignee') a
 	JOIN items it USING (item_id) WHERE a.id IS NOT NULL
-	UNION ALL SELECT unnest([assignee_id, reporter_id]), coalesce(created_at, '-infinity') FROM items
-	UNION ALL SELECT unnest([p.author_id, p.merged_by_id]), CASE WHEN p.created_at IS NULL THEN '-infinity' ELSE least(p.created_at, k.since) END
+	UNION ALL SELECT unnest([assignee_id, reporter_id]), item_id, coalesce(created_at, '-infinity') FROM items
+	UNION ALL SELECT unnest([p.author_id, p.merged_by_id]), p.item_id,
+		CASE WHEN p.created_at IS NULL THEN '-infinity' ELSE least(p.created_at, k.since) END
 	FROM pull_requests p LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT r.reviewer_id, CASE WHEN r.submitted_at IS NULL THEN '-infinity' ELSE least(r.submitted_at, k.since) END
+	UNION ALL SELECT r.reviewer_id, r.item_id, CASE WHEN r.submitted_at IS NULL THEN '-infinity' ELSE least(r.submitted_at, k.since) END
 	FROM reviews r LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT unnest([q.reviewer_id, q.requester_id]), least(q.requested_at, k.since)
+	UNION ALL SELECT unnest([q.reviewer_id, q.requester_id]), q.item_id, least(q.requested_at, k.since)
 	FROM review_requests q LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT c.author_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE least(c.created_at, k.since) END
+	UNION ALL SELECT c.author_id, c.item_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE least(c.created_at, k.since) END
 	FROM comments c LEFT JOIN known k USING (item_id)
-),
+)`
+
+// IdentityRefsSQL lists every identity a row names with the row's item
+// (id, item_id, since; identityRefs).
+const IdentityRefsSQL = "WITH " + knownSince + ", " + identityRefs + " SELECT id, item_id, since FROM identity_ref WHERE id IS NOT NULL"
+
+// identitySince are the CTEs identity_since (id, since) and person_since
+// (person_id, since): when a window first reads a row that names an
+// identity (identityRefs), and a person (an identity without one is its
+// own, as v_identity has it) from the first of their identities. It needs
+// the known CTE.
+const identitySince = identityRefs + `,
 identity_since AS (SELECT id, min(since) AS since FROM identity_ref WHERE id IS NOT NULL GROUP BY id),
 person_since AS (
 	SELECT coalesce(i.person_id, i.identity_id) AS person_id, min(s.since) AS since
