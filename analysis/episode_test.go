@@ -15,11 +15,7 @@ func wipEpisodeFixture(t *testing.T) *fixture {
 	f := newFixture(t)
 	f.person("dee", "data")
 	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
-	for i := 1; i <= 2; i++ {
-		key := fmt.Sprintf("DATA-%d", i)
-		f.issue(fxIssue{Key: key, Team: "data", Assignee: "dee", Status: "In Progress", Created: f.at(-1, 9)})
-		f.status(key, f.at(0, 9), "To Do", "In Progress", "dee")
-	}
+	f.inProgress("dee", "data", "DATA", 1, 2)
 	for i := 3; i <= 10; i++ {
 		key := fmt.Sprintf("DATA-%d", i)
 		f.issue(fxIssue{Key: key, Team: "data", Assignee: "dee", Status: "Done", Created: f.at(55, 9), Resolved: ptr(f.at(112, 12))})

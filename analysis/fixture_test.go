@@ -163,6 +163,17 @@ func (f *fixture) status(key string, when time.Time, from, to, actor string) {
 	f.event(key, "status", when, actor, from, to)
 }
 
+// inProgress gives assignee the issues prefix-first..prefix-last of team,
+// each created the day before day 0 and moved to In Progress at 9:00 on
+// day 0 by the assignee.
+func (f *fixture) inProgress(assignee, team, prefix string, first, last int) {
+	for i := first; i <= last; i++ {
+		key := fmt.Sprintf("%s-%d", prefix, i)
+		f.issue(fxIssue{Key: key, Team: team, Assignee: assignee, Status: "In Progress", Created: f.at(-1, 9)})
+		f.status(key, f.at(0, 9), "To Do", "In Progress", assignee)
+	}
+}
+
 // assign changes a Jira issue's assignee (names; "" for nobody). As the
 // Jira connector does, from_id/to_id hold the raw account ids, not
 // identity ids.

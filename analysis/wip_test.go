@@ -2,7 +2,6 @@ package analysis_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -43,11 +42,7 @@ func TestWIPOverload(t *testing.T) {
 	f.person("cat", "growth")
 	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
 	// ann: seven issues in progress for two weeks.
-	for i := 1; i <= 7; i++ {
-		key := fmt.Sprintf("PLAT-%d", i)
-		f.issue(fxIssue{Key: key, Team: "platform", Assignee: "ann", Status: "In Progress", Created: f.at(-1, 9)})
-		f.status(key, f.at(0, 9), "To Do", "In Progress", "ann")
-	}
+	f.inProgress("ann", "platform", "PLAT", 1, 7)
 	// bob: one issue, which he hands to ann halfway (she then holds 8).
 	f.issue(fxIssue{Key: "PLAT-9", Team: "platform", Assignee: "ann", Status: "In Progress", Created: f.at(0, 9)})
 	f.status("PLAT-9", f.at(0, 10), "To Do", "In Progress", "bob")
@@ -98,11 +93,7 @@ func TestWIPOverloadHolidays(t *testing.T) {
 	f := newFixture(t)
 	f.person("ann", "platform")
 	f.statuses("To Do", "new", "In Progress", "indeterminate", "Done", "done")
-	for i := 1; i <= 5; i++ {
-		key := fmt.Sprintf("PLAT-%d", i)
-		f.issue(fxIssue{Key: key, Team: "platform", Assignee: "ann", Status: "In Progress", Created: f.at(-1, 9)})
-		f.status(key, f.at(0, 9), "To Do", "In Progress", "ann")
-	}
+	f.inProgress("ann", "platform", "PLAT", 1, 5)
 	env := f.env(f.at(0, 0), f.at(21, 0), f.at(21, 0))
 	weekdays := 0
 	var holiday time.Time
