@@ -35,7 +35,9 @@ func TestFailedSyncKeepsLastSuccess(t *testing.T) {
 		t.Fatalf("first sync: exit %d\n%s", code, errOut)
 	}
 	org.Close()
-	if code, _, errOut := systemic(t, args...); code != 1 {
+	// a short retry budget: the trackers are gone for good, and Jira's
+	// default budget only costs the suite 10 s
+	if code, _, errOut := systemic(t, append(args, "--max-wait", "2s")...); code != 1 {
 		t.Fatalf("sync with the trackers gone: exit %d, want 1 (every source failed)\n%s", code, errOut)
 	}
 	ctx := context.Background()
