@@ -113,6 +113,21 @@ var fillSQL = []string{
 // store did not know (as when someone joins). Events and newcomers are
 // numbered by run, so repeated calls add new ones.
 func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time, newcomer bool) error {
+	return syncItems(ctx, db, run, from, to, newcomer, 1)
+}
+
+// SyncOlder is Sync for one in oneIn of the items opened in [from, to),
+// chosen by a hash of their id: the older items a real month's sync also
+// touches (a long-running issue moved, an old bug commented on). Call it
+// with a range disjoint from the run's Sync.
+func SyncOlder(ctx context.Context, db *sql.DB, run int, from, to time.Time, oneIn int) error {
+	if oneIn < 1 {
+		return fmt.Errorf("benchmark sync: one item in %d", oneIn)
+	}
+	return syncItems(ctx, db, run, from, to, false, oneIn)
+}
+
+func syncItems(ctx context.Context, db *sql.DB, run int, from, to time.Time, newcomer bool, oneIn int) error {
 	from, to = from.UTC(), to.UTC()
 	mover := "i.assignee_id"
 	var steps []syncStep
@@ -123,18 +138,19 @@ func Sync(ctx context.Context, db *sql.DB, run int, from, to time.Time, newcomer
 			syncStep{`INSERT INTO identities VALUES ('jira/new-' || $1, 'jira', 'new-' || $1, 'new-' || $1, NULL, 'Newcomer ' || $1,
 	false, true, 'pnew-' || $1)`, []any{run}})
 	}
+	picked := func(id string) string { return fmt.Sprintf("hash(%s) %% %d = 0", id, oneIn) }
 	steps = append(steps,
 		syncStep{`INSERT INTO item_events
 SELECT 'new-' || $1 || '-' || item_id, item_id, created_at + INTERVAL 1 HOUR, NULL, 'comment', NULL, NULL, NULL, NULL, NULL
-FROM items WHERE created_at >= $2 AND created_at < $3`, []any{run, from, to}},
+FROM items WHERE created_at >= $2 AND created_at < $3 AND ` + picked("item_id"), []any{run, from, to}},
 		syncStep{`INSERT INTO item_events
 SELECT 'move-' || $1 || '-' || i.item_id, i.item_id, e.last + INTERVAL 1 HOUR, ` + mover + `, 'status', 'status', i.status,
 	CASE WHEN i.status = 'Done' THEN 'In Progress' ELSE 'Done' END, NULL, NULL
 FROM items i JOIN (SELECT item_id, max(occurred_at) AS last FROM item_events GROUP BY ALL) e USING (item_id)
-WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3`, []any{run, from, to}},
+WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3 AND ` + picked("i.item_id"), []any{run, from, to}},
 		syncStep{`UPDATE items SET status = CASE WHEN status = 'Done' THEN 'In Progress' ELSE 'Done' END,
 	status_category = CASE WHEN status = 'Done' THEN 'indeterminate' ELSE 'done' END
-WHERE kind = 'issue' AND created_at >= $1 AND created_at < $2`, []any{from, to}})
+WHERE kind = 'issue' AND created_at >= $1 AND created_at < $2 AND ` + picked("item_id"), []any{from, to}})
 	for _, st := range steps {
 		if _, err := db.ExecContext(ctx, st.q, st.args...); err != nil {
 			return fmt.Errorf("benchmark sync: %w", err)
