@@ -192,7 +192,10 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 		run.Cached = true
 		err := st.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM findings WHERE run_id = $1),
 	(SELECT count(*) FROM metrics WHERE run_id = $1)`, run.ID).Scan(&run.Findings, &run.Metrics)
-		return run, err
+		if err != nil || !opts.LeavePrepared {
+			return run, err
+		}
+		return run, leavePrepared(ctx, st, opts, version)
 	}
 	run.Why = staleness(got, want)
 	if st.ReadOnly() {
@@ -204,6 +207,21 @@ func Ensure(ctx context.Context, st *store.Store, opts Options) (WindowRun, erro
 	}
 	run.Findings, run.Metrics = len(sum.Findings), sum.Metrics
 	return run, nil
+}
+
+// leavePrepared prepares the derived facts for opts's window unless they
+// were last prepared for it: the stable tables are kept (or kept up), the
+// facts that depend on the window built again.
+func leavePrepared(ctx context.Context, st *store.Store, opts Options, version string) error {
+	env := windowEnv(st, opts)
+	if ok, err := preparedFor(ctx, env.DB, &env, version); err != nil || ok {
+		return err
+	}
+	if st.ReadOnly() {
+		return fmt.Errorf("analyze %s: the store is open read-only and its derived facts are prepared for another window; run `systemic analyze` for this window first",
+			RunID(env.From, env.To))
+	}
+	return prepare(ctx, env.DB, &env, version)
 }
 
 // staleness names what differs between a stored run's key and the wanted

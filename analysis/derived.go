@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -72,8 +73,7 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 			return fmt.Errorf("prepare: %w\n%s", err, stmt)
 		}
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS derived_builds (
-	name VARCHAR PRIMARY KEY, built_from VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`); err != nil {
+	if _, err := db.ExecContext(ctx, derivedBuildsTable); err != nil {
 		return fmt.Errorf("prepare: record of derived builds: %w", err)
 	}
 	// No derived table promises an order (readers sort), and building
@@ -107,9 +107,66 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 		}
 	}
 	if rebuilt {
-		return recordItemInputs(ctx, db, basis)
+		if err := recordItemInputs(ctx, db, basis); err != nil {
+			return err
+		}
+	}
+	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`,
+		windowMark, windowState(version, stmts)); err != nil {
+		return fmt.Errorf("prepare: record the window prepared: %w", err)
 	}
 	return nil
+}
+
+// derived_builds records, per stable table, what it was built from, and
+// the marks of upkeep and of the window prepared.
+const derivedBuildsTable = `CREATE TABLE IF NOT EXISTS derived_builds (
+	name VARCHAR PRIMARY KEY, built_from VARCHAR NOT NULL, built_at TIMESTAMPTZ NOT NULL)`
+
+// windowMark is the derived_builds row naming what the derived facts were
+// last prepared for (windowState). The facts that depend on the window
+// (env_now(), the views that read it, the tables built per analysis such
+// as v_wip) hold the last window prepared, which a reused analysis does
+// not change: readers of another window's facts prepare them again
+// (Options.LeavePrepared).
+const windowMark = "_window"
+
+// windowState names what prepare leaves the derived facts built for: the
+// stable tables' inputs (builtFrom) and the as-of time (env_now()). ""
+// (no version: Prepare) never matches.
+func windowState(version string, prelude []string) string {
+	from := builtFrom(version, prelude)
+	if from == "" {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, from)
+	for _, s := range prelude {
+		if strings.Contains(s, "MACRO env_now()") {
+			fmt.Fprintln(h, s)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// preparedFor says whether the derived facts were last prepared for the
+// window of env at the data version.
+func preparedFor(ctx context.Context, db *sql.DB, env *Env, version string) (bool, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+WHERE table_name = 'derived_builds' AND schema_name = 'main'`).Scan(&n); err != nil || n == 0 {
+		return false, err
+	}
+	var got string
+	err := db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, windowMark).Scan(&got)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("prepare: read the window prepared: %w", err)
+	}
+	want := windowState(version, preludeStatements(env))
+	return want != "" && got == want, nil
 }
 
 // upkeepFirst brings the stable tables up to date per changed item when

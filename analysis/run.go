@@ -25,6 +25,13 @@ type Options struct {
 	// already ("": read it). A report reads it once for all its windows:
 	// analysing a window writes no input.
 	DataVersion string
+	// LeavePrepared makes Ensure leave the derived facts prepared for the
+	// window even when it reuses the stored run: the facts that depend on
+	// the window (env_now(), v_wip, v_sprint_commitment, the views over
+	// them) hold the last window prepared, which may be another. Set it for
+	// the window whose derived facts are read next, such as a report's own
+	// window after its health months.
+	LeavePrepared bool
 }
 
 // dataVersion is opts.DataVersion, else the store's; either way the
@@ -79,10 +86,7 @@ func Analyze(ctx context.Context, st *store.Store, opts Options) (Summary, error
 // analyze is Analyze with the store's data version and the window's key
 // already read (Ensure reads them to decide whether to analyse at all).
 func analyze(ctx context.Context, st *store.Store, opts Options, version string, key runKey) (Summary, error) {
-	env := opts.Env
-	env.DB = st.DB()
-	env.Now = asOf(env)
-	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
+	env := windowEnv(st, opts)
 	if err := prepare(ctx, env.DB, &env, version); err != nil {
 		return Summary{}, err
 	}
@@ -128,6 +132,16 @@ func analyze(ctx context.Context, st *store.Store, opts Options, version string,
 	}
 	env.observe.step(ctx, "write", StepWrite, t0, len(sum.Findings)+len(metrics))
 	return sum, nil
+}
+
+// windowEnv is the Env the derived facts and the modules of opts's
+// window read: the store's database, the as-of time.
+func windowEnv(st *store.Store, opts Options) Env {
+	env := opts.Env
+	env.DB = st.DB()
+	env.Now = asOf(env)
+	env.observe = stepObserver{timings: opts.Timings, log: env.Logger}
+	return env
 }
 
 func write(ctx context.Context, st *store.Store, sum Summary, metrics []Metric, env *Env, started time.Time, key runKey) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -114,6 +115,25 @@ func TestReportConsistency(t *testing.T) {
 			c.units(md)
 		})
 	}
+	t.Run("a reused analysis reads its own window", func(t *testing.T) {
+		// The report's window is analysed and stored; an ad hoc analysis
+		// of another window then leaves the derived facts (the as-of time,
+		// the work in progress per day, the sprints' state) prepared for
+		// that window. The same report again must show the same figures.
+		month := last.Format("2006-01")
+		before, _ := o.report(t, "--period", month)
+		if code, _, stderr := systemic(t, "--config", o.cfg, "--db", o.db, "--log-level", "error", "analyze",
+			"--period", o.spec.Start().Format("2006-01")); code != 0 {
+			t.Fatalf("analyze: exit %d\n%s", code, stderr)
+		}
+		after, _ := o.report(t, "--period", month)
+		before.GeneratedAt, after.GeneratedAt = "", ""
+		a, _ := json.MarshalIndent(before, "", " ")
+		b, _ := json.MarshalIndent(after, "", " ")
+		if !bytes.Equal(a, b) {
+			t.Errorf("the report of %s changed after an analysis of another window:\n%s", month, lineDiff(string(a), string(b)))
+		}
+	})
 	t.Run("run and report agree", func(t *testing.T) {
 		month := last.Format("2006-01")
 		r, _ := o.report(t, "--period", month)
@@ -371,4 +391,24 @@ func (c checker) units(md string) {
 			c.t.Errorf("report.md shows %q without saying working or calendar time: %s", m, line)
 		}
 	}
+}
+
+// lineDiff lists the lines of a and b that differ, position by position,
+// at most 20.
+func lineDiff(a, b string) string {
+	la, lb := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var out []string
+	for i := 0; i < max(len(la), len(lb)) && len(out) < 20; i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			out = append(out, fmt.Sprintf("line %d:\n  - %s\n  + %s", i+1, x, y))
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -123,7 +123,9 @@ func (a *app) writeReports(ctx context.Context, st *store.Store, cfg *config.Con
 				}
 				version = v
 			}
-			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to, version)
+			// the report reads the derived facts of its own window
+			own := from.Equal(r.window.From) && to.Equal(r.window.To)
+			run, err := a.ensureAnalysis(ctx, st, cfg, plan, from, to, version, own)
 			if err == nil {
 				windows.add(run)
 			}

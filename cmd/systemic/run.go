@@ -160,14 +160,16 @@ func analysisHash(cfg *config.Config, agreements map[string]float64) string {
 
 // ensureAnalysis makes the store hold a current analysis of [from, to):
 // reused when nothing changed since it was computed, else computed again.
-// version is the store's data version, read once for all of a report's windows.
-func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time, version string) (analysis.WindowRun, error) {
+// version is the store's data version, read once for all of a report's
+// windows; read leaves the derived facts prepared for the window, whose
+// views the caller reads next.
+func (a *app) ensureAnalysis(ctx context.Context, st *store.Store, cfg *config.Config, plan *config.Plan, from, to time.Time, version string, read bool) (analysis.WindowRun, error) {
 	start := time.Now()
 	agreements := analysis.PlanAgreements(plan)
 	run, err := analysis.Ensure(ctx, st, analysis.Options{
 		Env: analysis.Env{Thresholds: cfg.Thresholds, States: cfg.States, Calendar: cfg.Calendar,
 			From: from, To: to, Now: a.now().UTC(), Logger: a.log, Agreements: agreements},
-		ConfigHash: analysisHash(cfg, agreements), DataVersion: version,
+		ConfigHash: analysisHash(cfg, agreements), DataVersion: version, LeavePrepared: read,
 	})
 	if err != nil {
 		return run, err
