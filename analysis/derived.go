@@ -149,6 +149,23 @@ func windowState(version string, prelude []string) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
+// Analysed says whether the database's derived facts were prepared by an
+// analysis (derived_builds names the window prepared), so that they can be
+// built again from their inputs (WindowFacts). A file never analysed, or
+// one from before that record, answers false.
+func Analysed(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() t
+WHERE t.table_name = 'derived_builds' AND t.schema_name = 'main' AND t.database_name = current_database()`).Scan(&n)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds WHERE name = ?`, windowMark).Scan(&n)
+	return n > 0, err
+}
+
 // preparedFor says whether the derived facts were last prepared for the
 // window of env at the data version.
 func preparedFor(ctx context.Context, db *sql.DB, env *Env, version string) (bool, error) {

@@ -15,3 +15,27 @@ func TempMacros(env *Env) []string {
 	}
 	return out
 }
+
+// WindowFacts are the statements that give a reader of a read-only
+// database the derived facts as of env.Now on its own connection: the TEMP
+// macros, then a TEMP view in front of every derived fact that depends on
+// the as-of time (reads env_now(), or such a fact), the tables an analysis
+// builds per window (v_wip, v_sprint_commitment) included. The store's own
+// hold the window last prepared, which may be any: a question asked after
+// an analysis of May must not count October's sprints as not ended yet.
+func WindowFacts(env *Env) []string {
+	stmts := TempMacros(env)
+	var facts []Derived
+	for _, d := range DerivedFacts() {
+		if !d.Stable {
+			facts = append(facts, d)
+		}
+	}
+	dependent := readers(facts, []string{"env_now()"})
+	for _, d := range facts {
+		if dependent[d.Name] {
+			stmts = append(stmts, "CREATE OR REPLACE TEMP VIEW "+d.Name+" AS "+d.SQL)
+		}
+	}
+	return stmts
+}

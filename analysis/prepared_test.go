@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -105,4 +106,41 @@ func readOnlyCopy(t *testing.T, st *store.Store) *store.Store {
 	}
 	t.Cleanup(func() { ro.Close() })
 	return ro
+}
+
+// TestWindowFacts: a read-only reader's statements put TEMP views in
+// front of exactly the derived facts that depend on the as-of time,
+// directly or through another, the per-window tables included, after the
+// TEMP macros they read; never in front of a stable table.
+func TestWindowFacts(t *testing.T) {
+	stmts := analysis.WindowFacts(&analysis.Env{Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
+	var views []string
+	macros := 0
+	for _, s := range stmts {
+		switch {
+		case strings.HasPrefix(s, "CREATE OR REPLACE TEMP MACRO"):
+			if len(views) > 0 {
+				t.Errorf("a macro after the views: %.60s", s)
+			}
+			macros++
+		case strings.HasPrefix(s, "CREATE OR REPLACE TEMP VIEW "):
+			views = append(views, strings.Fields(s)[5])
+		default:
+			t.Errorf("not a TEMP macro or view: %.60s", s)
+		}
+	}
+	if macros == 0 || !strings.Contains(strings.Join(stmts, "\n"), "TIMESTAMPTZ '2026-10-01") {
+		t.Errorf("no TEMP env_now() of the as-of time among %d macros", macros)
+	}
+	want := []string{"v_review_waits", "v_status_intervals", "v_wip", "v_carryover", "v_sprint_commitment", "v_blocked", "v_decisions", "v_dependency_waits"}
+	for _, name := range want {
+		if !slices.Contains(views, name) {
+			t.Errorf("no TEMP view of %s (it reads env_now()); views: %v", name, views)
+		}
+	}
+	for _, name := range views {
+		if strings.HasSuffix(name, "_stable") || name == "v_items" || name == "v_identity" {
+			t.Errorf("a TEMP view of %s, which does not depend on the as-of time", name)
+		}
+	}
 }

@@ -76,14 +76,19 @@ const upkeepTeamsMark = "_item_upkeep_teams"
 
 // teamReaders names the stable tables whose definition reads who is in
 // which team: directly, through team_at() or v_people, or through another
-// team reader. It goes by the definitions' text, so a mention in a
-// comment only costs a rebuild.
+// team reader.
 func teamReaders(stable []Derived) map[string]bool {
-	markers := []string{"team_at(", "team_members", "team_ownership", "v_people", "teams"}
+	return readers(stable, []string{"team_at(", "team_members", "team_ownership", "v_people", "teams"})
+}
+
+// readers names the facts whose definition mentions one of markers or
+// another fact so named. It goes by the definitions' text, so a mention in
+// a comment (or in a longer name) only adds a reader.
+func readers(facts []Derived, markers []string) map[string]bool {
 	out := map[string]bool{}
 	for grew := true; grew; {
 		grew = false
-		for _, d := range stable {
+		for _, d := range facts {
 			if out[d.Name] {
 				continue
 			}

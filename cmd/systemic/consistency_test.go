@@ -134,6 +134,37 @@ func TestReportConsistency(t *testing.T) {
 			t.Errorf("the report of %s changed after an analysis of another window:\n%s", month, lineDiff(string(a), string(b)))
 		}
 	})
+	t.Run("questions answer as of now whatever was analysed last", func(t *testing.T) {
+		// The store's derived facts that depend on the as-of time hold the
+		// window analysed last; a leader's question measures to now.
+		month := last.Format("2006-01")
+		ask := func(t *testing.T) string {
+			t.Helper()
+			var out []string
+			for _, args := range [][]string{
+				{"query", "carryover-by-team", "--period", month, "--format", "csv"},
+				{"query", "SELECT count(*) AS days, max(day) AS last FROM v_wip", "--format", "csv"},
+			} {
+				code, stdout, stderr := systemic(t, append([]string{"--config", o.cfg, "--db", o.db, "--log-level", "error"}, args...)...)
+				if code != 0 {
+					t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+				}
+				out = append(out, stdout)
+			}
+			return strings.Join(out, "\n")
+		}
+		before := ask(t)
+		if strings.Count(before, "\n") < 4 {
+			t.Fatalf("the questions found nothing to compare:\n%s", before)
+		}
+		if code, _, stderr := systemic(t, "--config", o.cfg, "--db", o.db, "--log-level", "error", "analyze",
+			"--period", o.spec.Start().Format("2006-01")); code != 0 {
+			t.Fatalf("analyze: exit %d\n%s", code, stderr)
+		}
+		if after := ask(t); after != before {
+			t.Errorf("the answers changed after an analysis of another window:\nbefore:\n%s\nafter:\n%s", before, after)
+		}
+	})
 	t.Run("run and report agree", func(t *testing.T) {
 		month := last.Format("2006-01")
 		r, _ := o.report(t, "--period", month)

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"time"
+
 	"github.com/spf13/cobra"
 
+	"github.com/systemic-dev/systemic/analysis"
+	"github.com/systemic-dev/systemic/internal/config"
 	"github.com/systemic-dev/systemic/internal/live"
 	"github.com/systemic-dev/systemic/internal/mcpserver"
 )
@@ -31,7 +35,7 @@ most 100 rows, with a note when cut. Logs go to stderr; stdout carries the proto
 				return err
 			}
 			defer src.Close()
-			return mcpserver.Run(cmd.Context(), mcpserver.Options{Source: src, Now: a.now, Version: version})
+			return mcpserver.Run(cmd.Context(), mcpserver.Options{Source: src, Now: a.now, Facts: a.factsAsOf, Version: version})
 		},
 	}
 	cmd.Flags().BoolVar(&names, "names", false, "show people by their ids and names instead of pseudonyms")
@@ -47,6 +51,19 @@ func (a *app) liveSource(names bool) (*live.Source, error) {
 		return nil, err
 	}
 	return &live.Source{Path: path, Names: names, Salt: salt}, nil
+}
+
+// factsAsOf are the statements that put in front of the store's derived
+// facts that depend on the as-of time the same facts as of asOf, on a
+// reader's connection (analysis.WindowFacts), with the config's calendar
+// and states when there is a config: the store's own hold the window last
+// analysed, which may be any.
+func (a *app) factsAsOf(asOf time.Time) []string {
+	env := &analysis.Env{Now: asOf.UTC(), Thresholds: analysis.WithDefaults(config.Thresholds{})}
+	if cfg, err := a.config(); err == nil {
+		env.Thresholds, env.States, env.Calendar = analysis.WithDefaults(cfg.Thresholds), cfg.States, cfg.Calendar
+	}
+	return analysis.WindowFacts(env)
 }
 
 // privacyScope is the store path and what a reader may see of people:

@@ -119,9 +119,9 @@ func (a *app) runQuery(cmd *cobra.Command, args []string, f queryFlags) error {
 	}
 	var res *query.Result
 	if q.Name != "" {
-		res, err = query.Run(cmd.Context(), db, q, params)
+		res, err = query.Run(cmd.Context(), db, q, params, a.factsAsOf(params.Now)...)
 	} else {
-		res, err = query.RunSQL(cmd.Context(), db, text)
+		res, err = query.RunSQL(cmd.Context(), db, text, a.factsAsOf(a.now())...)
 	}
 	if errors.Is(err, query.ErrRefused) || errors.Is(err, store.ErrReadOnly) {
 		return asUsage(err)

@@ -14,8 +14,12 @@ const MaxRows = 100
 
 // Options configure the server.
 type Options struct {
-	Source  *live.Source
-	Now     func() time.Time // windows such as last-month are resolved against it
+	Source *live.Source
+	Now    func() time.Time // windows such as last-month are resolved against it
+	// Facts, when set, gives the statements each question runs first: the
+	// derived facts as of its now (analysis.WindowFacts), since the store's
+	// hold the window last analysed.
+	Facts   func(asOf time.Time) []string
 	Version string
 }
 

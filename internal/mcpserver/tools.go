@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -109,7 +110,7 @@ func (t *tools) answer(ctx context.Context, q query.Question, p query.Params) (*
 	if err := query.KnownTeam(ctx, v.DB, p.Team); err != nil {
 		return nil, Table{}, err
 	}
-	res, err := query.Run(ctx, v.DB, q, p)
+	res, err := query.Run(ctx, v.DB, q, p, t.facts(p.Now)...)
 	if err != nil {
 		return nil, Table{}, err
 	}
@@ -136,7 +137,7 @@ func (t *tools) runSQL(ctx context.Context, _ *mcp.CallToolRequest, in SQLInput)
 		return nil, Table{}, err
 	}
 	defer release()
-	res, err := query.RunSQL(ctx, v.DB, in.SQL)
+	res, err := query.RunSQL(ctx, v.DB, in.SQL, t.facts(t.opts.Now())...)
 	if err != nil {
 		return nil, Table{}, fmt.Errorf("%w (list_views shows the views and their columns)", err)
 	}
@@ -262,3 +263,11 @@ func Rows(res *query.Result) ([]map[string]any, error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// facts are the statements a question runs first (Options.Facts).
+func (t *tools) facts(asOf time.Time) []string {
+	if t.opts.Facts == nil {
+		return nil
+	}
+	return t.opts.Facts(asOf)
+}

@@ -153,12 +153,13 @@ func skipQuoted(r []rune, i int, q rune) int {
 	return len(r)
 }
 
-// RunSQL checks text with CheckReadOnly and runs it on db.
-func RunSQL(ctx context.Context, db *sql.DB, text string) (*Result, error) {
+// RunSQL checks text with CheckReadOnly and runs it on db, after the
+// prepare statements on the same connection (as Run).
+func RunSQL(ctx context.Context, db *sql.DB, text string, prepare ...string) (*Result, error) {
 	if err := CheckReadOnly(text); err != nil {
 		return nil, err
 	}
-	res, err := fetch(ctx, db, text)
+	res, err := fetch(ctx, db, prepare, text)
 	if err != nil {
 		return nil, explain(err)
 	}

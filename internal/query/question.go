@@ -151,13 +151,15 @@ func literal(v any) string {
 	return fmt.Sprint(v)
 }
 
-// Run executes q with p bound on db.
-func Run(ctx context.Context, db *sql.DB, q Question, p Params) (*Result, error) {
+// Run executes q with p bound on db, after the prepare statements on the
+// same connection (analysis.WindowFacts as of p.Now: the derived facts as
+// of the time the question measures open work to).
+func Run(ctx context.Context, db *sql.DB, q Question, p Params, prepare ...string) (*Result, error) {
 	args := make([]any, 0, 8)
 	for _, a := range q.Args(p) {
 		args = append(args, a)
 	}
-	res, err := fetch(ctx, db, q.SQL, args...)
+	res, err := fetch(ctx, db, prepare, q.SQL, args...)
 	if err != nil {
 		return nil, fmt.Errorf("question %s: %w", q.Name, explain(err))
 	}

@@ -26,8 +26,18 @@ type Result struct {
 	Rows    [][]any
 }
 
-func fetch(ctx context.Context, db *sql.DB, text string, args ...any) (*Result, error) {
-	rows, err := db.QueryContext(ctx, text, args...)
+// fetch runs text on db and reads every row, after the prepare statements
+// on the same connection (Prepare).
+func fetch(ctx context.Context, db *sql.DB, prepare []string, text string, args ...any) (*Result, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if err := Prepare(ctx, conn, prepare); err != nil {
+		return nil, err
+	}
+	rows, err := conn.QueryContext(ctx, text, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -152,4 +162,29 @@ func documentedView(name string) bool {
 		}
 	}
 	return false
+}
+
+// Prepare runs stmts on conn: TEMP macros, and TEMP views in front of
+// the file's derived facts (analysis.WindowFacts) so that a question reads
+// them as of its own time, not as the window last analysed left them. The
+// views are made only over a file an analysis prepared
+// (analysis.Analysed): a file never analysed lacks their inputs, and one
+// whose facts were written some other way keeps them as they are.
+func Prepare(ctx context.Context, conn *sql.Conn, stmts []string) error {
+	if len(stmts) == 0 {
+		return nil
+	}
+	analysed, err := analysis.Analysed(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("derived facts: %w", err)
+	}
+	for _, stmt := range stmts {
+		if !analysed && strings.HasPrefix(stmt, "CREATE OR REPLACE TEMP VIEW ") {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("derived facts: %w", err)
+		}
+	}
+	return nil
 }

@@ -125,14 +125,23 @@ func (s *Server) reportDB(ctx context.Context, v *live.View) (*sql.DB, error) {
 	return db, nil
 }
 
-// macros (re)creates the TEMP macros on db's one connection.
-func (s *Server) macros(ctx context.Context, db *sql.DB) error {
-	env := &analysis.Env{Thresholds: analysis.WithDefaults(s.opts.Thresholds), States: s.opts.States,
-		Calendar: s.opts.Calendar, Now: s.opts.Now().UTC()}
-	for _, stmt := range analysis.TempMacros(env) {
-		if _, err := db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("reports: analysis macros: %w", err)
-		}
+// facts are the TEMP macros and the derived facts that depend on the
+// as-of time, as of asOf (analysis.WindowFacts): the copy's own hold the
+// window analysed last, which may be any.
+func (s *Server) facts(asOf time.Time) []string {
+	return analysis.WindowFacts(&analysis.Env{Thresholds: analysis.WithDefaults(s.opts.Thresholds), States: s.opts.States,
+		Calendar: s.opts.Calendar, Now: asOf.UTC()})
+}
+
+// macros (re)creates the facts as of asOf on db's one connection.
+func (s *Server) macros(ctx context.Context, db *sql.DB, asOf time.Time) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("reports: analysis macros: %w", err)
+	}
+	defer conn.Close()
+	if err := query.Prepare(ctx, conn, s.facts(asOf)); err != nil {
+		return fmt.Errorf("reports: analysis macros: %w", err)
 	}
 	return nil
 }
@@ -155,7 +164,13 @@ func (s *Server) report_(ctx context.Context, v *live.View, w window) (*reports.
 	if err != nil {
 		return nil, err
 	}
-	if err := s.macros(ctx, db); err != nil {
+	// as of the window's end, or now within it: as the report command
+	// prepares the window it reads
+	asOf := s.opts.Now().UTC()
+	if asOf.After(w.To) {
+		asOf = w.To
+	}
+	if err := s.macros(ctx, db, asOf); err != nil {
 		return nil, err
 	}
 	// The view's people are already what the page may show (pseudonyms
