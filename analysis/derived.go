@@ -153,37 +153,43 @@ func windowState(version string, prelude []string) string {
 // analysis (derived_builds names the window prepared), so that they can be
 // built again from their inputs (WindowFacts). A file never analysed, or
 // one from before that record, answers false.
-func Analysed(ctx context.Context, db interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}) (bool, error) {
-	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() t
-WHERE t.table_name = 'derived_builds' AND t.schema_name = 'main' AND t.database_name = current_database()`).Scan(&n)
-	if err != nil || n == 0 {
-		return false, err
-	}
-	err = db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds WHERE name = ?`, windowMark).Scan(&n)
-	return n > 0, err
+func Analysed(ctx context.Context, db rowQuerier) (bool, error) {
+	_, ok, err := windowPrepared(ctx, db)
+	return ok, err
 }
 
 // preparedFor says whether the derived facts were last prepared for the
 // window of env at the data version.
-func preparedFor(ctx context.Context, db *sql.DB, env *Env, version string) (bool, error) {
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
-WHERE table_name = 'derived_builds' AND schema_name = 'main'`).Scan(&n); err != nil || n == 0 {
+func preparedFor(ctx context.Context, db rowQuerier, env *Env, version string) (bool, error) {
+	got, ok, err := windowPrepared(ctx, db)
+	if err != nil || !ok {
 		return false, err
-	}
-	var got string
-	err := db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, windowMark).Scan(&got)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("prepare: read the window prepared: %w", err)
 	}
 	want := windowState(version, preludeStatements(env))
 	return want != "" && got == want, nil
+}
+
+// rowQuerier is a database, a connection or a transaction.
+type rowQuerier interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// windowPrepared reads what the derived facts were last prepared for
+// (windowMark); ok is false when no analysis recorded it.
+func windowPrepared(ctx context.Context, db rowQuerier) (state string, ok bool, err error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+WHERE table_name = 'derived_builds' AND schema_name = 'main' AND database_name = current_database()`).Scan(&n); err != nil || n == 0 {
+		return "", false, err
+	}
+	err = db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, windowMark).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("prepare: read the window prepared: %w", err)
+	}
+	return state, true, nil
 }
 
 // upkeepFirst brings the stable tables up to date per changed item when
