@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,41 +26,97 @@ import (
 // synthOrg generates the synthetic organisation, syncs it through the fake
 // servers with `systemic sync`, analyses it and writes last month's report,
 // which analyses each month of the health trend, as `systemic run` would.
+// The organisation of a spec is built once per test process (sharedOrgs);
+// each caller gets its own copy of the database, so what one test writes
+// (an analysis, the pseudonymised copy) no other sees.
 func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synth.GroundTruth) {
 	t.Helper()
+	v, _ := sharedOrgs.LoadOrStore(fmt.Sprintf("%+v", spec), &sharedOrg{})
+	o := v.(*sharedOrg)
+	o.once.Do(func() { o.err = o.build(spec) })
+	if o.err != nil {
+		t.Fatal(o.err)
+	}
+	dbPath = filepath.Join(t.TempDir(), "systemic.duckdb")
+	for _, suffix := range []string{"", ".wal"} {
+		b, err := os.ReadFile(o.db + suffix)
+		if errors.Is(err, fs.ErrNotExist) && suffix != "" {
+			continue
+		}
+		if err == nil {
+			err = os.WriteFile(dbPath+suffix, b, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return o.cfg, dbPath, o.truth
+}
+
+// sharedOrgs holds a *sharedOrg per spec; TestMain removes their folders.
+var sharedOrgs sync.Map
+
+// sharedOrg is one synthetic organisation, synced, analysed and reported.
+type sharedOrg struct {
+	once    sync.Once
+	err     error
+	dir     string
+	cfg, db string
+	truth   synth.GroundTruth
+}
+
+func (o *sharedOrg) build(spec synth.Spec) error {
 	ctx := context.Background()
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp("", "systemic-synth-org-")
+	if err != nil {
+		return err
+	}
+	o.dir = dir
 	org, err := demoorg.Start(dir, spec, demoorg.Options{})
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	t.Cleanup(org.Close)
-	res, cfgPath := org.Result, org.Config
-	dbPath = filepath.Join(dir, "systemic.duckdb")
-	if code, _, stderr := systemicTB(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "sync"); code != 0 {
-		t.Fatalf("sync: exit %d\n%s", code, stderr)
+	defer org.Close() // the tests only read: nothing syncs again
+	o.cfg, o.db, o.truth = org.Config, filepath.Join(dir, "systemic.duckdb"), org.Result.Truth
+	cli := func(args ...string) error {
+		var out, errOut bytes.Buffer
+		if code := run(ctx, append([]string{"--config", o.cfg, "--db", o.db, "--log-level", "error"}, args...), &out, &errOut); code != 0 {
+			return fmt.Errorf("%s: exit %d\n%s", args[0], code, errOut.String())
+		}
+		return nil
 	}
-	cfg, err := config.Load(cfgPath)
+	if err := cli("sync"); err != nil {
+		return err
+	}
+	cfg, err := config.Load(o.cfg)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	st, err := store.Open(ctx, dbPath)
+	st, err := store.Open(ctx, o.db)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	defer st.Close()
-	if _, err := analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
-		States: cfg.States, Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End}}); err != nil {
-		t.Fatalf("analyze: %v", err)
-	}
+	_, err = analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
+		States: cfg.States, Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End}})
 	st.Close()
+	if err != nil {
+		return fmt.Errorf("analyze: %w", err)
+	}
 	// A monthly report analyses each month of its health trend.
 	month := spec.End.AddDate(0, 0, -1).Format("2006-01")
-	if code, _, stderr := systemicTB(t, "--config", cfgPath, "--db", dbPath, "--log-level", "error", "report",
-		"--period", month, "--out", filepath.Join(dir, "reports"), "--format", "json"); code != 0 {
-		t.Fatalf("report: exit %d\n%s", code, stderr)
-	}
-	return cfgPath, dbPath, res.Truth
+	return cli("report", "--period", month, "--out", filepath.Join(dir, "reports"), "--format", "json")
+}
+
+// TestMain removes the shared organisations' folders after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	sharedOrgs.Range(func(_, v any) bool {
+		if dir := v.(*sharedOrg).dir; dir != "" {
+			os.RemoveAll(dir)
+		}
+		return true
+	})
+	os.Exit(code)
 }
 
 // systemicTB is systemic for benchmarks too.
