@@ -35,8 +35,8 @@ func TestFailedSyncKeepsLastSuccess(t *testing.T) {
 		t.Fatalf("first sync: exit %d\n%s", code, errOut)
 	}
 	org.Close()
-	// a short retry budget: the trackers are gone for good, and Jira's
-	// default budget only costs the suite 10 s
+	// a short retry budget: the trackers are gone for good, and the
+	// default one only costs the suite 15 s
 	if code, _, errOut := systemic(t, append(args, "--max-wait", "2s")...); code != 1 {
 		t.Fatalf("sync with the trackers gone: exit %d, want 1 (every source failed)\n%s", code, errOut)
 	}

@@ -153,7 +153,8 @@ func TestDeadSource(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"sync", []string{"--config", cfg, "--no-progress", "sync"}},
+		// --max-wait bounds the retries' backoff (0.5 s, then 1 s)
+		{"sync", []string{"--config", cfg, "--no-progress", "sync", "--max-wait", "2s"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/systemic-dev/systemic/connectors"
 )
@@ -26,6 +27,10 @@ type gqlClient struct {
 	http     *http.Client
 	lim      *limiter
 	log      *slog.Logger
+	// retryWait bounds the total backoff of one operation's retries, as
+	// the REST client's (the run's --max-wait, at most 2 minutes); 0: only
+	// the tries bound them.
+	retryWait time.Duration
 
 	queries atomic.Int64
 	points  atomic.Int64
@@ -66,6 +71,7 @@ type replier interface {
 // retried like any transient fault.
 func (c *gqlClient) query(ctx context.Context, op string, build func() (string, map[string]any), data replier, shrink func() bool) error {
 	tries, limits := 0, 0
+	var waited time.Duration
 	for {
 		q, vars := build()
 		err := c.once(ctx, q, vars, data)
@@ -89,13 +95,16 @@ func (c *gqlClient) query(ctx context.Context, op string, build func() (string, 
 		default:
 			return fmt.Errorf("github source %s: GraphQL %s: %w", c.source, op, err)
 		}
-		if tries++; tries >= malformedTries {
+		tries++
+		wait := backoff(tries)
+		if tries >= malformedTries || (c.retryWait > 0 && waited+wait > c.retryWait) {
 			return fmt.Errorf("github source %s: GraphQL %s at %s: %w (%d tries)", c.source, op, c.endpoint, err, tries)
 		}
 		c.log.Warn("github graphql: retrying", "op", op, "problem", err.Error(), "attempt", tries+1)
-		if err := sleep(ctx, backoff(tries)); err != nil {
+		if err := sleep(ctx, wait); err != nil {
 			return err
 		}
+		waited += wait
 	}
 }
 
@@ -226,7 +235,7 @@ func (s *Source) newGQL(opts connectors.Options) *gqlClient {
 	lim := newLimiter(base.Transport, opts.MaxWait, opts.Logger)
 	lim.name = "GitHub GraphQL"
 	return &gqlClient{source: s.cfg.Name, endpoint: gqlEndpoint(s.baseURL), token: s.cfg.Auth.Token,
-		http: &http.Client{Transport: lim}, lim: lim, log: opts.Logger}
+		http: &http.Client{Transport: lim}, lim: lim, log: opts.Logger, retryWait: min(opts.MaxWait, 2*time.Minute)}
 }
 
 const queryRate = `query RateLimit { ` + gqlRateLimit + ` }`

@@ -3,7 +3,11 @@ package github
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -305,5 +309,32 @@ func TestGraphQLMissingFallsBackToREST(t *testing.T) {
 	}
 	if srv.Requests("/graphql") != 1 {
 		t.Errorf("/graphql asked %d times, want once (the probe)", srv.Requests("/graphql"))
+	}
+}
+
+// TestGraphQLRetriesWithinMaxWait: GraphQL's retries of a transient fault
+// stop within the run's --max-wait, as the REST client's do. A GraphQL
+// endpoint that always answers 500 is tried 3 times under a 3 ms budget
+// (the tests' backoff waits 1 ms, 2 ms, then 4 ms would pass it) and 5
+// times, the most, under the default one.
+func TestGraphQLRetriesWithinMaxWait(t *testing.T) {
+	for _, tc := range []struct {
+		maxWait time.Duration
+		tries   int
+	}{{3 * time.Millisecond, 3}, {0, malformedTries}} {
+		var n atomic.Int64
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/graphql" {
+				n.Add(1)
+			}
+			w.WriteHeader(http.StatusInternalServerError)
+		}))
+		st := openStore(t, "")
+		_, err := syncOnce(context.Background(), t, gqlConfig(srv.URL, "acme/api"), st, connectors.Options{MaxWait: tc.maxWait})
+		srv.Close()
+		want := fmt.Sprintf("(%d tries)", tc.tries)
+		if err == nil || !strings.Contains(err.Error(), want) || n.Load() != int64(tc.tries) {
+			t.Errorf("--max-wait %v: %d GraphQL requests, error %v; want %d and %q", tc.maxWait, n.Load(), err, tc.tries, want)
+		}
 	}
 }
