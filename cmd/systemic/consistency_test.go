@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/systemic-dev/systemic/analysis"
-	"github.com/systemic-dev/systemic/internal/demoorg"
 	"github.com/systemic-dev/systemic/internal/store"
 	"github.com/systemic-dev/systemic/internal/synth"
 	"github.com/systemic-dev/systemic/reports"
@@ -32,23 +31,12 @@ func newConsistencyOrg(t *testing.T) consistencyOrg {
 	t.Helper()
 	spec := synth.DefaultSpec()
 	spec.Months, spec.ItemsPerTeamMonth = 7, 12
-	dir := t.TempDir()
-	org, err := demoorg.Start(dir, spec, demoorg.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(org.Close)
-	o := consistencyOrg{cfg: org.Config, db: filepath.Join(dir, "systemic.duckdb"), spec: spec}
-	if code, _, stderr := systemic(t, "--config", o.cfg, "--db", o.db, "--log-level", "error", "sync"); code != 0 {
-		t.Fatalf("sync: exit %d\n%s", code, stderr)
-	}
-	// An ad hoc analysis of its default 90 days, as a user would run it:
-	// no report may show its results for another window.
-	if code, _, stderr := systemic(t, "--config", o.cfg, "--db", o.db, "--log-level", "error", "analyze",
-		"--to", spec.End.AddDate(0, 0, -1).Format(time.DateOnly)); code != 0 {
-		t.Fatalf("analyze: exit %d\n%s", code, stderr)
-	}
-	return o
+	cfg, db, _ := sharedCopy(t, "analysed ad hoc", spec, func(o *sharedOrg) error {
+		// An ad hoc analysis of its default 90 days, as a user would run
+		// it: no report may show its results for another window.
+		return o.cli("analyze", "--to", spec.End.AddDate(0, 0, -1).Format(time.DateOnly))
+	})
+	return consistencyOrg{cfg: cfg, db: db, spec: spec}
 }
 
 // report runs `systemic report` with the window flags and reads back

@@ -26,14 +26,43 @@ import (
 // synthOrg generates the synthetic organisation, syncs it through the fake
 // servers with `systemic sync`, analyses it and writes last month's report,
 // which analyses each month of the health trend, as `systemic run` would.
-// The organisation of a spec is built once per test process (sharedOrgs);
-// each caller gets its own copy of the database, so what one test writes
-// (an analysis, the pseudonymised copy) no other sees.
+// The organisation is built once per test process (sharedCopy); each caller
+// gets its own copy of the database.
 func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synth.GroundTruth) {
 	t.Helper()
-	v, _ := sharedOrgs.LoadOrStore(fmt.Sprintf("%+v", spec), &sharedOrg{})
+	return sharedCopy(t, "analysed and reported", spec, func(o *sharedOrg) error {
+		ctx := context.Background()
+		cfg, err := config.Load(o.cfg)
+		if err != nil {
+			return err
+		}
+		st, err := store.Open(ctx, o.db)
+		if err != nil {
+			return err
+		}
+		_, err = analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
+			States: cfg.States, Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End}})
+		st.Close()
+		if err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+		// A monthly report analyses each month of its health trend.
+		month := spec.End.AddDate(0, 0, -1).Format("2006-01")
+		return o.cli("report", "--period", month, "--out", filepath.Join(o.dir, "reports"), "--format", "json")
+	})
+}
+
+// sharedCopy returns the organisation of spec generated and synced through
+// the fake servers, then made ready by ready, built once per test process
+// for each name and spec (sharedOrgs), and a copy of its database of the
+// caller's own, so that what one test writes (an analysis, the
+// pseudonymised copy, a sync) no other sees. Its fake servers serve until
+// the tests end.
+func sharedCopy(t testing.TB, name string, spec synth.Spec, ready func(*sharedOrg) error) (cfgPath, dbPath string, truth synth.GroundTruth) {
+	t.Helper()
+	v, _ := sharedOrgs.LoadOrStore(fmt.Sprintf("%s %+v", name, spec), &sharedOrg{})
 	o := v.(*sharedOrg)
-	o.once.Do(func() { o.err = o.build(spec) })
+	o.once.Do(func() { o.err = o.build(spec, ready) })
 	if o.err != nil {
 		t.Fatal(o.err)
 	}
@@ -53,20 +82,21 @@ func synthOrg(t testing.TB, spec synth.Spec) (cfgPath, dbPath string, truth synt
 	return o.cfg, dbPath, o.truth
 }
 
-// sharedOrgs holds a *sharedOrg per spec; TestMain removes their folders.
+// sharedOrgs holds a *sharedOrg per name and spec; TestMain removes their
+// folders.
 var sharedOrgs sync.Map
 
-// sharedOrg is one synthetic organisation, synced, analysed and reported.
+// sharedOrg is one synthetic organisation, synced and made ready.
 type sharedOrg struct {
 	once    sync.Once
 	err     error
 	dir     string
+	org     *demoorg.Org
 	cfg, db string
 	truth   synth.GroundTruth
 }
 
-func (o *sharedOrg) build(spec synth.Spec) error {
-	ctx := context.Background()
+func (o *sharedOrg) build(spec synth.Spec, ready func(*sharedOrg) error) error {
 	dir, err := os.MkdirTemp("", "systemic-synth-org-")
 	if err != nil {
 		return err
@@ -76,43 +106,34 @@ func (o *sharedOrg) build(spec synth.Spec) error {
 	if err != nil {
 		return err
 	}
-	defer org.Close() // the tests only read: nothing syncs again
+	o.org = org
 	o.cfg, o.db, o.truth = org.Config, filepath.Join(dir, "systemic.duckdb"), org.Result.Truth
-	cli := func(args ...string) error {
-		var out, errOut bytes.Buffer
-		if code := run(ctx, append([]string{"--config", o.cfg, "--db", o.db, "--log-level", "error"}, args...), &out, &errOut); code != 0 {
-			return fmt.Errorf("%s: exit %d\n%s", args[0], code, errOut.String())
-		}
-		return nil
-	}
-	if err := cli("sync"); err != nil {
+	if err := o.cli("sync"); err != nil {
 		return err
 	}
-	cfg, err := config.Load(o.cfg)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, o.db)
-	if err != nil {
-		return err
-	}
-	_, err = analysis.Analyze(ctx, st, analysis.Options{Env: analysis.Env{Thresholds: cfg.Thresholds,
-		States: cfg.States, Calendar: cfg.Calendar, From: spec.Start(), To: spec.End, Now: spec.End}})
-	st.Close()
-	if err != nil {
-		return fmt.Errorf("analyze: %w", err)
-	}
-	// A monthly report analyses each month of its health trend.
-	month := spec.End.AddDate(0, 0, -1).Format("2006-01")
-	return cli("report", "--period", month, "--out", filepath.Join(dir, "reports"), "--format", "json")
+	return ready(o)
 }
 
-// TestMain removes the shared organisations' folders after the tests.
+// cli runs a command on the organisation's config and database.
+func (o *sharedOrg) cli(args ...string) error {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), append([]string{"--config", o.cfg, "--db", o.db, "--log-level", "error"}, args...), &out, &errOut); code != 0 {
+		return fmt.Errorf("%s: exit %d\n%s", args[0], code, errOut.String())
+	}
+	return nil
+}
+
+// TestMain stops the shared organisations' servers and removes their
+// folders after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	sharedOrgs.Range(func(_, v any) bool {
-		if dir := v.(*sharedOrg).dir; dir != "" {
-			os.RemoveAll(dir)
+		o := v.(*sharedOrg)
+		if o.org != nil {
+			o.org.Close()
+		}
+		if o.dir != "" {
+			os.RemoveAll(o.dir)
 		}
 		return true
 	})
