@@ -302,7 +302,11 @@ func stallWork(ctx context.Context, env *Env, get func(string) *teamStall) error
 		min(start_at) FILTER (WHERE state_class <> 'new') AS entered_at,
 		any_value(status) FILTER (WHERE state_class NOT IN ('new', 'done') AND start_at <= $1
 			AND (end_at IS NULL OR end_at > $1)) AS cur_status
-	FROM v_status_intervals WHERE team IS NOT NULL AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
+	-- only intervals begun by now: every aggregate above reads those alone
+	-- (an item in progress now entered work by now), and a past window
+	-- reads fewer rows
+	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1
+		AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
 	GROUP BY item_id
 ),
 cycles AS (
