@@ -111,8 +111,7 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 			return err
 		}
 	}
-	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`,
-		windowMark, windowState(version, stmts)); err != nil {
+	if err := recordBuild(ctx, db, windowMark, windowState(version, stmts)); err != nil {
 		return fmt.Errorf("prepare: record the window prepared: %w", err)
 	}
 	return nil
@@ -169,9 +168,30 @@ func preparedFor(ctx context.Context, db rowQuerier, env *Env, version string) (
 	return want != "" && got == want, nil
 }
 
-// rowQuerier is a database, a connection or a transaction.
-type rowQuerier interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
+// rowQuerier and execer are a database or a connection.
+type (
+	rowQuerier interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	execer interface {
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}
+)
+
+// recordBuild writes the derived_builds row name: what it was built from.
+func recordBuild(ctx context.Context, db execer, name, from string) error {
+	_, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, name, from)
+	return err
+}
+
+// recordedBuild reads the derived_builds row name; ok is false when there
+// is none.
+func recordedBuild(ctx context.Context, db rowQuerier, name string) (from string, ok bool, err error) {
+	err = db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, name).Scan(&from)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return from, err == nil, err
 }
 
 // windowPrepared reads what the derived facts were last prepared for
@@ -182,14 +202,10 @@ func windowPrepared(ctx context.Context, db rowQuerier) (state string, ok bool, 
 WHERE table_name = 'derived_builds' AND schema_name = 'main' AND database_name = current_database()`).Scan(&n); err != nil || n == 0 {
 		return "", false, err
 	}
-	err = db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, windowMark).Scan(&state)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
-	}
-	if err != nil {
+	if state, ok, err = recordedBuild(ctx, db, windowMark); err != nil {
 		return "", false, fmt.Errorf("prepare: read the window prepared: %w", err)
 	}
-	return state, true, nil
+	return state, ok, nil
 }
 
 // upkeepFirst brings the stable tables up to date per changed item when
@@ -231,7 +247,7 @@ func prepareFact(ctx context.Context, db *sql.DB, d Derived, version, from strin
 	if !d.Stable {
 		return false, nil
 	}
-	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, from); err != nil {
+	if err := recordBuild(ctx, db, d.Name, from); err != nil {
 		return false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
 	}
 	return false, nil

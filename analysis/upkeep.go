@@ -131,11 +131,13 @@ func recordItemInputs(ctx context.Context, db *sql.DB, basis string) error {
 	for _, q := range []string{
 		"CREATE OR REPLACE TABLE derived_item_inputs AS " + itemInputsSQL,
 		"CREATE OR REPLACE TABLE derived_identity_inputs AS " + identityInputsSQL,
-		"INSERT OR REPLACE INTO derived_builds VALUES ('" + upkeepMark + "', '" + basis + "', now())",
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("prepare: record the items' inputs: %w", err)
 		}
+	}
+	if err := recordBuild(ctx, db, upkeepMark, basis); err != nil {
+		return fmt.Errorf("prepare: record the items' inputs: %w", err)
 	}
 	return recordTeams(ctx, db)
 }
@@ -147,7 +149,7 @@ func recordTeams(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("prepare: teams: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, upkeepTeamsMark, teams); err != nil {
+	if err := recordBuild(ctx, db, upkeepTeamsMark, teams); err != nil {
 		return fmt.Errorf("prepare: record the teams: %w", err)
 	}
 	return nil
@@ -182,8 +184,8 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 	if err != nil {
 		return 0, false, fmt.Errorf("prepare: teams: %w", err)
 	}
-	var teamsMark string
-	if err := db.QueryRowContext(ctx, `SELECT built_from FROM derived_builds WHERE name = ?`, upkeepTeamsMark).Scan(&teamsMark); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	teamsMark, _, err := recordedBuild(ctx, db, upkeepTeamsMark)
+	if err != nil {
 		return 0, false, fmt.Errorf("prepare: read the teams' record: %w", err)
 	}
 	rebuild := map[string]bool{} // tables rebuilt whole rather than per item
@@ -213,11 +215,11 @@ AND (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('derived_item_inp
 		return n, ok, err
 	}
 	for _, d := range stable {
-		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, d.Name, from); err != nil {
+		if err := recordBuild(ctx, conn, d.Name, from); err != nil {
 			return 0, false, fmt.Errorf("prepare %s: record its build: %w", d.Name, err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO derived_builds VALUES (?, ?, now())`, upkeepTeamsMark, teams); err != nil {
+	if err := recordBuild(ctx, conn, upkeepTeamsMark, teams); err != nil {
 		return 0, false, fmt.Errorf("prepare: record the teams: %w", err)
 	}
 	for _, q := range []string{
