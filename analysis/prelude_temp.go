@@ -17,14 +17,20 @@ func TempMacros(env *Env) []string {
 }
 
 // WindowFacts are the statements that give a reader of a read-only
-// database the derived facts as of env.Now on its own connection: the TEMP
+// database the derived facts as of env.Now, or as of the end of env's
+// window when it ends before then (asOf, as an analysis of the window
+// has them), on its own connection: the TEMP
 // macros, then a TEMP view in front of every derived fact that depends on
 // the as-of time (reads env_now(), or such a fact), the tables an analysis
 // builds per window (v_wip, v_sprint_commitment) included. The store's own
 // hold the window last prepared, which may be any: a question asked after
 // an analysis of May must not count October's sprints as not ended yet.
 func WindowFacts(env *Env) []string {
-	stmts := TempMacros(env)
+	at := *env
+	if !at.To.IsZero() {
+		at.Now = asOf(at)
+	}
+	stmts := TempMacros(&at)
 	var facts []Derived
 	for _, d := range DerivedFacts() {
 		if !d.Stable {

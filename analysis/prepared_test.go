@@ -132,6 +132,12 @@ func TestWindowFacts(t *testing.T) {
 	if macros == 0 || !strings.Contains(strings.Join(stmts, "\n"), "TIMESTAMPTZ '2026-10-01") {
 		t.Errorf("no TEMP env_now() of the as-of time among %d macros", macros)
 	}
+	// a window that ended before now: as of its end, as its analysis
+	ended := analysis.WindowFacts(&analysis.Env{From: time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC),
+		To: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), Now: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)})
+	if !strings.Contains(strings.Join(ended, "\n"), "env_now() AS TIMESTAMPTZ '2026-09-01") {
+		t.Errorf("the facts of a window that ended before now are not as of its end")
+	}
 	want := []string{"v_review_waits", "v_status_intervals", "v_wip", "v_carryover", "v_sprint_commitment", "v_blocked", "v_decisions", "v_dependency_waits"}
 	for _, name := range want {
 		if !slices.Contains(views, name) {

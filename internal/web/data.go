@@ -126,21 +126,23 @@ func (s *Server) reportDB(ctx context.Context, v *live.View) (*sql.DB, error) {
 }
 
 // facts are the TEMP macros and the derived facts that depend on the
-// as-of time, as of asOf (analysis.WindowFacts): the copy's own hold the
-// window analysed last, which may be any.
-func (s *Server) facts(asOf time.Time) []string {
+// as-of time (analysis.WindowFacts), as of now or, for a window that ended
+// before, its end: the copy's own hold the window analysed last, which
+// may be any.
+func (s *Server) facts(now time.Time, w window) []string {
 	return analysis.WindowFacts(&analysis.Env{Thresholds: analysis.WithDefaults(s.opts.Thresholds), States: s.opts.States,
-		Calendar: s.opts.Calendar, Now: asOf.UTC()})
+		Calendar: s.opts.Calendar, From: w.From, To: w.To, Now: now.UTC()})
 }
 
-// macros (re)creates the facts as of asOf on db's one connection.
-func (s *Server) macros(ctx context.Context, db *sql.DB, asOf time.Time) error {
+// macros (re)creates the facts of window w on db's one connection, as the
+// report command prepares the window it reads.
+func (s *Server) macros(ctx context.Context, db *sql.DB, w window) error {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("reports: analysis macros: %w", err)
 	}
 	defer conn.Close()
-	if err := query.Prepare(ctx, conn, s.facts(asOf)); err != nil {
+	if err := query.Prepare(ctx, conn, s.facts(s.opts.Now(), w)); err != nil {
 		return fmt.Errorf("reports: analysis macros: %w", err)
 	}
 	return nil
@@ -164,13 +166,7 @@ func (s *Server) report_(ctx context.Context, v *live.View, w window) (*reports.
 	if err != nil {
 		return nil, err
 	}
-	// as of the window's end, or now within it: as the report command
-	// prepares the window it reads
-	asOf := s.opts.Now().UTC()
-	if asOf.After(w.To) {
-		asOf = w.To
-	}
-	if err := s.macros(ctx, db, asOf); err != nil {
+	if err := s.macros(ctx, db, w); err != nil {
 		return nil, err
 	}
 	// The view's people are already what the page may show (pseudonyms

@@ -74,7 +74,7 @@ func (s *Server) question(w http.ResponseWriter, r *http.Request) {
 			return "question", err
 		}
 		d.SQL = q.ShowSQL(params)
-		res, err := query.Run(ctx, v.DB, q, params, s.facts(params.Now)...)
+		res, err := query.Run(ctx, v.DB, q, params, s.facts(params.Now, window{})...)
 		if err != nil {
 			return "question", err
 		}
