@@ -17,11 +17,14 @@ const (
 	StepModule = "module" // a pattern module
 	StepTrend  = "trend"  // comparing the findings with the previous period
 	StepWrite  = "write"  // writing the run, its findings and metrics
+	// StepCompact rewrites the tables whose deleted rows reached a quarter
+	// of them (store.Compact; rows: tables rewritten)
+	StepCompact = "compact"
 )
 
 // Timing is the cost of one step of an analysis.
 type Timing struct {
-	Step string        `json:"step"` // derived fact or module name, "trend", "write"
+	Step string        `json:"step"` // derived fact or module name, "trend", "write", "compact"
 	Kind string        `json:"kind"` // StepView, StepTable, ...
 	Took time.Duration `json:"took_ns"`
 	// Rows: the rows a table holds or a view returns, a module's findings

@@ -89,6 +89,14 @@ func (a *app) syncAll(ctx context.Context, st *store.Store, cfg *config.Config, 
 	if err := st.Resolve(ctx, store.OrgOf(cfg)); err != nil {
 		return results, fmt.Errorf("resolve identities and teams: %w", err)
 	}
+	// Upserts leave deleted rows behind; what they thinned enough is
+	// rewritten now. The data is stored either way: a failure here only
+	// leaves the space for the next sync or analysis to reclaim.
+	if compacted, err := st.Compact(ctx); err != nil {
+		a.log.Warn("cannot compact the database; the next sync or analysis tries again", "err", err)
+	} else if len(compacted) > 0 {
+		a.log.Debug("compacted", "tables", compacted)
+	}
 	printSync(a, results)
 	return results, syncError(ctx, results)
 }

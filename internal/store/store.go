@@ -93,6 +93,12 @@ func open(ctx context.Context, path string, readOnly bool) (*Store, error) {
 		return nil, openError(path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: readOnly, writer: make(chan struct{}, 1)}
+	if !readOnly { // deleted rows wait for Compact (compact.go)
+		if _, err := db.ExecContext(ctx, noVacuum); err != nil {
+			db.Close()
+			return nil, openError(path, err)
+		}
+	}
 	limit, err := s.defaultMemoryLimit(ctx)
 	if err == nil {
 		err = s.SetMemoryLimit(ctx, limit)
