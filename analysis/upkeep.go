@@ -289,7 +289,7 @@ AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
 	// The changed items' rows of the store's per-item tables, read once.
 	for _, r := range itemReads() {
 		if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE upkeep_rows_%s AS SELECT * FROM %s.main.%s WHERE item_id IN (SELECT item_id FROM upkeep_items)",
-			r[0], quoteIdent(db), r[0])); err != nil {
+			r[0], store.QuoteIdent(db), r[0])); err != nil {
 			return 0, false, err
 		}
 	}
@@ -300,7 +300,7 @@ AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
 	}
 	for _, d := range stable {
 		if rebuild[d.Name] {
-			if err := exec(fmt.Sprintf("DELETE FROM %[1]s; INSERT INTO %[1]s SELECT * FROM (%[2]s)", quoteIdent(db)+".main."+quoteIdent(d.Name), d.SQL)); err != nil {
+			if err := exec(fmt.Sprintf("DELETE FROM %[1]s; INSERT INTO %[1]s SELECT * FROM (%[2]s)", store.QuoteIdent(db)+".main."+store.QuoteIdent(d.Name), d.SQL)); err != nil {
 				return 0, false, err
 			}
 			continue
@@ -330,7 +330,7 @@ AND l.to_item NOT IN (SELECT item_id FROM upkeep_items)`); err != nil {
 // be taken for one; at a few dozen rows an item that is a chance of about
 // 1 in 10^16.
 func upkeepRows(ctx context.Context, conn *sql.Conn, db string, d Derived, exec func(string) error) error {
-	table := quoteIdent(db) + ".main." + quoteIdent(d.Name)
+	table := store.QuoteIdent(db) + ".main." + store.QuoteIdent(d.Name)
 	in := "item_id IN (SELECT item_id FROM upkeep_items)"
 	// the stored table's own column types, so equal rows hash equal
 	if err := exec(fmt.Sprintf("CREATE OR REPLACE TEMP TABLE upkeep_new AS SELECT * FROM %s LIMIT 0", table)); err != nil {
@@ -415,7 +415,7 @@ func narrowing(db, table string) [][2]string {
 	for _, r := range reads {
 		// rowid too: definitions partition on a table's integer row id
 		sel := fmt.Sprintf("SELECT *, rowid AS rowid FROM %s.main.%s WHERE %s IN (SELECT %s FROM %s)",
-			quoteIdent(db), r[0], r[1], r[1], r[2])
+			store.QuoteIdent(db), r[0], r[1], r[1], r[2])
 		if r[1] == "item_id" && r[2] == "upkeep_items" && isItemTable(r[0]) {
 			sel = fmt.Sprintf("SELECT *, rowid AS rowid FROM upkeep_rows_%s", r[0])
 		}
@@ -503,6 +503,3 @@ WHERE b.name IN (SELECT unnest(?::VARCHAR[])) AND (? = '' OR b.built_from = ?)`,
 	}
 	return n, nil
 }
-
-// quoteIdent quotes a SQL identifier.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // Deleted rows and when their space comes back.
@@ -79,7 +78,7 @@ func (s *Store) Compact(ctx context.Context) ([]string, error) {
 	}
 	var done []string
 	for _, c := range cands {
-		table := quoteIdent(c.name)
+		table := QuoteIdent(c.name)
 		var live int64
 		if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM main."+table).Scan(&live); err != nil {
 			return done, fmt.Errorf("compact %s: %w", c.name, err)
@@ -120,6 +119,3 @@ func (s *Store) rewrite(ctx context.Context, table string) error {
 	}
 	return tx.Commit()
 }
-
-// quoteIdent quotes a SQL identifier.
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -226,3 +226,6 @@ func (s *Store) apply(ctx context.Context, version int, ddl string) error {
 	}
 	return tx.Commit()
 }
+
+// QuoteIdent quotes a SQL identifier (a table or column name) for DuckDB.
+func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
