@@ -38,9 +38,12 @@ import (
 // quarter of the items.
 
 // itemInputsSQL fingerprints every item: its row and its rows in the
-// tables the stable tables read per item. Links count for both ends.
+// tables the stable tables read per item. Links count for both ends. An
+// item's updated_at is left out: no stable table reads it, and a tracker
+// moves it for what no stable table reads either (a comment, a rank, a
+// description), which would otherwise build the item again everywhere.
 const itemInputsSQL = `SELECT item_id, sum(h) AS fp FROM (
-	SELECT item_id, hash(x) AS h FROM items x
+	SELECT item_id, hash(x) AS h FROM (SELECT * EXCLUDE (updated_at) FROM items) x
 	UNION ALL SELECT item_id, hash(x) FROM item_events x
 	UNION ALL SELECT item_id, hash(x) FROM pull_requests x
 	UNION ALL SELECT item_id, hash(x) FROM reviews x

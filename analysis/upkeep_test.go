@@ -118,3 +118,47 @@ func stableTables(t *testing.T, st *store.Store) []string {
 	}
 	return out
 }
+
+// TestUpkeepIgnoresUpdatedAt touches only items' updated_at, as a tracker
+// does for a comment, and wants no item built again; and checks that no
+// stable definition reads updated_at, which the items' fingerprint leaves
+// out on that ground.
+func TestUpkeepIgnoresUpdatedAt(t *testing.T) {
+	for _, d := range analysis.DerivedFacts() {
+		if d.Stable && strings.Contains(d.SQL, "updated_at") {
+			t.Errorf("%s reads updated_at, which the items' fingerprint for upkeep leaves out (upkeep.go itemInputsSQL)", d.Name)
+		}
+	}
+	st := benchStore(t, 0.02)
+	ctx := context.Background()
+	end := benchstore.Start.AddDate(1, 0, 0)
+	env := analysis.Env{From: end.AddDate(0, 0, -90), To: end, Now: end, Calendar: config.Calendar{Timezone: "UTC"}}
+	analyze := func() []analysis.Timing {
+		t.Helper()
+		var tm analysis.Timings
+		if _, err := analysis.Analyze(ctx, st, analysis.Options{Env: env, Timings: &tm}); err != nil {
+			t.Fatal(err)
+		}
+		return tm.Steps
+	}
+	analyze()
+	for _, q := range []string{
+		// every tenth item commented on: only its updated_at moves
+		`UPDATE items SET updated_at = TIMESTAMPTZ '2026-11-02 10:00:00+00' WHERE hash(item_id) % 10 = 0`,
+		// and one item really moved
+		`INSERT INTO item_events VALUES ('up-1', 'jira:20', TIMESTAMPTZ '2026-01-05 09:00:00+00', 'jira/3', 'assignee', 'assignee', 'Person 43', 'Person 7', '43', '7')`,
+	} {
+		if _, err := st.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	steps := analyze()
+	if !hasStep(steps, analysis.StepUpkeep) {
+		t.Fatal("the sync was not kept up per item")
+	}
+	for _, s := range steps {
+		if s.Kind == analysis.StepUpkeep && s.Rows != 1 {
+			t.Errorf("upkeep built %d items again, want the 1 whose events changed", s.Rows)
+		}
+	}
+}

@@ -108,7 +108,8 @@ var fillSQL = []string{
 // item opened in [from, to) (about 7% of the items for a month): a comment
 // an hour after its opening and, on each issue, a status change an hour
 // after its last event (a done issue reopened to In Progress, any other
-// done), with the issue's current status to match. The changes are made
+// done), with the issue's current status to match, and every such item
+// stamped updated at to. The changes are made
 // by the issue's assignee or, with newcomer, by a person and identity the
 // store did not know (as when someone joins). Events and newcomers are
 // numbered by run, so repeated calls add new ones.
@@ -150,7 +151,9 @@ FROM items i JOIN (SELECT item_id, max(occurred_at) AS last FROM item_events GRO
 WHERE i.kind = 'issue' AND i.created_at >= $2 AND i.created_at < $3 AND ` + picked("i.item_id"), []any{run, from, to}},
 		syncStep{`UPDATE items SET status = CASE WHEN status = 'Done' THEN 'In Progress' ELSE 'Done' END,
 	status_category = CASE WHEN status = 'Done' THEN 'indeterminate' ELSE 'done' END
-WHERE kind = 'issue' AND created_at >= $1 AND created_at < $2 AND ` + picked("item_id"), []any{from, to}})
+WHERE kind = 'issue' AND created_at >= $1 AND created_at < $2 AND ` + picked("item_id"), []any{from, to}},
+		// a tracker stamps every item it hands out again
+		syncStep{`UPDATE items SET updated_at = $3 WHERE created_at >= $1 AND created_at < $2 AND ` + picked("item_id"), []any{from, to, to}})
 	for _, st := range steps {
 		if _, err := db.ExecContext(ctx, st.q, st.args...); err != nil {
 			return fmt.Errorf("benchmark sync: %w", err)
