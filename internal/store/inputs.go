@@ -25,8 +25,12 @@ import (
 //     dated before the window's end (lookbacks included), and every later
 //     row of a known item: an interval open at the window's end (blocked,
 //     waiting for a review or a decision) is measured up to the event that
-//     ends it, which comes after the window. An undated row is read by
-//     every window. Links count from either end's item.
+//     ends it, which comes after the window. Of the events, only those of
+//     the kinds that open or end an interval (IntervalEventKinds) count
+//     later: a later rank, description or sprint change of an old issue,
+//     which a tracker records all the time, leaves a closed window alone.
+//     An undated row is read by every window. Links count from either
+//     end's item.
 //   - Sprints started before the end, and any later sprint a known item
 //     was carried into, with their membership rows.
 //   - Who is who: an identity (with its person) from the first row a
@@ -38,7 +42,12 @@ import (
 var windowInputs = []input{
 	{"items", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, coalesce(x.created_at, '-infinity') AS since
 	FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
-	dated("item_events", "occurred_at"),
+	// events of other kinds from their date on (at or before a window's
+	// end: stalled work reads activity up to and including it)
+	{"item_events", "item_events", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity'
+		WHEN r.kind IN ` + IntervalKindsSQL + ` THEN least(r.at, k.since)
+		ELSE r.at - INTERVAL 1 MICROSECOND END AS since
+	FROM (SELECT hash(x) AS h, item_id, occurred_at AS at, kind FROM item_events x) r LEFT JOIN known k USING (item_id)`},
 	dated("pull_requests", "created_at"),
 	dated("reviews", "submitted_at"),
 	{"review_requests", "review_requests", `SELECT r.h, r.h AS d, least(r.at, k.since) AS since
@@ -68,6 +77,25 @@ var windowInputs = []input{
 	{"", "sources", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sources x`},
 	{"", "sync_state", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sync_state x`},
 }
+
+// IntervalEventKinds are the kinds of item_events that open or end an
+// interval the analysis measures (status, assignment, label and flag
+// intervals: its stable tables read these and no other kind). A window's
+// inputs count a later event of a known item only when it is of one of
+// these kinds; the analysis's tests check that it reads no other kind
+// after a window's end, so a definition that comes to read another kind
+// must add it here.
+var IntervalEventKinds = []string{"status", "closed", "merged", "reopened", "assigned", "assignee",
+	"labels", "labeled", "unlabeled", "flagged"}
+
+// IntervalKindsSQL is IntervalEventKinds as a SQL list for IN: ('status', ...).
+var IntervalKindsSQL = func() string {
+	var q []string
+	for _, k := range IntervalEventKinds {
+		q = append(q, "'"+strings.ReplaceAll(k, "'", "''")+"'")
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}()
 
 // input is one table's rows (windowInputs): each row's hash h as windows
 // read it, its hash d as the data version reads it (the whole row), and

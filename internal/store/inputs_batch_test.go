@@ -18,6 +18,9 @@ import (
 // people the rows it reads name).
 const referenceKnown = `(SELECT item_id FROM items WHERE created_at IS NULL OR created_at < $1)`
 
+// referenceKinds are the event kinds a window reads after its end.
+var referenceKinds = store.IntervalKindsSQL
+
 // referenceNamed are the identities the rows a window reads name.
 const referenceNamed = `(
 	SELECT actor_id FROM item_events WHERE occurred_at < $1 OR item_id IN ` + referenceKnown + `
@@ -32,7 +35,8 @@ const referenceNamed = `(
 
 var referenceInputs = [][2]string{
 	{"items", `(SELECT * EXCLUDE (updated_at) FROM items WHERE created_at IS NULL OR created_at < $1)`},
-	{"item_events", `(SELECT * FROM item_events WHERE occurred_at < $1 OR item_id IN ` + referenceKnown + `)`},
+	{"item_events", `(SELECT * FROM item_events WHERE (kind IN ` + referenceKinds + ` AND (occurred_at < $1 OR item_id IN ` + referenceKnown + `))
+	OR (kind NOT IN ` + referenceKinds + ` AND occurred_at <= $1))`},
 	{"pull_requests", `(SELECT * FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`},
 	{"reviews", `(SELECT * FROM reviews WHERE submitted_at IS NULL OR submitted_at < $1 OR item_id IN ` + referenceKnown + `)`},
 	{"review_requests", `(SELECT * FROM review_requests WHERE requested_at < $1 OR item_id IN ` + referenceKnown + `)`},
@@ -96,6 +100,9 @@ FROM range(300) r(n)`,
 	'comment', NULL, NULL, NULL, NULL, NULL FROM range(2000) r(n)`,
 		`INSERT INTO item_events SELECT 'a' || n, 'i' || (n * 37 % 300), ` + day("n * 41") + `, NULL, 'assignee', 'assignee',
 	NULL, NULL, NULL, CASE WHEN n % 2 = 0 THEN '5' ELSE 'j/2' END FROM range(6) r(n)`,
+		// status moves, which a window reads after its end for a known item
+		`INSERT INTO item_events SELECT 's' || n, 'i' || (n * 7 % 340), ` + day("n * 5") + `, NULL, 'status', 'status',
+	'Open', 'Done', NULL, NULL FROM range(300) r(n)`,
 		`INSERT INTO pull_requests (item_id, repo, number, created_at)
 SELECT 'i' || n, 'r', n, CASE WHEN n % 7 = 0 THEN NULL ELSE ` + day("n * 5") + ` END FROM range(0, 340, 3) r(n)`,
 		`INSERT INTO reviews SELECT 'rv' || n, 'i' || (n % 330), NULL, 'APPROVED', CASE WHEN n % 9 = 0 THEN NULL ELSE ` + day("n * 11") + ` END FROM range(500) r(n)`,
