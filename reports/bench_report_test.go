@@ -30,7 +30,10 @@ import (
 // still reused; an "older-items" run follows the same sync plus one in 20
 // of the items opened in the five months before October (1.7% of the
 // items: a long-running issue moved, an old bug commented on), as a real
-// month's sync also brings, which analyses every month since again. Each
+// month's sync also brings, which analyses every month since again; a
+// "ranked-items" run follows the same sync plus one in five of the items
+// of the five months before re-ranked after October (backlog grooming:
+// 5% of the items), which reopens no closed month. Each
 // run but "cold" starts from the report built once over the same data. It
 // reports CPU seconds per run and the peak resident memory (VmHWM) as
 // peak-MiB.
@@ -76,7 +79,7 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 	// cold: every analysis out of date, as after a sync; warm: the
 	// report built again over the same data (every window reused).
 	added := 0
-	for _, run := range []string{"cold", "warm", "new-events", "newcomer", "older-items"} {
+	for _, run := range []string{"cold", "warm", "new-events", "newcomer", "older-items", "ranked-items"} {
 		b.Run(run, func(b *testing.B) {
 			var rep *reports.Report
 			if run != "cold" { // the report as an earlier run left it
@@ -93,7 +96,7 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 					if _, err := st.DB().ExecContext(ctx, `DELETE FROM runs; DROP TABLE IF EXISTS derived_builds; DROP TABLE IF EXISTS trend_baselines`); err != nil {
 						b.Fatal(err)
 					}
-				case "new-events", "newcomer", "older-items":
+				case "new-events", "newcomer", "older-items", "ranked-items":
 					// what a month's sync brings to October's items (7%)
 					added++
 					if err := benchstore.Sync(ctx, st.DB(), added, to.AddDate(0, -1, 0), to.AddDate(0, 0, -1), run == "newcomer"); err != nil {
@@ -101,6 +104,11 @@ func BenchmarkBuildAnalyzed(b *testing.B) {
 					}
 					if run == "older-items" {
 						if err := benchstore.SyncOlder(ctx, st.DB(), added, to.AddDate(0, -6, 0), to.AddDate(0, -1, 0), 20); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if run == "ranked-items" {
+						if err := benchstore.Rerank(ctx, st.DB(), added, to.AddDate(0, -6, 0), to.AddDate(0, -1, 0), to.Add(12*time.Hour), 5); err != nil {
 							b.Fatal(err)
 						}
 					}

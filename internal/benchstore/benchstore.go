@@ -128,6 +128,29 @@ func SyncOlder(ctx context.Context, db *sql.DB, run int, from, to time.Time, one
 	return syncItems(ctx, db, run, from, to, false, oneIn)
 }
 
+// Rerank is what a month's backlog grooming brings: one in oneIn of the
+// items opened in [from, to), chosen by a hash of their id, re-ranked at
+// at by their assignee (a Jira "Rank" changelog entry) and stamped
+// updated at at. Events are numbered by run, so repeated calls add new
+// ones.
+func Rerank(ctx context.Context, db *sql.DB, run int, from, to, at time.Time, oneIn int) error {
+	if oneIn < 1 {
+		return fmt.Errorf("benchmark rerank: one item in %d", oneIn)
+	}
+	picked := fmt.Sprintf("hash(item_id) %% %d = 0", oneIn)
+	for _, st := range []syncStep{
+		{`INSERT INTO item_events
+SELECT 'rank-' || $1 || '-' || item_id, item_id, $4, assignee_id, 'rank', 'rank', '', 'Ranked higher', NULL, NULL
+FROM items WHERE created_at >= $2 AND created_at < $3 AND ` + picked, []any{run, from.UTC(), to.UTC(), at.UTC()}},
+		{`UPDATE items SET updated_at = $3 WHERE created_at >= $1 AND created_at < $2 AND ` + picked, []any{from.UTC(), to.UTC(), at.UTC()}},
+	} {
+		if _, err := db.ExecContext(ctx, st.q, st.args...); err != nil {
+			return fmt.Errorf("benchmark rerank: %w", err)
+		}
+	}
+	return nil
+}
+
 func syncItems(ctx context.Context, db *sql.DB, run int, from, to time.Time, newcomer bool, oneIn int) error {
 	from, to = from.UTC(), to.UTC()
 	mover := "i.assignee_id"
