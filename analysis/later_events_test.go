@@ -96,6 +96,23 @@ CROSS JOIN (
 CROSS JOIN (VALUES (1, $1::TIMESTAMPTZ + INTERVAL 1 DAY), (2, $3::TIMESTAMPTZ + INTERVAL 1 DAY)) d(n, ts)`, env.To, kinds, spec.End); err != nil {
 		t.Fatal(err)
 	}
+	// and a newcomer nothing before names, re-ranking some of them
+	for _, q := range []string{
+		`INSERT INTO people (person_id, display_name) VALUES ('p-later', 'Later Newcomer')`,
+		`INSERT INTO identities (identity_id, source, external_id, display_name, person_id)
+SELECT source || '/later', source, 'later', 'Later Newcomer', 'p-later' FROM (SELECT DISTINCT source FROM items)`,
+		`INSERT INTO item_events SELECT 'later-new-' || item_id, item_id, $1::TIMESTAMPTZ + INTERVAL 2 DAY, source || '/later',
+	'rank', 'rank', NULL, 'Ranked higher', NULL, NULL
+FROM items WHERE created_at < $1 ORDER BY hash(item_id) LIMIT 40`,
+	} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, env.To)
+		}
+		if _, err := st.DB().ExecContext(ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
 	inputsAfter, err := st.WindowInputs(ctx, env.To)
 	if err != nil {
 		t.Fatal(err)

@@ -61,7 +61,7 @@ const identityInputsSQL = `SELECT i.identity_id, hash(i, p) AS fp FROM identitie
 // identityItemsSQL lists the items whose rows name an identity of
 // upkeep_identities, through every column the stable tables read one by
 // (store.IdentityRefsSQL, which also dates who is who in window inputs).
-const identityItemsSQL = `SELECT DISTINCT item_id FROM (` + store.IdentityRefsSQL + `)
+var identityItemsSQL = `SELECT DISTINCT item_id FROM (` + store.IdentityRefsSQL + `)
 WHERE id IN (SELECT id FROM upkeep_identities)`
 
 // sharedInputs are the tables every item's stable rows may read whole:

@@ -127,9 +127,10 @@ const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') 
 // who by it (identitySince); the per-item upkeep finds the items a changed
 // identity touches by it (IdentityRefsSQL). A definition that reads an
 // identity through another column must add it here.
-const identityRefs = `identity_ref AS (
-	SELECT a.id, a.item_id, least(a.at, k.since) AS since FROM (
-		SELECT actor_id AS id, item_id, min(occurred_at) AS at FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
+var identityRefs = `identity_ref AS (
+	SELECT a.id, a.item_id, CASE WHEN a.interval THEN least(a.at, k.since) ELSE a.at - INTERVAL 1 MICROSECOND END AS since FROM (
+		SELECT actor_id AS id, item_id, kind IN ` + IntervalKindsSQL + ` AS interval, min(occurred_at) AS at
+		FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
 	LEFT JOIN known k USING (item_id)
 	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END, a.item_id,
 		least(a.t, coalesce(it.created_at, '-infinity'))
@@ -149,14 +150,14 @@ const identityRefs = `identity_ref AS (
 
 // IdentityRefsSQL lists every identity a row names with the row's item
 // (id, item_id, since; identityRefs).
-const IdentityRefsSQL = "WITH " + knownSince + ", " + identityRefs + " SELECT id, item_id, since FROM identity_ref WHERE id IS NOT NULL"
+var IdentityRefsSQL = "WITH " + knownSince + ", " + identityRefs + " SELECT id, item_id, since FROM identity_ref WHERE id IS NOT NULL"
 
 // identitySince are the CTEs identity_since (id, since) and person_since
 // (person_id, since): when a window first reads a row that names an
 // identity (identityRefs), and a person (an identity without one is its
 // own, as v_identity has it) from the first of their identities. It needs
 // the known CTE.
-const identitySince = identityRefs + `,
+var identitySince = identityRefs + `,
 identity_since AS (SELECT id, min(since) AS since FROM identity_ref WHERE id IS NOT NULL GROUP BY id),
 person_since AS (
 	SELECT coalesce(i.person_id, i.identity_id) AS person_id, min(s.since) AS since

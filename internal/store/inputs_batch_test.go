@@ -22,8 +22,9 @@ const referenceKnown = `(SELECT item_id FROM items WHERE created_at IS NULL OR c
 var referenceKinds = store.IntervalKindsSQL
 
 // referenceNamed are the identities the rows a window reads name.
-const referenceNamed = `(
-	SELECT actor_id FROM item_events WHERE occurred_at < $1 OR item_id IN ` + referenceKnown + `
+var referenceNamed = `(
+	SELECT actor_id FROM item_events WHERE (kind IN ` + referenceKinds + ` AND (occurred_at < $1 OR item_id IN ` + referenceKnown + `))
+		OR (kind NOT IN ` + referenceKinds + ` AND occurred_at <= $1)
 	UNION SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END
 	FROM (SELECT item_id, unnest([from_id, to_id]) AS id FROM item_events
 		WHERE kind = 'assignee' AND (occurred_at < $1 OR item_id IN ` + referenceKnown + `)) a JOIN items it USING (item_id)

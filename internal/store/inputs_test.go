@@ -20,6 +20,13 @@ func TestWindowInputs(t *testing.T) {
 	}{
 		{"an event before the end", `INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-10-20', NULL, 'comment', NULL, NULL, NULL, NULL, NULL)`, true},
 		{"a later event of an item created before the end", `INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-03', NULL, 'status', 'status', 'In Progress', 'Done', NULL, NULL)`, true},
+		{"a later rank of an item created before the end", `INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-03', 'j/7', 'rank', 'rank', NULL, 'Ranked higher', NULL, NULL)`, false},
+		{"a comment event at the end", `INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-01', NULL, 'comment', NULL, NULL, NULL, NULL, NULL)`, true},
+		{"a newcomer re-ranking an item created before the end", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/9', 'j', '9', 'p9');
+INSERT INTO people (person_id) VALUES ('p9');
+INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-04', 'j/9', 'rank', 'rank', NULL, 'Ranked higher', NULL, NULL)`, false},
+		{"a newcomer moving an item created before the end", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/9', 'j', '9', 'p9');
+INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-04', 'j/9', 'status', 'status', 'In Progress', 'Done', NULL, NULL)`, true},
 		{"an item's team", `UPDATE items SET team = 'web' WHERE item_id = 'old'`, true},
 		{"an item's status", `UPDATE items SET status = 'Done', status_category = 'done' WHERE item_id = 'old'`, true},
 		{"a team membership", `INSERT INTO team_members VALUES ('web', 'p1', NULL, NULL)`, true},
