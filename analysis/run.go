@@ -132,11 +132,13 @@ func analyze(ctx context.Context, st *store.Store, opts Options, version string,
 	}
 	env.observe.step(ctx, "write", StepWrite, t0, len(sum.Findings)+len(metrics))
 	// The upkeep and the write delete rows, which routine checkpoints leave
-	// in place: the tables they thinned enough are rewritten here.
+	// in place: the tables they thinned enough are rewritten here. The run
+	// is stored either way: a failure leaves the space to the next
+	// analysis or sync, and is only logged.
 	t0 = time.Now()
 	compacted, err := st.Compact(ctx)
-	if err != nil {
-		return Summary{}, err
+	if err != nil && env.Logger != nil {
+		env.Logger.WarnContext(ctx, "cannot compact the database; the next analysis or sync tries again", "err", err)
 	}
 	env.observe.step(ctx, "compact", StepCompact, t0, len(compacted))
 	return sum, nil
