@@ -17,21 +17,21 @@
 -- @table
 -- @stable
 -- @dialect duckdb
-WITH iv AS (
-	SELECT item_id, seq, start_at, lower(status) AS ls, state_class FROM v_status_intervals_stable
-),
-firsts AS MATERIALIZED (
-	-- each interval with the seq its status was first reached at
-	SELECT v.item_id, v.seq, v.start_at, v.state_class, f.first_seq
-	FROM iv v JOIN (SELECT item_id, ls, min(seq) AS first_seq FROM iv GROUP BY ALL) f
-		ON f.item_id = v.item_id AND f.ls IS NOT DISTINCT FROM v.ls
+WITH firsts AS (
+	-- each interval with the seq its status (compared without case) was
+	-- first reached at
+	SELECT item_id, seq, start_at, state_class, min(seq) OVER (PARTITION BY item_id, lower(status)) AS first_seq
+	FROM v_status_intervals_stable
 ),
 moves AS (
-	-- the interval before has seq - 1: seq counts without gaps
-	SELECT i.item_id, i.start_at,
-		i.first_seq < i.seq AND i.first_seq < b.first_seq AS returned,
-		i.state_class <> 'done' AND b.state_class = 'done' AS reopened
-	FROM firsts i JOIN firsts b ON b.item_id = i.item_id AND b.seq = i.seq - 1
+	-- each interval with the one before it (seq - 1: seq counts without
+	-- gaps), taken in one pass over the item's intervals in order
+	SELECT item_id, start_at,
+		first_seq < seq AND first_seq < prev_first AS returned,
+		state_class <> 'done' AND prev_class = 'done' AS reopened
+	FROM (SELECT *, lag(seq) OVER w AS prev_seq, lag(first_seq) OVER w AS prev_first, lag(state_class) OVER w AS prev_class
+		FROM firsts WINDOW w AS (PARTITION BY item_id ORDER BY seq))
+	WHERE prev_seq = seq - 1
 ),
 assigned AS (
 	SELECT item_id, occurred_at, row_number() OVER (PARTITION BY item_id ORDER BY occurred_at, event_id) AS rn
