@@ -30,9 +30,10 @@ const (
 )
 
 // compactCandidates lists the store's tables Compact may rewrite, with
-// the rows each stores (deleted ones included) and holds: the tables
-// without a key or index (a rewrite of a keyed table would check every
-// key again, and DuckDB never vacuums those either).
+// the rows each stores (deleted ones included): the tables without a key
+// or index (a rewrite of a keyed table would check every key again, and
+// DuckDB does not vacuum a table with an index in this store's format
+// either).
 const compactCandidates = `SELECT t.table_name, t.estimated_size
 FROM duckdb_tables() t
 WHERE t.database_name = current_database() AND t.schema_name = 'main' AND NOT t.temporary

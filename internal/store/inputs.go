@@ -128,8 +128,8 @@ const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') 
 // identity touches by it (IdentityRefsSQL). A definition that reads an
 // identity through another column must add it here.
 var identityRefs = `identity_ref AS (
-	SELECT a.id, a.item_id, CASE WHEN a.interval THEN least(a.at, k.since) ELSE a.at - INTERVAL 1 MICROSECOND END AS since FROM (
-		SELECT actor_id AS id, item_id, kind IN ` + IntervalKindsSQL + ` AS interval, min(occurred_at) AS at
+	SELECT a.id, a.item_id, CASE WHEN a.interval_kind THEN least(a.at, k.since) ELSE a.at - INTERVAL 1 MICROSECOND END AS since FROM (
+		SELECT actor_id AS id, item_id, kind IN ` + IntervalKindsSQL + ` AS interval_kind, min(occurred_at) AS at
 		FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
 	LEFT JOIN known k USING (item_id)
 	UNION ALL SELECT CASE WHEN a.id LIKE it.source || '/%' THEN a.id ELSE it.source || '/' || a.id END, a.item_id,
