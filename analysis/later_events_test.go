@@ -20,8 +20,9 @@ import (
 
 // TestLaterEventsOfOtherKinds holds the analysis to the promise the
 // window inputs make (store.IntervalEventKinds): after a window's end it
-// reads events of those kinds only. Later events of any other kind, on
-// items the window knows, must leave the window's inputs, its findings and
+// reads events of those kinds only, and no comment. Later events of any
+// other kind and later comments, on items the window knows (some by a
+// newcomer nothing before names), must leave the window's inputs, its findings and
 // metrics analysed again from nothing, and the stable tables built again
 // from nothing as they were. The other kinds tried are every quoted word
 // in the analysis's SQL and Go source (any of them could be compared with
@@ -104,6 +105,10 @@ SELECT source || '/later', source, 'later', 'Later Newcomer', 'p-later' FROM (SE
 		`INSERT INTO item_events SELECT 'later-new-' || item_id, item_id, $1::TIMESTAMPTZ + INTERVAL 2 DAY, source || '/later',
 	'rank', 'rank', NULL, 'Ranked higher', NULL, NULL
 FROM items WHERE created_at < $1 ORDER BY hash(item_id) LIMIT 40`,
+		// and comments on 200 of them, by the newcomer and by their assignees
+		`INSERT INTO comments SELECT 'later-c-' || item_id || '-' || n, item_id, CASE n WHEN 1 THEN source || '/later' ELSE assignee_id END,
+	$1::TIMESTAMPTZ + to_days(n), 'comment'
+FROM (SELECT * FROM items WHERE created_at < $1 ORDER BY hash(item_id) LIMIT 200) CROSS JOIN range(1, 3) r(n)`,
 	} {
 		var args []any
 		if strings.Contains(q, "$1") {

@@ -29,6 +29,8 @@ import (
 //     the kinds that open or end an interval (IntervalEventKinds) count
 //     later: a later rank, description or sprint change of an old issue,
 //     which a tracker records all the time, leaves a closed window alone.
+//     Comments count from their date only, as the analysis reads them as
+//     activity up to the as-of time.
 //     An undated row is read by every window. Links count from either
 //     end's item.
 //   - Sprints started before the end, and any later sprint a known item
@@ -52,7 +54,10 @@ var windowInputs = []input{
 	dated("reviews", "submitted_at"),
 	{"review_requests", "review_requests", `SELECT r.h, r.h AS d, least(r.at, k.since) AS since
 	FROM (SELECT hash(x) AS h, item_id, requested_at AS at FROM review_requests x) r LEFT JOIN known k USING (item_id)`},
-	dated("comments", "created_at"),
+	// comments from their date on: the analysis reads them as activity up
+	// to the as-of time, never after a window's end
+	{"comments", "comments", `SELECT hash(x) AS h, hash(x) AS d,
+		CASE WHEN x.created_at IS NULL THEN '-infinity' ELSE x.created_at - INTERVAL 1 MICROSECOND END AS since FROM comments x`},
 	{"links", "links", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, f.since, t.since) END AS since
 	FROM (SELECT hash(x) AS h, from_item, to_item, created_at AS at FROM links x) r
 	LEFT JOIN known f ON f.item_id = r.from_item LEFT JOIN known t ON t.item_id = r.to_item`},
@@ -144,8 +149,8 @@ var identityRefs = `identity_ref AS (
 	FROM reviews r LEFT JOIN known k USING (item_id)
 	UNION ALL SELECT unnest([q.reviewer_id, q.requester_id]), q.item_id, least(q.requested_at, k.since)
 	FROM review_requests q LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT c.author_id, c.item_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE least(c.created_at, k.since) END
-	FROM comments c LEFT JOIN known k USING (item_id)
+	UNION ALL SELECT c.author_id, c.item_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE c.created_at - INTERVAL 1 MICROSECOND END
+	FROM comments c
 )`
 
 // IdentityRefsSQL lists every identity a row names with the row's item

@@ -32,7 +32,7 @@ var referenceNamed = `(
 	UNION SELECT unnest([author_id, merged_by_id]) FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `
 	UNION SELECT reviewer_id FROM reviews WHERE submitted_at IS NULL OR submitted_at < $1 OR item_id IN ` + referenceKnown + `
 	UNION SELECT unnest([reviewer_id, requester_id]) FROM review_requests WHERE requested_at < $1 OR item_id IN ` + referenceKnown + `
-	UNION SELECT author_id FROM comments WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`
+	UNION SELECT author_id FROM comments WHERE created_at IS NULL OR created_at <= $1)`
 
 var referenceInputs = [][2]string{
 	{"items", `(SELECT * EXCLUDE (updated_at) FROM items WHERE created_at IS NULL OR created_at < $1)`},
@@ -41,7 +41,7 @@ var referenceInputs = [][2]string{
 	{"pull_requests", `(SELECT * FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`},
 	{"reviews", `(SELECT * FROM reviews WHERE submitted_at IS NULL OR submitted_at < $1 OR item_id IN ` + referenceKnown + `)`},
 	{"review_requests", `(SELECT * FROM review_requests WHERE requested_at < $1 OR item_id IN ` + referenceKnown + `)`},
-	{"comments", `(SELECT * FROM comments WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`},
+	{"comments", `(SELECT * FROM comments WHERE created_at IS NULL OR created_at <= $1)`},
 	{"links", `(SELECT * FROM links WHERE created_at IS NULL OR created_at < $1
 	OR from_item IN ` + referenceKnown + ` OR to_item IN ` + referenceKnown + `)`},
 	{"sprints", `(SELECT * FROM sprints WHERE start_at IS NULL OR start_at < $1

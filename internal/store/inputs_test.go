@@ -27,6 +27,8 @@ INSERT INTO people (person_id) VALUES ('p9');
 INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-04', 'j/9', 'rank', 'rank', NULL, 'Ranked higher', NULL, NULL)`, false},
 		{"a newcomer moving an item created before the end", `INSERT INTO identities (identity_id, source, external_id, person_id) VALUES ('j/9', 'j', '9', 'p9');
 INSERT INTO item_events VALUES ('e9', 'old', TIMESTAMPTZ '2026-11-04', 'j/9', 'status', 'status', 'In Progress', 'Done', NULL, NULL)`, true},
+		{"a later comment on an item created before the end", `INSERT INTO comments VALUES ('c9', 'old', 'j/7', TIMESTAMPTZ '2026-11-03', NULL)`, false},
+		{"a comment before the end", `INSERT INTO comments VALUES ('c9', 'old', 'j/7', TIMESTAMPTZ '2026-10-30', NULL)`, true},
 		{"an item's team", `UPDATE items SET team = 'web' WHERE item_id = 'old'`, true},
 		{"an item's status", `UPDATE items SET status = 'Done', status_category = 'done' WHERE item_id = 'old'`, true},
 		{"a team membership", `INSERT INTO team_members VALUES ('web', 'p1', NULL, NULL)`, true},
