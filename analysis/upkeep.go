@@ -38,14 +38,15 @@ import (
 // quarter of the items.
 
 // itemInputsSQL fingerprints every item: its row and its rows in the
-// tables the stable tables read per item. Links count for both ends. An
-// item's updated_at and its events of kinds no stable table reads (a
+// tables the stable tables read per item. Links count for both ends. The
+// item's columns no analysis reads (store.ItemColumnsUnread: updated_at,
+// title, priority...) and its events of kinds no stable table reads (a
 // comment, a rank, a description edit: the stable tables read the
 // interval kinds, store.IntervalEventKinds) are left out, as a tracker
 // records them all the time and they would build the item again
 // everywhere for nothing.
 var itemInputsSQL = `SELECT item_id, sum(h) AS fp FROM (
-	SELECT item_id, hash(x) AS h FROM (SELECT * EXCLUDE (updated_at) FROM items) x
+	SELECT item_id, hash(x) AS h FROM ` + store.ItemsAsRead + ` x
 	UNION ALL SELECT item_id, hash(x) FROM item_events x WHERE kind IN ` + store.IntervalKindsSQL + `
 	UNION ALL SELECT item_id, hash(x) FROM pull_requests x
 	UNION ALL SELECT item_id, hash(x) FROM reviews x

@@ -16,8 +16,9 @@ import (
 // item becomes known: its creation ('-infinity' when unknown), NULL for a
 // row whose item is not stored.
 //
-//   - Items: every column the analysis reads, which is all but updated_at
-//     (touched by any later sync), from their creation. An item's current
+//   - Items: every column the analysis reads (ItemsAsRead: all but
+//     updated_at, touched by any later sync, and the descriptive columns
+//     only the v_items view shows), from their creation. An item's current
 //     status, team, assignee, labels, ... are read for past windows too
 //     (the state of an item without events, the category of its last
 //     interval), so a later change to them changes the window's inputs.
@@ -43,7 +44,7 @@ import (
 //     (their sync times are not read).
 var windowInputs = []input{
 	{"items", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, coalesce(x.created_at, '-infinity') AS since
-	FROM (SELECT * EXCLUDE (updated_at) FROM items) x`},
+	FROM ` + ItemsAsRead + ` x`},
 	// events of other kinds from their date on (at or before a window's
 	// end: stalled work reads activity up to and including it)
 	{"item_events", "item_events", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity'
@@ -82,6 +83,21 @@ var windowInputs = []input{
 	{"", "sources", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sources x`},
 	{"", "sync_state", `SELECT NULL::UBIGINT AS h, hash(x) AS d, NULL::TIMESTAMPTZ AS since FROM sync_state x`},
 }
+
+// ItemColumnsUnread are the columns of items no analysis reads: updated_at
+// (touched by any sync) and what describes an item without bearing on its
+// flow (its title, priority, size, epic and parent, components and
+// milestone, shown by the v_items view alone). A tracker changes them all
+// the time in backlog grooming; they are left out of what a window reads
+// (ItemsAsRead) and of what keeps the analysis's shared tables up. The
+// analysis's tests check that no module or derived fact but v_items
+// names them: one that comes to read a column must take it off here.
+var ItemColumnsUnread = []string{"updated_at", "title", "priority", "story_points", "epic_key", "parent_key",
+	"components", "milestone"}
+
+// ItemsAsRead is the items table as the analysis reads it: every column
+// but ItemColumnsUnread, as a parenthesised SELECT.
+var ItemsAsRead = "(SELECT * EXCLUDE (" + strings.Join(ItemColumnsUnread, ", ") + ") FROM items)"
 
 // IntervalEventKinds are the kinds of item_events that open or end an
 // interval the analysis measures (status, assignment, label and flag

@@ -35,7 +35,8 @@ var referenceNamed = `(
 	UNION SELECT author_id FROM comments WHERE created_at IS NULL OR created_at <= $1)`
 
 var referenceInputs = [][2]string{
-	{"items", `(SELECT * EXCLUDE (updated_at) FROM items WHERE created_at IS NULL OR created_at < $1)`},
+	{"items", `(SELECT * EXCLUDE (updated_at, title, priority, story_points, epic_key, parent_key, components, milestone) FROM items
+	WHERE created_at IS NULL OR created_at < $1)`},
 	{"item_events", `(SELECT * FROM item_events WHERE (kind IN ` + referenceKinds + ` AND (occurred_at < $1 OR item_id IN ` + referenceKnown + `))
 	OR (kind NOT IN ` + referenceKinds + ` AND occurred_at <= $1))`},
 	{"pull_requests", `(SELECT * FROM pull_requests WHERE created_at IS NULL OR created_at < $1 OR item_id IN ` + referenceKnown + `)`},
