@@ -34,11 +34,14 @@ func TestCompact(t *testing.T) {
 		// 12,000 rows deleted, 10% of them: left
 		"CREATE TABLE few AS " + strings.Replace(fill, "60000", "120000", 1),
 		"CREATE TABLE emptied AS " + fill, // every row deleted: nothing to rewrite
+		// a name a user or another tool could give, rewritten as any other
+		`CREATE TABLE "odd ""name""; DROP TABLE items; --" AS ` + fill,
 		"CHECKPOINT",
 		"DELETE FROM thinned WHERE k % 5 < 2",
 		"DELETE FROM keyed WHERE k % 5 < 2",
 		"DELETE FROM few WHERE k % 10 = 0",
 		"DELETE FROM emptied",
+		`DELETE FROM "odd ""name""; DROP TABLE items; --" WHERE k % 2 = 0`,
 		"CHECKPOINT",
 	} {
 		exec(q)
@@ -74,8 +77,13 @@ func TestCompact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(done, []string{"thinned"}) {
-		t.Fatalf("Compact rewrote %v, want [thinned]", done)
+	odd := `odd "name"; DROP TABLE items; --`
+	if !slices.Equal(done, []string{odd, "thinned"}) {
+		t.Fatalf("Compact rewrote %v, want [%s thinned]", done, odd)
+	}
+	var items int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'items'").Scan(&items); err != nil || items != 1 {
+		t.Errorf("the items table is gone after compacting %s (%v)", odd, err)
 	}
 	exec("CHECKPOINT")
 	for _, table := range tables {
@@ -83,6 +91,9 @@ func TestCompact(t *testing.T) {
 		if got := [3]any{n, sum, text}; got != before[table] {
 			t.Errorf("%s holds %v after Compact, want %v", table, got, before[table])
 		}
+	}
+	if got := stored(odd); got != 30000 {
+		t.Errorf("%s stores %d rows after Compact and a checkpoint, want its 30000", odd, got)
 	}
 	if got := stored("thinned"); got != 36000 {
 		t.Errorf("thinned stores %d rows after Compact and a checkpoint, want its 36000", got)
