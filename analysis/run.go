@@ -104,13 +104,12 @@ func analyze(ctx context.Context, st *store.Store, opts Options, version string,
 	sum := Summary{RunID: RunID(env.From, env.To), NotEnoughData: map[string][]string{}}
 	var metrics []Metric
 	started := time.Now().UTC()
-	for _, m := range mods {
-		t0 := time.Now()
-		res, err := m.Run(ctx, &env)
-		if err != nil {
-			return Summary{}, fmt.Errorf("analyze %s: %w", m.Name(), err)
+	for i, run := range runModules(ctx, &env, mods) {
+		m, res := mods[i], run.res
+		if run.err != nil {
+			return Summary{}, fmt.Errorf("analyze %s: %w", m.Name(), run.err)
 		}
-		env.observe.step(ctx, m.Name(), StepModule, t0, len(res.Findings)+len(res.Metrics))
+		env.observe.took(ctx, m.Name(), StepModule, run.took, len(res.Findings)+len(res.Metrics))
 		sum.Findings = append(sum.Findings, res.Findings...)
 		metrics = append(metrics, res.Metrics...)
 		if len(res.NotEnoughData) > 0 {

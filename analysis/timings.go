@@ -87,8 +87,13 @@ func (o stepObserver) derived(ctx context.Context, db *sql.DB, d Derived, t0 tim
 
 // step records a module, the trend or the write, started at t0.
 func (o stepObserver) step(ctx context.Context, name, kind string, t0 time.Time, rows int) {
+	o.took(ctx, name, kind, time.Since(t0), rows)
+}
+
+// took records a step that took d.
+func (o stepObserver) took(ctx context.Context, name, kind string, d time.Duration, rows int) {
 	if o.active(ctx) {
-		o.record(ctx, Timing{Step: name, Kind: kind, Took: time.Since(t0), Rows: int64(rows)})
+		o.record(ctx, Timing{Step: name, Kind: kind, Took: d, Rows: int64(rows)})
 	}
 }
 

@@ -56,12 +56,11 @@ func previousFindings(ctx context.Context, env Env, mods []Module) ([]Finding, e
 	env.From, env.To = previousWindow(env.From, env.To)
 	env.Now = env.To
 	var out []Finding
-	for _, m := range mods {
-		res, err := m.Run(ctx, &env)
-		if err != nil {
-			return nil, fmt.Errorf("analyze %s over the previous period: %w", m.Name(), err)
+	for i, run := range runModules(ctx, &env, mods) {
+		if run.err != nil {
+			return nil, fmt.Errorf("analyze %s over the previous period: %w", mods[i].Name(), run.err)
 		}
-		out = append(out, res.Findings...)
+		out = append(out, run.res.Findings...)
 	}
 	return out, nil
 }
