@@ -63,7 +63,8 @@ after AS (
 		SELECT s.person, s.item_id, unnest(generate_series(greatest(make_timestamp(epoch_us(s.start_at))::DATE, c.today),
 			make_timestamp(epoch_us(coalesce(s.end_at, env_now())))::DATE, INTERVAL 1 DAY))::DATE AS day
 		FROM v_wip_spans s, cut c
-		WHERE s.start_at <= env_now() AND make_timestamp(epoch_us(coalesce(s.end_at, env_now())))::DATE >= c.today)
+		-- the stretches reaching the as-of day: ended at or after its midnight (UTC), or still going on
+		WHERE s.start_at <= env_now() AND (s.end_at IS NULL OR s.end_at >= to_timestamp(epoch_us(env_now()) // 86400000000 * 86400)))
 	GROUP BY ALL
 ),
 counted AS (SELECT * FROM before UNION ALL SELECT * FROM after),
