@@ -24,17 +24,17 @@ import (
 // window inputs make (store.IntervalEventKinds): after a window's end it
 // reads events of those kinds only, and no comment. Later events of any
 // other kind and later comments, on items the window knows (some by a
-// newcomer nothing before names), must leave the window's inputs, its findings and
-// metrics analysed again from nothing, and the stable tables built again
-// from nothing as they were. The other kinds tried are every quoted word
-// in the analysis's SQL and Go source (any of them could be compared with
-// a kind somewhere) and what trackers record all the time: a stable
-// definition that comes to read another kind fails here until the kind is
-// added to store.IntervalEventKinds. A module that read events after its
-// window's end would fail only where that changes this month's findings
-// (the demo's items already have later events of their own, so a module
-// reading activity unbounded is not caught): modules read events up to
-// the as-of time (handoff_churn, stalled_commitment), and the derived
+// newcomer nothing before names), must leave as they were the window's
+// inputs, its findings and metrics analysed again from nothing, and the
+// stable tables built again from nothing. The other kinds tried are every
+// quoted word in the analysis's SQL and Go source (any of them could be
+// compared with a kind somewhere) and what trackers record all the time: a
+// stable definition that comes to read another kind fails here until the
+// kind is added to store.IntervalEventKinds. A module that read events
+// after its window's end would fail only where that changes this month's
+// findings (the demo's items already have later events of their own, so a
+// module reading activity unbounded is not caught): modules read events up
+// to the as-of time (handoff_churn, stalled_commitment), and the derived
 // facts for anything after it.
 func TestLaterEventsOfOtherKinds(t *testing.T) {
 	kinds := otherKinds(t)
@@ -92,7 +92,7 @@ CROSS JOIN (
 	(SELECT * FROM items WHERE created_at < $1 ORDER BY hash(item_id) LIMIT 40)
 	UNION -- and 40 opened in the window's last weeks, most still in progress at its end
 	(SELECT * FROM items WHERE created_at < $1 AND created_at >= $1::TIMESTAMPTZ - INTERVAL 21 DAY ORDER BY hash(item_id) LIMIT 40)
-	UNION -- and 40 in work for a week or more at its end, which stalled work ages
+	UNION -- and up to 400 in work for a week or more at its end, oldest first, which stalled work ages
 	(SELECT * FROM items WHERE item_id IN (SELECT item_id FROM v_status_intervals_stable
 		WHERE state_class NOT IN ('new', 'done') AND start_at < $1::TIMESTAMPTZ - INTERVAL 7 DAY AND (end_at IS NULL OR end_at > $1)
 		ORDER BY start_at LIMIT 400))) it
