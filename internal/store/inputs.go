@@ -45,20 +45,17 @@ import (
 var windowInputs = []input{
 	{"items", "", `SELECT hash(x) AS h, NULL::UBIGINT AS d, coalesce(x.created_at, '-infinity') AS since
 	FROM ` + ItemsAsRead + ` x`},
-	// events of other kinds from their date on (at or before a window's
-	// end: stalled work reads activity up to and including it)
-	{"item_events", "item_events", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity'
-		WHEN r.kind IN ` + IntervalKindsSQL + ` THEN least(r.at, k.since)
-		ELSE r.at - INTERVAL 1 MICROSECOND END AS since
+	// events of other kinds from their own date (ownDate)
+	{"item_events", "item_events", `SELECT r.h, r.h AS d, CASE WHEN r.kind IN ` + IntervalKindsSQL + ` AND r.at IS NOT NULL
+		THEN least(r.at, k.since) ELSE ` + ownDate("r.at") + ` END AS since
 	FROM (SELECT hash(x) AS h, item_id, occurred_at AS at, kind FROM item_events x) r LEFT JOIN known k USING (item_id)`},
 	dated("pull_requests", "created_at"),
 	dated("reviews", "submitted_at"),
 	{"review_requests", "review_requests", `SELECT r.h, r.h AS d, least(r.at, k.since) AS since
 	FROM (SELECT hash(x) AS h, item_id, requested_at AS at FROM review_requests x) r LEFT JOIN known k USING (item_id)`},
-	// comments from their date on: the analysis reads them as activity up
-	// to the as-of time, never after a window's end
-	{"comments", "comments", `SELECT hash(x) AS h, hash(x) AS d,
-		CASE WHEN x.created_at IS NULL THEN '-infinity' ELSE x.created_at - INTERVAL 1 MICROSECOND END AS since FROM comments x`},
+	// comments from their own date (ownDate): the analysis reads them as
+	// activity up to the as-of time, never after a window's end
+	{"comments", "comments", `SELECT hash(x) AS h, hash(x) AS d, ` + ownDate("x.created_at") + ` AS since FROM comments x`},
 	{"links", "links", `SELECT r.h, r.h AS d, CASE WHEN r.at IS NULL THEN '-infinity' ELSE least(r.at, f.since, t.since) END AS since
 	FROM (SELECT hash(x) AS h, from_item, to_item, created_at AS at FROM links x) r
 	LEFT JOIN known f ON f.item_id = r.from_item LEFT JOIN known t ON t.item_id = r.to_item`},
@@ -131,6 +128,14 @@ func dated(table, at string) input {
 	FROM (SELECT hash(x) AS h, item_id, %s AS at FROM %s x) r LEFT JOIN known k USING (item_id)`, at, table)}
 }
 
+// ownDate is the since of a row read from its own date alone: by the
+// windows ending at or after it (stalled work reads activity up to and
+// including the as-of time, so a row dated at a window's end counts for
+// it), and by every window when undated.
+func ownDate(at string) string {
+	return fmt.Sprintf("CASE WHEN %[1]s IS NULL THEN '-infinity' ELSE %[1]s - INTERVAL 1 MICROSECOND END", at)
+}
+
 // whole reads a table whole for every window.
 func whole(table string) input {
 	return input{table, table, fmt.Sprintf(`SELECT hash(x) AS h, hash(x) AS d, '-infinity'::TIMESTAMPTZ AS since FROM %s x`, table)}
@@ -149,7 +154,7 @@ const knownSince = `known AS (SELECT item_id, coalesce(created_at, '-infinity') 
 // identity touches by it (IdentityRefsSQL). A definition that reads an
 // identity through another column must add it here.
 var identityRefs = `identity_ref AS (
-	SELECT a.id, a.item_id, CASE WHEN a.interval_kind THEN least(a.at, k.since) ELSE a.at - INTERVAL 1 MICROSECOND END AS since FROM (
+	SELECT a.id, a.item_id, CASE WHEN a.interval_kind THEN least(a.at, k.since) ELSE ` + ownDate("a.at") + ` END AS since FROM (
 		SELECT actor_id AS id, item_id, kind IN ` + IntervalKindsSQL + ` AS interval_kind, min(occurred_at) AS at
 		FROM item_events WHERE actor_id IS NOT NULL GROUP BY ALL) a
 	LEFT JOIN known k USING (item_id)
@@ -165,7 +170,7 @@ var identityRefs = `identity_ref AS (
 	FROM reviews r LEFT JOIN known k USING (item_id)
 	UNION ALL SELECT unnest([q.reviewer_id, q.requester_id]), q.item_id, least(q.requested_at, k.since)
 	FROM review_requests q LEFT JOIN known k USING (item_id)
-	UNION ALL SELECT c.author_id, c.item_id, CASE WHEN c.created_at IS NULL THEN '-infinity' ELSE c.created_at - INTERVAL 1 MICROSECOND END
+	UNION ALL SELECT c.author_id, c.item_id, ` + ownDate("c.created_at") + `
 	FROM comments c
 )`
 
