@@ -37,7 +37,6 @@ const (
 const compactCandidates = `SELECT t.table_name, t.estimated_size
 FROM duckdb_tables() t
 WHERE t.database_name = current_database() AND t.schema_name = 'main' AND NOT t.temporary
-	AND NOT t.has_primary_key
 	AND NOT EXISTS (SELECT 1 FROM duckdb_constraints() c WHERE c.database_name = t.database_name
 		AND c.schema_name = t.schema_name AND c.table_name = t.table_name AND c.constraint_type IN ('PRIMARY KEY', 'UNIQUE'))
 	AND NOT EXISTS (SELECT 1 FROM duckdb_indexes() i WHERE i.database_name = t.database_name
