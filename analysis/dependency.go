@@ -162,9 +162,8 @@ func dependencyFinding(env *Env, pair string, ws []depWait, med, limit float64) 
 // with its waiting item's lead time (creation to done, or to now).
 func dependencyWaits(ctx context.Context, env *Env) ([]depWait, error) {
 	const q = `WITH lead AS (
-	SELECT item_id, greatest(epoch(coalesce(min(start_at) FILTER (WHERE state_class = 'done'), $3::TIMESTAMPTZ))
-		- epoch(min(start_at)), 0) / 3600.0 AS lead_hours
-	FROM v_status_intervals GROUP BY item_id)
+	SELECT item_id, greatest(epoch(coalesce(done_at, $3::TIMESTAMPTZ)) - epoch(first_at), 0) / 3600.0 AS lead_hours
+	FROM v_item_firsts)
 SELECT d.waiting_team, d.blocker_team, d.waiting_key, d.blocker_key, coalesce(it.url, ''),
 	d.hours, d.work_hours, coalesce(l.lead_hours, d.hours), d.end_at IS NULL, d.start_at, coalesce(d.end_at, $3::TIMESTAMPTZ)
 FROM v_dependency_waits d

@@ -288,26 +288,28 @@ ORDER BY c.team, c.key`
 const trackedWork = `(SELECT item_id FROM items WHERE kind NOT IN ('epic', 'pull_request')
 	AND source NOT IN (SELECT name FROM sources WHERE kind = 'github'))`
 
-// stallWork reads, from one pass over the tracked work's status
-// intervals, each team's cycle times (first start to first done, hours, of
-// the items done by now: their count and the aging percentile, the
-// empirical quantile Quantile takes) and the items in progress at now with
-// their age since work started and the working hours since their last
-// event, comment or review.
+// stallWork reads, from the tracked work's first dates (v_item_firsts) and
+// its status intervals going on at now, each team's cycle times (first
+// start to first done, hours, of the items done by now: their count and
+// the aging percentile, the empirical quantile Quantile takes) and the
+// items in progress at now with their age since work started and the
+// working hours since their last event, comment or review.
 func stallWork(ctx context.Context, env *Env, get func(string) *teamStall) error {
 	const q = `WITH per_item AS MATERIALIZED (
-	SELECT item_id, any_value(team) AS team,
-		min(start_at) FILTER (WHERE state_class = 'done' AND start_at <= $1) AS done_at,
-		min(start_at) FILTER (WHERE state_class NOT IN ('new', 'done') AND start_at <= $1) AS started_at,
-		min(start_at) FILTER (WHERE state_class <> 'new') AS entered_at,
-		any_value(status) FILTER (WHERE state_class NOT IN ('new', 'done') AND start_at <= $1
-			AND (end_at IS NULL OR end_at > $1)) AS cur_status
-	-- only intervals begun by now: every aggregate above reads those alone
-	-- (an item in progress now entered work by now), and a past window
-	-- reads fewer rows
-	FROM v_status_intervals WHERE team IS NOT NULL AND start_at <= $1
-		AND item_id IN (SELECT item_id FROM ` + trackedWork + `)
-	GROUP BY item_id
+	-- each stage as of now: one reached later is not reached yet
+	SELECT f.item_id, f.team,
+		CASE WHEN f.done_at <= $1 THEN f.done_at END AS done_at,
+		CASE WHEN f.started_at <= $1 THEN f.started_at END AS started_at,
+		CASE WHEN f.entered_at <= $1 THEN f.entered_at END AS entered_at,
+		o.status AS cur_status
+	FROM v_item_firsts f LEFT JOIN (
+		-- the status in progress at now (intervals do not overlap)
+		SELECT item_id, min(status) AS status FROM v_status_intervals
+		WHERE state_class NOT IN ('new', 'done') AND start_at <= $1 AND (end_at IS NULL OR end_at > $1)
+		GROUP BY item_id) o USING (item_id)
+	-- only items begun by now (an item in progress now entered work by now)
+	WHERE f.team IS NOT NULL AND f.first_at <= $1
+		AND f.item_id IN (SELECT item_id FROM ` + trackedWork + `)
 ),
 cycles AS (
 	SELECT team, count(*) AS n,

@@ -385,6 +385,7 @@ WHERE k > n_stored`, table, in),
 var upkeepReads = map[string][][3]string{
 	"v_blocked_stable":  {{"item_events", "item_id", "upkeep_items"}},
 	"v_bounces":         append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
+	"v_item_firsts":     {{"v_status_intervals_stable", "item_id", "upkeep_items"}},
 	"v_wip_spans":       append(itemReads(), [3]string{"v_status_intervals_stable", "item_id", "upkeep_items"}),
 	"v_wip_ranges":      {{"v_wip_spans", "item_id", "upkeep_items"}},
 	"v_wip_days_stable": {{"v_wip_spans", "item_id", "upkeep_items"}},
