@@ -12,7 +12,7 @@ import (
 const (
 	StepView   = "view"   // a derived view: creating it is cheap, reading it is the cost
 	StepTable  = "table"  // a derived table, materialised by Prepare
-	StepKept   = "kept"   // a stable derived table kept: built earlier from the same inputs
+	StepKept   = "kept"   // a stable derived table built earlier from the same inputs, or a view created earlier from the same definition
 	StepUpkeep = "upkeep" // the stable tables' rows of the items a sync changed, built again (rows: items)
 	StepModule = "module" // a pattern module
 	StepTrend  = "trend"  // comparing the findings with the previous period
