@@ -101,11 +101,15 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 	if err != nil {
 		return err
 	}
+	current, err := builtTables(ctx, db, from)
+	if err != nil {
+		return err
+	}
 	for _, d := range DerivedFacts() {
 		t0 := time.Now()
 		kept := keepViews && !d.Table
 		if !kept {
-			if kept, err = prepareFact(ctx, db, d, version, from); err != nil {
+			if kept, err = prepareFact(ctx, db, d, version, from, current[d.Name]); err != nil {
 				return err
 			}
 		}
@@ -287,13 +291,10 @@ func upkeepFirst(ctx context.Context, db *sql.DB, env *Env, stmts []string, vers
 }
 
 // prepareFact creates d, or keeps it (true) when it is a stable table
-// derived_builds says was built from the same inputs (from).
-func prepareFact(ctx context.Context, db *sql.DB, d Derived, version, from string) (bool, error) {
-	if d.Stable && version != "" {
-		current, err := builtCurrent(ctx, db, d.Name, from)
-		if err != nil || current {
-			return current, err
-		}
+// derived_builds says was built from the same inputs (from): current.
+func prepareFact(ctx context.Context, db *sql.DB, d Derived, version, from string, current bool) (bool, error) {
+	if d.Stable && version != "" && current {
+		return true, nil
 	}
 	if err := create(ctx, db, d); err != nil {
 		return false, err
@@ -342,16 +343,28 @@ func builtFrom(version string, prelude []string) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// builtCurrent says whether table name exists and was built from from.
-func builtCurrent(ctx context.Context, db *sql.DB, name, from string) (bool, error) {
-	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds b
+// builtTables names the tables that exist and derived_builds says were
+// built from from, in one query for all.
+func builtTables(ctx context.Context, db *sql.DB, from string) (map[string]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT b.name FROM derived_builds b
 JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
-WHERE b.name = ? AND b.built_from = ?`, name, from).Scan(&n)
+WHERE b.built_from = ?`, from)
 	if err != nil {
-		return false, fmt.Errorf("prepare %s: read its build: %w", name, err)
+		return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
 	}
-	return n > 0, nil
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
+		}
+		out[name] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
+	}
+	return out, nil
 }
 
 // dropOtherKind drops a view where d is now a table and the other way
