@@ -419,6 +419,7 @@ func itemReads() [][3]string {
 // narrowing lists the temporary views that narrow what table's
 // definition reads (upkeepReads, else itemReads), each a name and its
 // SELECT: name resolution finds a temporary view before the store's table.
+// v_identity is read from upkeep_identity, the same rows as a table.
 func narrowing(db, table string) [][2]string {
 	reads, ok := upkeepReads[table]
 	if !ok {
