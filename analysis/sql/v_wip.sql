@@ -23,8 +23,10 @@ open AS (
 ),
 ended AS (
 	-- the ended runs of the same person and issue, before the as-of day
+	-- (joined to the distinct pairs: as a semi join DuckDB hashed the
+	-- ranges, not the few open pairs)
 	SELECT r.person, r.item_id, r.first_day AS d0, least(r.last_day, c.today - 1) AS d1
-	FROM v_wip_ranges r SEMI JOIN open o USING (person, item_id), cut c
+	FROM v_wip_ranges r JOIN (SELECT person, item_id FROM open GROUP BY ALL) o USING (person, item_id), cut c
 	WHERE r.last_day IS NOT NULL AND r.first_day <= c.today - 1
 ),
 merged AS (
