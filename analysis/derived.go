@@ -96,7 +96,7 @@ func prepare(ctx context.Context, db *sql.DB, env *Env, version string) error {
 	if err != nil {
 		return err
 	}
-	views := viewsState()
+	views := viewsState(stmts)
 	keepViews, err := viewsCurrent(ctx, db, views)
 	if err != nil {
 		return err
@@ -151,13 +151,20 @@ const windowMark = "_window"
 // read, to the macros and tables of that moment, so a view whose SQL has
 // not changed need not be created again for another window: the next
 // window's env_now() and tables are what it reads. That saves the binding
-// of a dozen views per window (a third of a small store's window).
+// of a dozen views per window (a third of a small store's window). The
+// other macros (the calendar, the states) count as part of the views'
+// definitions, so a config change creates them again, as before.
 const viewsMark = "_views"
 
-// viewsState fingerprints the derived facts that are views: each name and
-// SQL, in creation order.
-func viewsState() string {
+// viewsState fingerprints the derived facts that are views (each name and
+// SQL, in creation order) and the prelude's statements but env_now().
+func viewsState(prelude []string) string {
 	h := sha256.New()
+	for _, s := range prelude {
+		if !strings.Contains(s, "MACRO env_now()") {
+			fmt.Fprintln(h, s)
+		}
+	}
 	for _, d := range DerivedFacts() {
 		if !d.Table {
 			fmt.Fprintln(h, d.Name, d.SQL)
