@@ -350,25 +350,22 @@ func builtFrom(version string, prelude []string) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// builtTables names the tables that exist and derived_builds says were
-// built from from, in one query for all.
+// builtTables names the derived tables that exist and derived_builds says
+// were built from from (from anything when from is ""), in one query for
+// all.
 func builtTables(ctx context.Context, db *sql.DB, from string) (map[string]bool, error) {
-	rows, err := db.QueryContext(ctx, `SELECT b.name FROM derived_builds b
-JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
-WHERE b.built_from = ?`, from)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
+	err := queryEach(ctx, db, `SELECT b.name FROM derived_builds b
+JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
+WHERE ? = '' OR b.built_from = ?`, []any{from, from}, func(scan func(...any) error) error {
 		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
+		if err := scan(&name); err != nil {
+			return err
 		}
 		out[name] = true
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("prepare: read the derived builds: %w", err)
 	}
 	return out, nil

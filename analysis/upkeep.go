@@ -504,16 +504,15 @@ func stableFacts() []Derived {
 // stableBuilt counts the stable tables that exist and were built (from
 // from, or from anything when from is "").
 func stableBuilt(ctx context.Context, db *sql.DB, from string) (int, error) {
-	var names []string
-	for _, d := range stableFacts() {
-		names = append(names, d.Name)
-	}
-	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM derived_builds b
-JOIN duckdb_tables() t ON t.table_name = b.name AND t.schema_name = 'main'
-WHERE b.name IN (SELECT unnest(?::VARCHAR[])) AND (? = '' OR b.built_from = ?)`, names, from, from).Scan(&n)
+	built, err := builtTables(ctx, db, from)
 	if err != nil {
-		return 0, fmt.Errorf("prepare: read the derived builds: %w", err)
+		return 0, err
+	}
+	n := 0
+	for _, d := range stableFacts() {
+		if built[d.Name] {
+			n++
+		}
 	}
 	return n, nil
 }
