@@ -165,12 +165,21 @@ func viewsState(prelude []string) string {
 			fmt.Fprintln(h, s)
 		}
 	}
-	for _, d := range DerivedFacts() {
-		if !d.Table {
-			fmt.Fprintln(h, d.Name, d.SQL)
-		}
+	for _, d := range derivedViews() {
+		fmt.Fprintln(h, d.Name, d.SQL)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// derivedViews are the derived facts that are views, in creation order.
+func derivedViews() []Derived {
+	var out []Derived
+	for _, d := range DerivedFacts() {
+		if !d.Table {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // viewsCurrent says whether every derived view exists in the store, as
@@ -181,10 +190,8 @@ func viewsCurrent(ctx context.Context, db *sql.DB, state string) (bool, error) {
 		return false, err
 	}
 	var names []string
-	for _, d := range DerivedFacts() {
-		if !d.Table {
-			names = append(names, d.Name)
-		}
+	for _, d := range derivedViews() {
+		names = append(names, d.Name)
 	}
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views()
