@@ -3,6 +3,12 @@
 // (70,000 Jira issues, 30,000 pull requests) and 2,000,000 events over a
 // year, 20 teams of 25 people. The analysis and report benchmarks and the
 // golden findings read it.
+//
+// Its Jira item ids ("jira:4730") fit the 12 bytes DuckDB keeps a string
+// inline; a real config's ids ("acme-jira:4730", "acme-github:org/repo#12")
+// do not. Filled with ids of that form, the store built its shared tables
+// and analysed a window in the same time (7.83 s against 7.81 s from
+// nothing), so the figures do not rest on the short ids.
 package benchstore
 
 import (
