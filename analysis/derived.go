@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -160,11 +161,7 @@ const viewsMark = "_views"
 // SQL, in creation order) and the prelude's statements but env_now().
 func viewsState(prelude []string) string {
 	h := sha256.New()
-	for _, s := range prelude {
-		if !strings.Contains(s, "MACRO env_now()") {
-			fmt.Fprintln(h, s)
-		}
-	}
+	writePrelude(h, prelude, false)
 	for _, d := range derivedViews() {
 		fmt.Fprintln(h, d.Name, d.SQL)
 	}
@@ -212,12 +209,19 @@ func windowState(version string, prelude []string) string {
 	}
 	h := sha256.New()
 	fmt.Fprintln(h, from)
+	writePrelude(h, prelude, true)
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// writePrelude writes into w, a line each, the prelude's statements that
+// create env_now() (asOf), or all the others (the calendar, the states):
+// what a window's as-of time changes, and what the config does.
+func writePrelude(w io.Writer, prelude []string, asOf bool) {
 	for _, s := range prelude {
-		if strings.Contains(s, "MACRO env_now()") {
-			fmt.Fprintln(h, s)
+		if strings.HasPrefix(s, nowMacroHead) == asOf {
+			fmt.Fprintln(w, s)
 		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
 // Analysed says whether the database's derived facts were prepared by an
@@ -346,11 +350,7 @@ func builtFrom(version string, prelude []string) string {
 	}
 	h := sha256.New()
 	fmt.Fprintln(h, version)
-	for _, s := range prelude {
-		if !strings.Contains(s, "MACRO env_now()") {
-			fmt.Fprintln(h, s)
-		}
-	}
+	writePrelude(h, prelude, false)
 	for _, d := range DerivedFacts() {
 		fmt.Fprintln(h, d.Name, d.Table, d.SQL)
 	}

@@ -21,8 +21,13 @@ func nowMacro(env *Env) []string {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return []string{fmt.Sprintf("CREATE OR REPLACE MACRO env_now() AS TIMESTAMPTZ '%s'", sqlTime(now))}
+	return []string{fmt.Sprintf("%s AS TIMESTAMPTZ '%s'", nowMacroHead, sqlTime(now))}
 }
+
+// nowMacroHead opens the statement that creates env_now(), by which the
+// derived facts' fingerprints tell it from the config's macros
+// (writePrelude).
+const nowMacroHead = "CREATE OR REPLACE MACRO env_now()"
 
 // sqlTime formats t as a TIMESTAMPTZ literal body in UTC.
 func sqlTime(t time.Time) string {
